@@ -1,0 +1,86 @@
+package io.budgetgate;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.budgetgate.audit.AuditLog;
+import io.budgetgate.audit.AuditWiring;
+import io.budgetgate.litellm.LiteLlmClient;
+import io.budgetgate.litellm.LiteLlmWiring;
+import io.budgetgate.platform.auth.AuthWiring;
+import io.budgetgate.platform.db.DatabaseStartup;
+import io.budgetgate.platform.db.SchemaMigrations;
+import io.budgetgate.platform.http.ErrorHandling;
+import io.budgetgate.tenant.TenantWiring;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.jdbi3.JdbiFactory;
+import io.dropwizard.migrations.MigrationsBundle;
+import java.time.Clock;
+import org.apache.commons.text.StringSubstitutor;
+import org.jdbi.v3.core.Jdbi;
+
+/** BudgetGate: per-tenant LLM budget enforcement beside a LiteLLM proxy. */
+public class BudgetGateApplication extends Application<BudgetGateConfiguration> {
+
+  public static void main(String[] args) throws Exception {
+    new BudgetGateApplication().run(args);
+  }
+
+  @Override
+  public String getName() {
+    return "budgetgate";
+  }
+
+  @Override
+  public void initialize(Bootstrap<BudgetGateConfiguration> bootstrap) {
+    bootstrap.setConfigurationSourceProvider(
+        new SubstitutingSourceProvider(bootstrap.getConfigurationSourceProvider(), substitutor()));
+    bootstrap.addBundle(new MigrationsBundle<>() {
+      @Override
+      public DataSourceFactory getDataSourceFactory(BudgetGateConfiguration configuration) {
+        return configuration.getDatabase();
+      }
+
+      @Override
+      public String getMigrationsFileName() {
+        return SchemaMigrations.CHANGELOG;
+      }
+    });
+  }
+
+  /** Strict: a ${VAR} with no value and no ":-default" stops the service, naming the variable. */
+  protected StringSubstitutor substitutor() {
+    return new EnvironmentVariableSubstitutor(true);
+  }
+
+  @Override
+  public void run(BudgetGateConfiguration config, Environment environment) throws Exception {
+    Clock clock = Clock.systemUTC();
+    configureJson(environment.getObjectMapper());
+    ErrorHandling.install(config.getServerFactory(), environment);
+    DatabaseStartup.prepare(config, environment);
+    Jdbi jdbi = new JdbiFactory().build(environment, config.getDatabase(), "database");
+    jdbi.registerArrayType(String.class, "text");
+
+    AuthWiring.wire(config.getAuth(), config.getMode(), environment);
+    LiteLlmClient litellm = LiteLlmWiring.wire(config.getLitellm(), clock, environment);
+    AuditLog audit = AuditWiring.wire(jdbi, clock, environment);
+    TenantWiring.wire(jdbi, litellm, audit, config.getTenantDefaults(), clock, environment);
+  }
+
+  /** The API speaks snake_case JSON with ISO-8601 times and exact decimals. */
+  static void configureJson(ObjectMapper mapper) {
+    mapper.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    mapper.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    mapper.enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+    mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    mapper.enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+  }
+}

@@ -1,0 +1,61 @@
+package io.budgetgate;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.budgetgate.litellm.LiteLlmConfig;
+import io.budgetgate.platform.RunMode;
+import io.budgetgate.platform.auth.AuthConfig;
+import io.budgetgate.platform.db.EmbeddedDatabaseConfig;
+import io.budgetgate.platform.NotificationSettings;
+import io.budgetgate.tenant.TenantDefaults;
+import io.dropwizard.core.Configuration;
+import io.dropwizard.db.DataSourceFactory;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+
+/** The whole configuration tree, read from service/config.yml (production) or service/local.yml. */
+public class BudgetGateConfiguration extends Configuration {
+
+  @Valid @NotNull @JsonProperty private RunMode mode = RunMode.PRODUCTION;
+
+  @Valid @NotNull @JsonProperty private DataSourceFactory database = new DataSourceFactory();
+
+  @Valid @JsonProperty
+  private EmbeddedDatabaseConfig embeddedDatabase = EmbeddedDatabaseConfig.disabled();
+
+  @Valid @NotNull @JsonProperty private LiteLlmConfig litellm;
+
+  @Valid @NotNull @JsonProperty private AuthConfig auth;
+
+  @Valid @NotNull @JsonProperty private TenantDefaults tenantDefaults = TenantDefaults.standard();
+
+  @Valid @NotNull @JsonProperty
+  private NotificationSettings notifications = NotificationSettings.previewsOnly();
+
+  public RunMode getMode() {
+    return mode;
+  }
+
+  public DataSourceFactory getDatabase() {
+    return database;
+  }
+
+  public EmbeddedDatabaseConfig getEmbeddedDatabase() {
+    return embeddedDatabase;
+  }
+
+  public LiteLlmConfig getLitellm() {
+    return litellm;
+  }
+
+  public AuthConfig getAuth() {
+    return auth;
+  }
+
+  public TenantDefaults getTenantDefaults() {
+    return tenantDefaults;
+  }
+
+  public NotificationSettings getNotifications() {
+    return notifications;
+  }
+}

@@ -1,0 +1,50 @@
+package io.budgetgate.budget;
+
+import io.budgetgate.platform.http.FieldError;
+import java.math.BigDecimal;
+import java.util.List;
+
+/**
+ * The rules for budget fields, shared by tenant creation and budget changes: each check adds a
+ * {@link FieldError} naming the field and what is allowed.
+ */
+public final class BudgetFieldChecks {
+  public static final BigDecimal MAX_BUDGET_LIMIT = new BigDecimal("9999999999.99");
+
+  private BudgetFieldChecks() {}
+
+  public static void maxBudget(BigDecimal value, List<FieldError> errors) {
+    if (value.signum() < 0) {
+      errors.add(new FieldError("max_budget", "must be 0 or more (USD)"));
+    } else if (value.stripTrailingZeros().scale() > 2) {
+      errors.add(new FieldError("max_budget", "must have at most 2 decimal places (USD cents)"));
+    } else if (value.compareTo(MAX_BUDGET_LIMIT) > 0) {
+      errors.add(new FieldError("max_budget", "must be at most " + MAX_BUDGET_LIMIT.toPlainString()));
+    }
+  }
+
+  /** Checks both thresholds and their order; reports the order only when each is valid alone. */
+  public static void thresholds(int alert, int grace, List<FieldError> errors) {
+    boolean alertOk = alert >= 1 && alert <= 100;
+    boolean graceOk = grace >= 100 && grace <= 200;
+    if (!alertOk) {
+      errors.add(new FieldError("alert_threshold", "must be a whole percent from 1 to 100"));
+    }
+    if (!graceOk) {
+      errors.add(new FieldError("grace_threshold", "must be a whole percent from 100 to 200"));
+    }
+    if (alertOk && graceOk && grace < alert) {
+      errors.add(new FieldError("grace_threshold", "must be at least alert_threshold (" + alert + ")"));
+    }
+  }
+
+  /** Returns the normalised duration text, or null (and an error) when it is not valid. */
+  public static String budgetDuration(String value, List<FieldError> errors) {
+    try {
+      return BudgetDuration.parse(value).toString();
+    } catch (IllegalArgumentException e) {
+      errors.add(new FieldError("budget_duration", e.getMessage()));
+      return null;
+    }
+  }
+}

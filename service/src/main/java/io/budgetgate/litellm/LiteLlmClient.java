@@ -1,0 +1,203 @@
+package io.budgetgate.litellm;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.budgetgate.litellm.api.GeneratedKey;
+import io.budgetgate.litellm.api.KeyGenerateRequest;
+import io.budgetgate.litellm.api.KeyInfo;
+import io.budgetgate.litellm.api.KeyUpdate;
+import io.budgetgate.platform.Redaction;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * BudgetGate's client for LiteLLM's key management API. Every call has a timeout; timeouts,
+ * connection errors and 5xx answers are retried with exponential backoff; 4xx answers are not.
+ */
+public class LiteLlmClient {
+  private static final Logger LOG = LoggerFactory.getLogger(LiteLlmClient.class);
+
+  private final URI baseUrl;
+  private final String masterKey;
+  private final Duration timeout;
+  private final HttpClient http;
+  private final ObjectMapper json;
+  private final Retry retry;
+
+  public LiteLlmClient(LiteLlmConfig config, ObjectMapper mapper) {
+    this.baseUrl = URI.create(config.baseUrl().endsWith("/") ? config.baseUrl() : config.baseUrl() + "/");
+    this.masterKey = config.masterKey();
+    this.timeout = Duration.ofMillis(config.timeout().toMilliseconds());
+    this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+    this.json = mapper.copy().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    this.retry =
+        Retry.of(
+            "litellm",
+            RetryConfig.custom()
+                .maxAttempts(config.maxAttempts())
+                .intervalFunction(
+                    IntervalFunction.ofExponentialBackoff(
+                        Duration.ofMillis(config.initialBackoff().toMilliseconds()), config.backoffMultiplier()))
+                .retryExceptions(LiteLlmUnavailableException.class)
+                .build());
+  }
+
+  /** Creates a virtual key; the answer holds the raw key, which LiteLLM never shows again. */
+  public GeneratedKey generateKey(KeyGenerateRequest request) {
+    ObjectNode body = json.createObjectNode();
+    body.put("key_alias", request.keyAlias());
+    body.put("max_budget", request.maxBudget());
+    if (request.budgetDuration() != null) {
+      body.put("budget_duration", request.budgetDuration());
+    }
+    ObjectNode metadata = body.putObject("metadata");
+    request.metadata().forEach(metadata::put);
+    JsonNode answer = call("POST", "key/generate", body);
+    String key = text(answer, "key");
+    if (key == null) {
+      throw new LiteLlmUnavailableException("LiteLLM /key/generate answered without a key", null);
+    }
+    return new GeneratedKey(new VirtualKey(key), text(answer, "token"), text(answer, "key_alias"));
+  }
+
+  /** The key's budget fields (LiteLLM nests them under {@code info}). */
+  public KeyInfo keyInfo(VirtualKey key) {
+    return KeyInfoParser.parse(call("GET", "key/info?key=" + URLEncoder.encode(key.reveal(), StandardCharsets.UTF_8), null));
+  }
+
+  /** Changes a key's max budget, budget period and/or spend. */
+  public void updateKey(KeyUpdate update) {
+    ObjectNode body = json.createObjectNode();
+    body.put("key", update.key().reveal());
+    if (update.maxBudget() != null) {
+      body.put("max_budget", update.maxBudget());
+    }
+    if (update.budgetDuration() != null) {
+      body.put("budget_duration", update.budgetDuration());
+    }
+    if (update.spend() != null) {
+      body.put("spend", update.spend());
+    }
+    call("POST", "key/update", body);
+  }
+
+  /** Deletes a key. */
+  public void deleteKey(VirtualKey key) {
+    ObjectNode body = json.createObjectNode();
+    body.putArray("keys").add(key.reveal());
+    call("POST", "key/delete", body);
+  }
+
+  /** One unretried liveness probe, for the health check. */
+  public boolean isAlive() {
+    try {
+      HttpResponse<String> response =
+          http.send(request("GET", "health/liveliness", null), HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private JsonNode call(String method, String path, JsonNode body) {
+    String operation = method + " /" + path.replaceFirst("\\?.*", "");
+    Supplier<JsonNode> attempt = () -> attempt(method, path, body, operation);
+    return retry.executeSupplier(attempt);
+  }
+
+  private JsonNode attempt(String method, String path, JsonNode body, String operation) {
+    HttpResponse<String> response;
+    try {
+      response = http.send(request(method, path, body), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      LOG.warn("LiteLLM {} failed: {}", operation, Redaction.redact(String.valueOf(e)));
+      throw new LiteLlmUnavailableException("LiteLLM " + operation + " failed: " + e.getClass().getSimpleName(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LiteLlmUnavailableException("interrupted while calling LiteLLM " + operation, e);
+    }
+    int status = response.statusCode();
+    if (status >= 200 && status < 300) {
+      return parse(response.body(), operation);
+    }
+    ErrorBody error = ErrorBody.parse(json, response.body());
+    if (status >= 500) {
+      LOG.warn("LiteLLM {} answered {}: {}", operation, status, error.message());
+      throw new LiteLlmUnavailableException("LiteLLM " + operation + " answered " + status + ": " + error.message(), null);
+    }
+    if ("budget_exceeded".equals(error.type())) {
+      throw new LiteLlmBudgetExceededException(status, error.message());
+    }
+    throw new LiteLlmRejectedException(status, error.type(), error.message());
+  }
+
+  private HttpRequest request(String method, String path, JsonNode body) {
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(baseUrl.resolve(path))
+            .timeout(timeout)
+            .header("Authorization", "Bearer " + masterKey)
+            .header("Accept", "application/json");
+    if (body == null) {
+      return builder.method(method, HttpRequest.BodyPublishers.noBody()).build();
+    }
+    try {
+      return builder
+          .header("Content-Type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
+          .build();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot serialise a LiteLLM request", e);
+    }
+  }
+
+  private JsonNode parse(String body, String operation) {
+    try {
+      return json.readTree(body);
+    } catch (IOException e) {
+      throw new LiteLlmUnavailableException("LiteLLM " + operation + " answered with unreadable JSON", e);
+    }
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value == null || value.isNull() ? null : value.asText();
+  }
+
+  /** LiteLLM's error body, {@code {"error": {"message", "type", "param", "code"}}}, read leniently. */
+  record ErrorBody(String type, String message) {
+    static ErrorBody parse(ObjectMapper json, String body) {
+      try {
+        JsonNode root = json.readTree(body == null ? "" : body);
+        JsonNode error = root == null ? null : root.get("error");
+        if (error != null && error.isObject()) {
+          return new ErrorBody(
+              error.path("type").asText("unknown"), Redaction.redact(error.path("message").asText("")));
+        }
+        if (root != null && root.has("detail")) {
+          return new ErrorBody("unknown", Redaction.redact(root.get("detail").toString()));
+        }
+      } catch (IOException | RuntimeException e) {
+        // not JSON: fall through to the raw text
+      }
+      String text = body == null ? "" : body;
+      return new ErrorBody("unknown", Redaction.redact(text.length() > 200 ? text.substring(0, 200) : text));
+    }
+  }
+}

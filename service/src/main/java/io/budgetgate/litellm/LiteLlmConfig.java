@@ -1,0 +1,58 @@
+package io.budgetgate.litellm;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MinDuration;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How to reach the LiteLLM proxy, and whether to run the in-process simulator in its place.
+ *
+ * @param baseUrl LiteLLM's base URL, e.g. {@code http://127.0.0.1:4000}
+ * @param masterKey LiteLLM master key (bearer); never printed
+ * @param timeout per-call timeout (connect and response)
+ * @param maxAttempts attempts per call, first one included; 5xx and I/O errors are retried
+ * @param initialBackoff wait before the first retry; doubles (times multiplier) each retry
+ * @param backoffMultiplier growth of the wait between retries
+ * @param simulator the in-process stand-in, used by local.yml and the tests
+ */
+public record LiteLlmConfig(
+    @JsonProperty("baseUrl") @NotBlank String baseUrl,
+    @JsonProperty("masterKey") @NotBlank String masterKey,
+    @JsonProperty("timeout") @NotNull @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS) Duration timeout,
+    @JsonProperty("maxAttempts") @Min(1) @Max(10) int maxAttempts,
+    @JsonProperty("initialBackoff") @NotNull Duration initialBackoff,
+    @JsonProperty("backoffMultiplier") @DecimalMin("1.0") double backoffMultiplier,
+    @JsonProperty("simulator") @Valid SimulatorConfig simulator) {
+
+  public LiteLlmConfig {
+    if (simulator == null) {
+      simulator = new SimulatorConfig(false, "127.0.0.1", 4000);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "LiteLlmConfig[baseUrl=" + baseUrl + ", masterKey=****, timeout=" + timeout
+        + ", maxAttempts=" + maxAttempts + ", initialBackoff=" + initialBackoff
+        + ", backoffMultiplier=" + backoffMultiplier + ", simulator=" + simulator + "]";
+  }
+
+  /**
+   * The LiteLLM simulator served by this process.
+   *
+   * @param enabled serve it
+   * @param host address to bind
+   * @param port port to bind (0 = any free port)
+   */
+  public record SimulatorConfig(
+      @JsonProperty("enabled") boolean enabled,
+      @JsonProperty("host") @NotBlank String host,
+      @JsonProperty("port") @Min(0) @Max(65535) int port) {}
+}

@@ -1,0 +1,104 @@
+package io.budgetgate.platform.auth;
+
+import io.budgetgate.platform.http.ApiError;
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.DynamicFeature;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.FeatureContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import java.security.Principal;
+import java.util.Optional;
+
+/**
+ * Puts a bearer-token check in front of every resource method annotated with
+ * {@link RequiresRole}: 401 {@code unauthorized} for a missing or unknown token, 403
+ * {@code forbidden} for a role that does not include the required one.
+ */
+public final class BearerAuthFeature implements DynamicFeature {
+
+  private final TokenRegistry tokens;
+
+  public BearerAuthFeature(TokenRegistry tokens) {
+    this.tokens = tokens;
+  }
+
+  @Override
+  public void configure(ResourceInfo resourceInfo, FeatureContext context) {
+    RequiresRole onMethod = resourceInfo.getResourceMethod().getAnnotation(RequiresRole.class);
+    RequiresRole onClass = resourceInfo.getResourceClass().getAnnotation(RequiresRole.class);
+    RequiresRole required = onMethod != null ? onMethod : onClass;
+    if (required != null) {
+      context.register(new Filter(tokens, required.value()));
+    }
+  }
+
+  @Priority(Priorities.AUTHENTICATION)
+  private static final class Filter implements ContainerRequestFilter {
+    private static final String PREFIX = "Bearer ";
+    private final TokenRegistry tokens;
+    private final Role required;
+
+    Filter(TokenRegistry tokens, Role required) {
+      this.tokens = tokens;
+      this.required = required;
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+      String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+      if (header == null || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+        request.abortWith(unauthorized("a bearer token is required: send 'Authorization: Bearer <token>'"));
+        return;
+      }
+      Optional<Caller> caller = tokens.authenticate(header.substring(PREFIX.length()).trim());
+      if (caller.isEmpty()) {
+        request.abortWith(unauthorized("the bearer token is not recognised"));
+        return;
+      }
+      if (!caller.get().role().includes(required)) {
+        request.abortWith(
+            ApiError.response(
+                Response.Status.FORBIDDEN,
+                "forbidden",
+                "token '" + caller.get().name() + "' has role " + caller.get().role().wireName()
+                    + "; this call needs " + required.wireName()));
+        return;
+      }
+      boolean secure = request.getSecurityContext().isSecure();
+      request.setSecurityContext(new CallerContext(caller.get(), secure));
+    }
+
+    private static Response unauthorized(String message) {
+      return Response.fromResponse(ApiError.response(Response.Status.UNAUTHORIZED, "unauthorized", message))
+          .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"budgetgate\"")
+          .build();
+    }
+  }
+
+  private record CallerContext(Caller caller, boolean secure) implements SecurityContext {
+    @Override
+    public Principal getUserPrincipal() {
+      return caller;
+    }
+
+    @Override
+    public boolean isUserInRole(String role) {
+      return caller.role().includes(Role.parse(role));
+    }
+
+    @Override
+    public boolean isSecure() {
+      return secure;
+    }
+
+    @Override
+    public String getAuthenticationScheme() {
+      return "Bearer";
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.budgetgate.tenant;
+
+import io.budgetgate.budget.BudgetLimits;
+import io.budgetgate.litellm.VirtualKey;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A tenant as stored in {@code tenant_configs}.
+ *
+ * @param virtualKey the tenant's LiteLLM key; masked when printed
+ */
+public record Tenant(
+    String tenantId,
+    String name,
+    BigDecimal maxBudget,
+    int alertThreshold,
+    int graceThreshold,
+    String budgetDuration,
+    Instant budgetResetAt,
+    Instant litellmKeyLastReset,
+    String litellmKeyAlias,
+    String litellmKeyHash,
+    VirtualKey virtualKey,
+    List<String> notificationEmails,
+    String slackWebhookUrl,
+    long version,
+    Instant createdAt,
+    Instant updatedAt) {
+
+  public Tenant {
+    notificationEmails = List.copyOf(notificationEmails);
+  }
+
+  /** The tenant's own budget and thresholds, before overrides. */
+  public BudgetLimits baseLimits() {
+    return new BudgetLimits(maxBudget, alertThreshold, graceThreshold);
+  }
+}

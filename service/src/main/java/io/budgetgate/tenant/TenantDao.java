@@ -1,0 +1,54 @@
+package io.budgetgate.tenant;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/** SQL for {@code tenant_configs}. */
+interface TenantDao {
+
+  /** What a new row holds; plain values only. */
+  record NewRow(
+      String tenantId,
+      String name,
+      BigDecimal maxBudget,
+      int alertThreshold,
+      int graceThreshold,
+      String budgetDuration,
+      String litellmKeyAlias,
+      String litellmKeyHash,
+      String litellmVirtualKey,
+      String[] notificationEmails,
+      String slackWebhookUrl,
+      Instant createdAt) {}
+
+  @SqlUpdate("""
+      INSERT INTO tenant_configs (tenant_id, name, max_budget, alert_threshold, grace_threshold,
+                                  budget_duration, litellm_key_alias, litellm_key_hash,
+                                  litellm_virtual_key, notification_emails, slack_webhook_url,
+                                  created_at, updated_at)
+      VALUES (:t.tenantId, :t.name, :t.maxBudget, :t.alertThreshold, :t.graceThreshold,
+              :t.budgetDuration, :t.litellmKeyAlias, :t.litellmKeyHash,
+              :t.litellmVirtualKey, :t.notificationEmails, :t.slackWebhookUrl,
+              :t.createdAt, :t.createdAt)
+      """)
+  void insert(@BindMethods("t") NewRow row);
+
+  @SqlQuery("SELECT EXISTS (SELECT 1 FROM tenant_configs WHERE tenant_id = :tenantId)")
+  boolean exists(String tenantId);
+
+  @SqlQuery("SELECT * FROM tenant_configs WHERE tenant_id = :tenantId")
+  Optional<Tenant> find(String tenantId);
+
+  @SqlQuery("""
+      SELECT * FROM tenant_configs
+       WHERE tenant_id > COALESCE(:after, '')
+       ORDER BY tenant_id
+       LIMIT :limit
+      """)
+  List<Tenant> page(String after, int limit);
+}

@@ -1,0 +1,153 @@
+package io.budgetgate.tenant;
+
+import io.budgetgate.audit.AuditLog;
+import io.budgetgate.litellm.LiteLlmClient;
+import io.budgetgate.litellm.LiteLlmException;
+import io.budgetgate.litellm.LiteLlmRejectedException;
+import io.budgetgate.litellm.api.GeneratedKey;
+import io.budgetgate.litellm.api.KeyGenerateRequest;
+import io.budgetgate.platform.auth.Caller;
+import io.budgetgate.platform.http.ApiException;
+import io.budgetgate.tenant.api.CreateTenantRequest;
+import jakarta.ws.rs.core.Response;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates and reads tenants. Creation provisions the tenant's LiteLLM key first and stores the
+ * tenant (with its audit entry) second; if the store fails the key is deleted again, so a failed
+ * creation leaves nothing behind in either place.
+ */
+public class TenantService {
+  private static final Logger LOG = LoggerFactory.getLogger(TenantService.class);
+  private static final String UNIQUE_VIOLATION = "23505";
+
+  private final Jdbi jdbi;
+  private final LiteLlmClient litellm;
+  private final AuditLog audit;
+  private final TenantDefaults defaults;
+  private final Clock clock;
+
+  public TenantService(Jdbi jdbi, LiteLlmClient litellm, AuditLog audit, TenantDefaults defaults, Clock clock) {
+    this.jdbi = jdbi;
+    this.litellm = litellm;
+    this.audit = audit;
+    this.defaults = defaults;
+    this.clock = clock;
+  }
+
+  /** The tenant, if it exists. */
+  public Optional<Tenant> find(String tenantId) {
+    return jdbi.withExtension(TenantDao.class, dao -> dao.find(tenantId));
+  }
+
+  /** The tenant, or 404 {@code unknown_tenant}. */
+  public Tenant require(String tenantId) {
+    return find(tenantId).orElseThrow(() -> unknownTenant(tenantId));
+  }
+
+  public static ApiException unknownTenant(String tenantId) {
+    return ApiException.notFound("unknown_tenant", "no tenant with id '" + tenantId + "'");
+  }
+
+  List<Tenant> page(String after, int limit) {
+    return jdbi.withExtension(TenantDao.class, dao -> dao.page(after, limit));
+  }
+
+  Tenant create(Caller caller, CreateTenantRequest request) {
+    TenantSpec spec = TenantValidator.validate(request, defaults);
+    if (jdbi.withExtension(TenantDao.class, dao -> dao.exists(spec.tenantId()))) {
+      throw duplicate(spec.tenantId());
+    }
+    GeneratedKey key = provisionKey(spec);
+    try {
+      jdbi.useTransaction(handle -> {
+        handle.attach(TenantDao.class).insert(newRow(spec, key));
+        audit.record(handle, caller.name(), "tenant.created", spec.tenantId(), auditDetails(spec));
+      });
+    } catch (RuntimeException e) {
+      removeKeyAfterFailedStore(spec.tenantId(), key);
+      if (isUniqueViolation(e)) {
+        throw duplicate(spec.tenantId());
+      }
+      if (!(e instanceof JdbiException)) {
+        throw e;
+      }
+      throw new ApiException(Response.Status.SERVICE_UNAVAILABLE, "database_unavailable",
+          "tenant '" + spec.tenantId() + "' could not be stored; its LiteLLM key was removed again and "
+              + "nothing was created. Retry when the database is healthy.", null, e);
+    }
+    LOG.info("tenant {} created by {} (LiteLLM key alias {})", spec.tenantId(), caller.name(), key.keyAlias());
+    return require(spec.tenantId());
+  }
+
+  private GeneratedKey provisionKey(TenantSpec spec) {
+    Map<String, String> metadata = Map.of("tenant_id", spec.tenantId(), "managed_by", "budgetgate");
+    try {
+      return litellm.generateKey(new KeyGenerateRequest(
+          spec.tenantId(), spec.limits().blockAt(), spec.budgetDuration(), metadata));
+    } catch (LiteLlmRejectedException e) {
+      if (find(spec.tenantId()).isPresent()) {
+        throw duplicate(spec.tenantId()); // a concurrent creation of the same tenant won the alias
+      }
+      throw new ApiException(Response.Status.BAD_GATEWAY, "litellm_rejected",
+          "LiteLLM refused to create the key for tenant '" + spec.tenantId() + "': " + e.getMessage()
+              + ". Nothing was created.", null, e);
+    } catch (LiteLlmException e) {
+      throw ApiException.unavailable("litellm_unavailable",
+          "LiteLLM could not be reached to create the key for tenant '" + spec.tenantId()
+              + "' (" + e.getMessage() + "). Nothing was created; retry later.", e);
+    }
+  }
+
+  private void removeKeyAfterFailedStore(String tenantId, GeneratedKey key) {
+    try {
+      litellm.deleteKey(key.key());
+      LOG.warn("tenant {} was not stored; its LiteLLM key (alias {}) was deleted again", tenantId, key.keyAlias());
+    } catch (LiteLlmException e) {
+      LOG.error("tenant {} was not stored and its LiteLLM key could not be deleted: remove it by hand "
+          + "(POST /key/delete {{\"keys\": [\"{}\"]}}, the key's hash): {}", tenantId, key.tokenHash(), e.getMessage());
+    }
+  }
+
+  private TenantDao.NewRow newRow(TenantSpec spec, GeneratedKey key) {
+    return new TenantDao.NewRow(
+        spec.tenantId(), spec.name(), spec.maxBudget(), spec.alertThreshold(), spec.graceThreshold(),
+        spec.budgetDuration(), spec.tenantId(), key.tokenHash(), key.key().reveal(),
+        spec.notificationEmails().toArray(String[]::new), spec.slackWebhookUrl(), clock.instant());
+  }
+
+  private static Map<String, Object> auditDetails(TenantSpec spec) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("name", spec.name());
+    details.put("max_budget", spec.maxBudget());
+    details.put("alert_threshold", spec.alertThreshold());
+    details.put("grace_threshold", spec.graceThreshold());
+    details.put("budget_duration", spec.budgetDuration());
+    details.put("block_at", spec.limits().blockAt());
+    details.put("notification_emails", spec.notificationEmails());
+    details.put("slack_webhook", spec.slackWebhookUrl() != null);
+    return details;
+  }
+
+  private static ApiException duplicate(String tenantId) {
+    return ApiException.conflict("tenant_exists", "a tenant with id '" + tenantId + "' already exists");
+  }
+
+  private static boolean isUniqueViolation(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
