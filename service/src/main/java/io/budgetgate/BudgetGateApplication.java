@@ -30,6 +30,7 @@ import org.jdbi.v3.core.Jdbi;
 public class BudgetGateApplication extends Application<BudgetGateConfiguration> {
 
   public static void main(String[] args) throws Exception {
+    SchemaMigrations.disableLiquibaseAnalytics();
     new BudgetGateApplication().run(args);
   }
 

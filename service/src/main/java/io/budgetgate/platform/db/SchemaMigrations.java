@@ -26,7 +26,15 @@ public final class SchemaMigrations {
   private final String user;
   private final String password;
 
+  /** Liquibase 4.30+ reports usage over the network unless told not to; a budget service should not. */
+  public static void disableLiquibaseAnalytics() {
+    if (System.getProperty("liquibase.analytics.enabled") == null && System.getenv("LIQUIBASE_ANALYTICS_ENABLED") == null) {
+      System.setProperty("liquibase.analytics.enabled", "false");
+    }
+  }
+
   public SchemaMigrations(String url, String user, String password) {
+    disableLiquibaseAnalytics();
     this.url = url;
     this.user = user;
     this.password = password;

@@ -1,0 +1,58 @@
+package io.budgetgate.testing;
+
+import io.budgetgate.BudgetGateApplication;
+import io.budgetgate.BudgetGateConfiguration;
+import io.budgetgate.litellm.LiteLlmSimulator;
+import io.budgetgate.platform.db.SchemaMigrations;
+import io.dropwizard.jackson.Jackson;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.ResourceHelpers;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds the service in-process for a test: its own migrated database and LiteLLM simulator. */
+public final class TestApps {
+  private TestApps() {}
+
+  /** A fresh database on the test server with the whole changelog applied. */
+  public static TestPostgres.Database migratedDatabase() {
+    TestPostgres.Database db = TestPostgres.newDatabase();
+    try {
+      new SchemaMigrations(db.url(), db.user(), db.password()).migrate();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot migrate " + db.name(), e);
+    }
+    return db;
+  }
+
+  /** A started LiteLLM simulator on a free port, master key {@link TestTokens#LITELLM_MASTER_KEY}. */
+  public static LiteLlmSimulator simulator() {
+    LiteLlmSimulator simulator =
+        new LiteLlmSimulator("127.0.0.1", 0, TestTokens.LITELLM_MASTER_KEY, Jackson.newObjectMapper(), Clock.systemUTC());
+    try {
+      simulator.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return simulator;
+  }
+
+  /** The service with test-app.yml (production mode) on this database and simulator. */
+  public static DropwizardAppExtension<BudgetGateConfiguration> app(
+      TestPostgres.Database db, LiteLlmSimulator simulator, ConfigOverride... extra) {
+    List<ConfigOverride> overrides = new ArrayList<>(List.of(
+        ConfigOverride.config("database.url", db.url()),
+        ConfigOverride.config("database.user", db.user()),
+        ConfigOverride.config("database.password", db.password()),
+        ConfigOverride.config("litellm.baseUrl", simulator.baseUrl())));
+    overrides.addAll(List.of(extra));
+    return new DropwizardAppExtension<>(
+        BudgetGateApplication.class,
+        ResourceHelpers.resourceFilePath("test-app.yml"),
+        overrides.toArray(ConfigOverride[]::new));
+  }
+}
