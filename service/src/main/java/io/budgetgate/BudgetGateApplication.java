@@ -7,6 +7,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.budgetgate.audit.AuditLog;
 import io.budgetgate.audit.AuditWiring;
+import io.budgetgate.budget.BudgetService;
+import io.budgetgate.budget.BudgetWiring;
+import io.budgetgate.platform.cache.CacheWiring;
+import io.budgetgate.platform.cache.KeyValueCache;
+import io.budgetgate.reset.BudgetResetJob;
+import io.budgetgate.reset.ResetWiring;
 import io.budgetgate.litellm.LiteLlmClient;
 import io.budgetgate.litellm.LiteLlmWiring;
 import io.budgetgate.platform.auth.AuthWiring;
@@ -23,11 +29,13 @@ import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.migrations.MigrationsBundle;
 import java.time.Clock;
+import java.time.Duration;
 import org.apache.commons.text.StringSubstitutor;
 import org.jdbi.v3.core.Jdbi;
 
 /** BudgetGate: per-tenant LLM budget enforcement beside a LiteLLM proxy. */
 public class BudgetGateApplication extends Application<BudgetGateConfiguration> {
+  private BudgetResetJob resetJob;
 
   public static void main(String[] args) throws Exception {
     SchemaMigrations.disableLiquibaseAnalytics();
@@ -63,7 +71,7 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
 
   @Override
   public void run(BudgetGateConfiguration config, Environment environment) throws Exception {
-    Clock clock = Clock.systemUTC();
+    Clock clock = clock();
     configureJson(environment.getObjectMapper());
     ErrorHandling.install(config.getServerFactory(), environment);
     DatabaseStartup.prepare(config, environment);
@@ -73,7 +81,25 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
     AuthWiring.wire(config.getAuth(), config.getMode(), environment);
     LiteLlmClient litellm = LiteLlmWiring.wire(config.getLitellm(), clock, environment);
     AuditLog audit = AuditWiring.wire(jdbi, clock, environment);
+    KeyValueCache cache = CacheWiring.wire(config.getRedis(), clock, environment);
     TenantWiring.wire(jdbi, litellm, audit, config.getTenantDefaults(), clock, environment);
+    BudgetService budgets = BudgetWiring.wire(jdbi, litellm, cache, audit, config.getBudget(),
+        config.getLitellm().publicBaseUrl(), clock, environment);
+    resetJob = ResetWiring.wire(jdbi, litellm, budgets, audit, clock,
+        Duration.ofMillis(config.getBudget().jobInterval().toMilliseconds()), environment);
+  }
+
+  /** The period-reset job, for tests and operators' tooling that run a round on demand. */
+  public BudgetResetJob resetJob() {
+    return resetJob;
+  }
+
+  /**
+   * The clock every feature reads, in whole microseconds as PostgreSQL stores them (so an instant
+   * read back equals the one written). Tests replace it to move time instead of waiting.
+   */
+  protected Clock clock() {
+    return Clock.tick(Clock.systemUTC(), Duration.ofNanos(1_000));
   }
 
   /** The API speaks snake_case JSON with ISO-8601 times and exact decimals. */

@@ -1,7 +1,9 @@
 package io.budgetgate;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.budgetgate.budget.BudgetConfig;
 import io.budgetgate.litellm.LiteLlmConfig;
+import io.budgetgate.platform.cache.RedisConfig;
 import io.budgetgate.platform.RunMode;
 import io.budgetgate.platform.auth.AuthConfig;
 import io.budgetgate.platform.db.EmbeddedDatabaseConfig;
@@ -28,6 +30,10 @@ public class BudgetGateConfiguration extends Configuration {
 
   @Valid @NotNull @JsonProperty private TenantDefaults tenantDefaults = TenantDefaults.standard();
 
+  @Valid @NotNull @JsonProperty private RedisConfig redis = RedisConfig.inProcess();
+
+  @Valid @NotNull @JsonProperty private BudgetConfig budget = BudgetConfig.defaults();
+
   @Valid @NotNull @JsonProperty
   private NotificationSettings notifications = NotificationSettings.previewsOnly();
 
@@ -53,6 +59,14 @@ public class BudgetGateConfiguration extends Configuration {
 
   public TenantDefaults getTenantDefaults() {
     return tenantDefaults;
+  }
+
+  public RedisConfig getRedis() {
+    return redis;
+  }
+
+  public BudgetConfig getBudget() {
+    return budget;
   }
 
   public NotificationSettings getNotifications() {

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
  * @param initialBackoff wait before the first retry; doubles (times multiplier) each retry
  * @param backoffMultiplier growth of the wait between retries
  * @param simulator the in-process stand-in, used by local.yml and the tests
+ * @param publicBaseUrl the LiteLLM address agents use, returned by llm-access (default: baseUrl)
  */
 public record LiteLlmConfig(
     @JsonProperty("baseUrl") @NotBlank String baseUrl,
@@ -29,11 +30,15 @@ public record LiteLlmConfig(
     @JsonProperty("maxAttempts") @Min(1) @Max(10) int maxAttempts,
     @JsonProperty("initialBackoff") @NotNull Duration initialBackoff,
     @JsonProperty("backoffMultiplier") @DecimalMin("1.0") double backoffMultiplier,
-    @JsonProperty("simulator") @Valid SimulatorConfig simulator) {
+    @JsonProperty("simulator") @Valid SimulatorConfig simulator,
+    @JsonProperty("publicBaseUrl") String publicBaseUrl) {
 
   public LiteLlmConfig {
     if (simulator == null) {
       simulator = new SimulatorConfig(false, "127.0.0.1", 4000);
+    }
+    if (publicBaseUrl == null || publicBaseUrl.isBlank()) {
+      publicBaseUrl = baseUrl;
     }
   }
 

@@ -14,6 +14,9 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import io.budgetgate.budget.BudgetDuration;
+import io.budgetgate.budget.BudgetPeriods;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +41,7 @@ public final class LiteLlmSimulator implements Managed {
   private final String masterKey;
   private final ObjectMapper json;
   private final SimulatedKeys keys;
+  private final Clock clock;
   private final SimulatorFaults faults = new SimulatorFaults();
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private HttpServer server;
@@ -49,6 +53,7 @@ public final class LiteLlmSimulator implements Managed {
     this.masterKey = masterKey;
     this.json = json.copy().enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     this.keys = new SimulatedKeys(this.json, clock);
+    this.clock = clock;
   }
 
   @Override
@@ -210,7 +215,11 @@ public final class LiteLlmSimulator implements Managed {
           + " already in use", "bad_request_error", 400));
       return;
     }
-    SimulatedKeys.Row row = keys.create(alias, maxBudget, text(body.get("budget_duration")), body.get("metadata"));
+    String duration = text(body.get("budget_duration"));
+    SimulatedKeys.Row row = keys.create(alias, maxBudget, duration, body.get("metadata"));
+    synchronized (keys) {
+      row.budgetResetAt = nextReset(duration);
+    }
     send(exchange, 200, json.writeValueAsString(keys.generateAnswer(row)));
   }
 
@@ -246,6 +255,7 @@ public final class LiteLlmSimulator implements Managed {
       }
       if (body.has("budget_duration")) {
         row.budgetDuration = text(body.get("budget_duration"));
+        row.budgetResetAt = nextReset(row.budgetDuration);
         answer.set("budget_duration", body.get("budget_duration"));
       }
       if (body.has("spend")) {
@@ -311,6 +321,31 @@ public final class LiteLlmSimulator implements Managed {
       }
     }
     send(exchange, 200, json.writeValueAsString(body));
+  }
+
+  /** LiteLLM sets budget_reset_at whenever budget_duration is set (calendar-aligned, UTC). */
+  private Instant nextReset(String duration) {
+    if (duration == null) {
+      return null;
+    }
+    try {
+      return BudgetPeriods.nextReset(BudgetDuration.parse(duration), clock.instant());
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** Sets the key's budget_reset_at, e.g. to a moment LiteLLM's own reset job has not reached yet. */
+  public void setBudgetResetAt(String keyOrAlias, Instant resetAt) {
+    SimulatedKeys.Row row = keys.find(keyOrAlias).orElseThrow(() -> new IllegalArgumentException("no such key"));
+    synchronized (keys) {
+      row.budgetResetAt = resetAt;
+    }
+  }
+
+  /** The key's spend as LiteLLM holds it. */
+  public Optional<BigDecimal> spendOf(String keyOrAlias) {
+    return keys.find(keyOrAlias).map(r -> r.spend);
   }
 
   private boolean authorised(HttpExchange exchange) {

@@ -8,17 +8,15 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 
 /**
- * Settings for the channels that webhooks and notifications use: Redis, SMTP and the webhook
+ * Settings for the channels that webhooks and notifications use: SMTP and the webhook
  * secret. They are read and validated now so that a deployment's config.yml is complete; the
  * features that consume them (webhook intake, dedup, email) are wired as they land.
  *
- * @param redisUrl {@code redis://host:port}; empty means the in-process cache and dedup
  * @param webhookSecret Standard Webhooks secret, {@code whsec_<base64>}
  * @param webhookPathToken optional token for LiteLLM's unsigned alerting path; empty disables it
  * @param smtp mail server settings; an empty host means messages are logged as previews
  */
 public record NotificationSettings(
-    @JsonProperty("redisUrl") @NotNull @Pattern(regexp = "^$|^rediss?://.+", message = "must be empty or a redis:// URL") String redisUrl,
     @JsonProperty("webhookSecret") @NotNull @Pattern(regexp = "^whsec_[A-Za-z0-9+/=]+$", message = "must look like whsec_<base64>") String webhookSecret,
     @JsonProperty("webhookPathToken") @NotNull String webhookPathToken,
     @JsonProperty("smtp") @Valid @NotNull Smtp smtp) {
@@ -26,12 +24,12 @@ public record NotificationSettings(
   /** Defaults for local mode: nothing external, every message a logged preview. */
   public static NotificationSettings previewsOnly() {
     return new NotificationSettings(
-        "", "whsec_bG9jYWwtd2ViaG9vay1zZWNyZXQ=", "", new Smtp("", 587, "", "", "budgetgate@localhost"));
+        "whsec_bG9jYWwtd2ViaG9vay1zZWNyZXQ=", "", new Smtp("", 587, "", "", "budgetgate@localhost"));
   }
 
   @Override
   public String toString() {
-    return "NotificationSettings[redisUrl=" + redisUrl + ", webhookSecret=****, webhookPathToken="
+    return "NotificationSettings[webhookSecret=****, webhookPathToken="
         + (webhookPathToken.isEmpty() ? "" : "****") + ", smtp=" + smtp + "]";
   }
 

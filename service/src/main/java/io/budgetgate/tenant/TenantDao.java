@@ -19,6 +19,8 @@ interface TenantDao {
       int alertThreshold,
       int graceThreshold,
       String budgetDuration,
+      Instant budgetResetAt,
+      BigDecimal litellmSyncedMaxBudget,
       String litellmKeyAlias,
       String litellmKeyHash,
       String litellmVirtualKey,
@@ -28,11 +30,13 @@ interface TenantDao {
 
   @SqlUpdate("""
       INSERT INTO tenant_configs (tenant_id, name, max_budget, alert_threshold, grace_threshold,
-                                  budget_duration, litellm_key_alias, litellm_key_hash,
+                                  budget_duration, budget_reset_at, litellm_synced_max_budget,
+                                  litellm_key_alias, litellm_key_hash,
                                   litellm_virtual_key, notification_emails, slack_webhook_url,
                                   created_at, updated_at)
       VALUES (:t.tenantId, :t.name, :t.maxBudget, :t.alertThreshold, :t.graceThreshold,
-              :t.budgetDuration, :t.litellmKeyAlias, :t.litellmKeyHash,
+              :t.budgetDuration, :t.budgetResetAt, :t.litellmSyncedMaxBudget,
+              :t.litellmKeyAlias, :t.litellmKeyHash,
               :t.litellmVirtualKey, :t.notificationEmails, :t.slackWebhookUrl,
               :t.createdAt, :t.createdAt)
       """)

@@ -1,6 +1,8 @@
 package io.budgetgate.tenant;
 
 import io.budgetgate.audit.AuditLog;
+import io.budgetgate.budget.BudgetDuration;
+import io.budgetgate.budget.BudgetPeriods;
 import io.budgetgate.litellm.LiteLlmClient;
 import io.budgetgate.litellm.LiteLlmException;
 import io.budgetgate.litellm.LiteLlmRejectedException;
@@ -12,6 +14,7 @@ import io.budgetgate.tenant.api.CreateTenantRequest;
 import jakarta.ws.rs.core.Response;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,8 +124,13 @@ public class TenantService {
   private TenantDao.NewRow newRow(TenantSpec spec, GeneratedKey key) {
     return new TenantDao.NewRow(
         spec.tenantId(), spec.name(), spec.maxBudget(), spec.alertThreshold(), spec.graceThreshold(),
-        spec.budgetDuration(), spec.tenantId(), key.tokenHash(), key.key().reveal(),
+        spec.budgetDuration(), firstReset(spec.budgetDuration()), spec.limits().blockAt(),
+        spec.tenantId(), key.tokenHash(), key.key().reveal(),
         spec.notificationEmails().toArray(String[]::new), spec.slackWebhookUrl(), clock.instant());
+  }
+
+  private Instant firstReset(String duration) {
+    return duration == null ? null : BudgetPeriods.nextReset(BudgetDuration.parse(duration), clock.instant());
   }
 
   private static Map<String, Object> auditDetails(TenantSpec spec) {

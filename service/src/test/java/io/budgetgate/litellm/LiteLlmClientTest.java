@@ -155,7 +155,7 @@ class LiteLlmClientTest {
   @Test
   void wrongMasterKeyIsAnAuthError() {
     LiteLlmClient wrong = new LiteLlmClient(
-        new LiteLlmConfig(SIMULATOR.baseUrl(), "sk-wrong", Duration.milliseconds(300), 1, Duration.milliseconds(10), 2.0, null),
+        new LiteLlmConfig(SIMULATOR.baseUrl(), "sk-wrong", Duration.milliseconds(300), 1, Duration.milliseconds(10), 2.0, null, null),
         Jackson.newObjectMapper());
 
     Throwable failure = catchThrowable(() -> wrong.generateKey(request("wrong-master")));
@@ -177,7 +177,7 @@ class LiteLlmClientTest {
   private static LiteLlmClient client(String baseUrl, int attempts) {
     return new LiteLlmClient(
         new LiteLlmConfig(baseUrl, TestTokens.LITELLM_MASTER_KEY, Duration.milliseconds(300), attempts,
-            Duration.milliseconds(20), 2.0, null),
+            Duration.milliseconds(20), 2.0, null, null),
         Jackson.newObjectMapper());
   }
 }

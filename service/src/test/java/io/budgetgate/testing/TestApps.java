@@ -31,8 +31,13 @@ public final class TestApps {
 
   /** A started LiteLLM simulator on a free port, master key {@link TestTokens#LITELLM_MASTER_KEY}. */
   public static LiteLlmSimulator simulator() {
+    return simulator(Clock.systemUTC());
+  }
+
+  /** A started simulator reading the given clock (e.g. {@link ClockedApplication#CLOCK}). */
+  public static LiteLlmSimulator simulator(Clock clock) {
     LiteLlmSimulator simulator =
-        new LiteLlmSimulator("127.0.0.1", 0, TestTokens.LITELLM_MASTER_KEY, Jackson.newObjectMapper(), Clock.systemUTC());
+        new LiteLlmSimulator("127.0.0.1", 0, TestTokens.LITELLM_MASTER_KEY, Jackson.newObjectMapper(), clock);
     try {
       simulator.start();
     } catch (IOException e) {
@@ -44,6 +49,12 @@ public final class TestApps {
   /** The service with test-app.yml (production mode) on this database and simulator. */
   public static DropwizardAppExtension<BudgetGateConfiguration> app(
       TestPostgres.Database db, LiteLlmSimulator simulator, ConfigOverride... extra) {
+    return app(BudgetGateApplication.class, db, simulator, extra);
+  }
+
+  /** The same with another application class, e.g. {@link ClockedApplication}. */
+  public static DropwizardAppExtension<BudgetGateConfiguration> app(Class<? extends BudgetGateApplication> type,
+      TestPostgres.Database db, LiteLlmSimulator simulator, ConfigOverride... extra) {
     List<ConfigOverride> overrides = new ArrayList<>(List.of(
         ConfigOverride.config("database.url", db.url()),
         ConfigOverride.config("database.user", db.user()),
@@ -51,7 +62,7 @@ public final class TestApps {
         ConfigOverride.config("litellm.baseUrl", simulator.baseUrl())));
     overrides.addAll(List.of(extra));
     return new DropwizardAppExtension<>(
-        BudgetGateApplication.class,
+        type,
         ResourceHelpers.resourceFilePath("test-app.yml"),
         overrides.toArray(ConfigOverride[]::new));
   }

@@ -1,0 +1,43 @@
+package io.budgetgate.budget;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.Duration;
+import java.util.Locale;
+
+/**
+ * How budget decisions are cached and what happens when LiteLLM cannot say the spend.
+ *
+ * @param cacheTtl how long a budget snapshot is served from the cache (default 60 s)
+ * @param staleLimit how old a last-known spend may be to answer with {@code source: "stale"} (10 min)
+ * @param failMode with no spend at all: {@code open} allows (degraded), {@code closed} answers 503
+ * @param jobInterval how often the period-reset and key-sync job runs (30 s)
+ */
+public record BudgetConfig(
+    @JsonProperty("cacheTtl") Duration cacheTtl,
+    @JsonProperty("staleLimit") Duration staleLimit,
+    @JsonProperty("failMode") FailMode failMode,
+    @JsonProperty("jobInterval") Duration jobInterval) {
+
+  public BudgetConfig {
+    cacheTtl = cacheTtl == null ? Duration.seconds(60) : cacheTtl;
+    staleLimit = staleLimit == null ? Duration.minutes(10) : staleLimit;
+    failMode = failMode == null ? FailMode.OPEN : failMode;
+    jobInterval = jobInterval == null ? Duration.seconds(30) : jobInterval;
+  }
+
+  public static BudgetConfig defaults() {
+    return new BudgetConfig(null, null, null, null);
+  }
+
+  /** What to answer when no spend is known. */
+  public enum FailMode {
+    OPEN,
+    CLOSED;
+
+    @JsonCreator
+    static FailMode parse(String value) {
+      return valueOf(value.trim().toUpperCase(Locale.ROOT));
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package io.budgetgate.budget;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.UUID;
+
+/** A time-boxed budget increase as stored in {@code budget_overrides}. */
+public record BudgetOverride(
+    UUID id,
+    String tenantId,
+    BigDecimal amount,
+    String reason,
+    Instant startsAt,
+    Instant expiresAt,
+    String createdBy,
+    Instant createdAt,
+    Instant revokedAt,
+    String revokedBy) {
+
+  OverrideWindow window() {
+    return new OverrideWindow(amount, startsAt, expiresAt);
+  }
+
+  /** {@code active}, {@code scheduled}, {@code expired} or {@code revoked} at {@code now}. */
+  String statusAt(Instant now) {
+    if (revokedAt != null) {
+      return "revoked";
+    }
+    if (now.isBefore(startsAt)) {
+      return "scheduled";
+    }
+    return now.isBefore(expiresAt) ? "active" : "expired";
+  }
+}

@@ -1,0 +1,43 @@
+package io.budgetgate.budget;
+
+import io.budgetgate.litellm.VirtualKey;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/** Row mappers for the budget feature's two row types. */
+final class BudgetRowMappers {
+  private BudgetRowMappers() {}
+
+  static void register(Jdbi jdbi) {
+    jdbi.registerRowMapper(BudgetRow.class, (RowMapper<BudgetRow>) (rs, ctx) -> new BudgetRow(
+        rs.getString("tenant_id"),
+        rs.getBigDecimal("max_budget"),
+        rs.getInt("alert_threshold"),
+        rs.getInt("grace_threshold"),
+        rs.getString("budget_duration"),
+        instant(rs, "budget_reset_at"),
+        instant(rs, "litellm_key_last_reset"),
+        new VirtualKey(rs.getString("litellm_virtual_key")),
+        rs.getLong("version")));
+    jdbi.registerRowMapper(BudgetOverride.class, (RowMapper<BudgetOverride>) (rs, ctx) -> new BudgetOverride(
+        rs.getObject("id", java.util.UUID.class),
+        rs.getString("tenant_id"),
+        rs.getBigDecimal("amount"),
+        rs.getString("reason"),
+        instant(rs, "starts_at"),
+        instant(rs, "expires_at"),
+        rs.getString("created_by"),
+        instant(rs, "created_at"),
+        instant(rs, "revoked_at"),
+        rs.getString("revoked_by")));
+  }
+
+  private static Instant instant(ResultSet rs, String column) throws SQLException {
+    Timestamp t = rs.getTimestamp(column);
+    return t == null ? null : t.toInstant();
+  }
+}

@@ -1,0 +1,240 @@
+package io.budgetgate.budget;
+
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
+import io.budgetgate.audit.AuditLog;
+import io.budgetgate.budget.api.BudgetPatchRequest;
+import io.budgetgate.budget.api.BudgetStatus;
+import io.budgetgate.litellm.LiteLlmClient;
+import io.budgetgate.litellm.LiteLlmException;
+import io.budgetgate.litellm.VirtualKey;
+import io.budgetgate.litellm.api.KeyInfo;
+import io.budgetgate.platform.auth.Caller;
+import io.budgetgate.platform.http.ApiException;
+import io.budgetgate.platform.http.FieldError;
+import io.budgetgate.platform.http.ValidationException;
+import io.budgetgate.tenant.TenantService;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers "where does this tenant stand?" (from the cache, LiteLLM live, the last known spend, or
+ * not at all) and changes a tenant's budget. Every decision is timed per path; blocked and degraded
+ * answers are counted.
+ */
+public class BudgetService {
+  private static final Logger LOG = LoggerFactory.getLogger(BudgetService.class);
+  private static final Duration WARN_EVERY = Duration.ofMinutes(1);
+
+  /** A decision: the status, and the key llm-access hands out when allowed. */
+  public record Decision(BudgetStatus status, VirtualKey key) {}
+
+  private final Jdbi jdbi;
+  private final LiteLlmClient litellm;
+  private final BudgetCache cache;
+  private final KeyBudgetSync keySync;
+  private final AuditLog audit;
+  private final BudgetConfig config;
+  private final Clock clock;
+  private final Map<SpendSource, Timer> timers = new EnumMap<>(SpendSource.class);
+  private final Counter blocked;
+  private final Counter degraded;
+  private final ConcurrentHashMap<String, VirtualKey> keys = new ConcurrentHashMap<>();
+  private final AtomicReference<Instant> lastDegradedWarning = new AtomicReference<>(Instant.MIN);
+
+  BudgetService(Jdbi jdbi, LiteLlmClient litellm, BudgetCache cache, AuditLog audit, BudgetConfig config,
+      Clock clock, MetricRegistry metrics) {
+    this.jdbi = jdbi;
+    this.litellm = litellm;
+    this.cache = cache;
+    this.keySync = new KeyBudgetSync(litellm);
+    this.audit = audit;
+    this.config = config;
+    this.clock = clock;
+    for (SpendSource source : SpendSource.values()) {
+      timers.put(source, metrics.timer(MetricRegistry.name("budget", "decision", source.wireName())));
+    }
+    this.blocked = metrics.counter("budget.decision.blocked");
+    this.degraded = metrics.counter("budget.decision.degraded");
+  }
+
+  /** The tenant's budget status now; 404 for an unknown tenant, 503 only in fail mode closed. */
+  public Decision decide(String tenantId) {
+    long started = System.nanoTime();
+    Instant now = clock.instant();
+    Optional<BudgetSnapshot> cached = cache.snapshot(tenantId);
+    Decision decision;
+    if (cached.isPresent() && keys.containsKey(tenantId)) {
+      decision = new Decision(cached.get().status(now, SpendSource.CACHE), keys.get(tenantId));
+    } else {
+      decision = load(tenantId, now);
+    }
+    SpendSource source = SpendSource.valueOf(decision.status().source().toUpperCase(java.util.Locale.ROOT));
+    timers.get(source).update(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+    if (!decision.status().allowed()) {
+      blocked.inc();
+    }
+    if (decision.status().degraded()) {
+      degraded.inc();
+    }
+    return decision;
+  }
+
+  private Decision load(String tenantId, Instant now) {
+    BudgetRow row = jdbi.withExtension(BudgetDao.class, dao -> dao.find(tenantId))
+        .orElseThrow(() -> TenantService.unknownTenant(tenantId));
+    List<OverrideWindow> overrides = jdbi.withExtension(BudgetDao.class, dao -> dao.liveOverrides(tenantId, now))
+        .stream().map(BudgetOverride::window).toList();
+    keys.put(tenantId, row.virtualKey());
+    BudgetSnapshot base = new BudgetSnapshot(tenantId, row.maxBudget(), row.alertThreshold(), row.graceThreshold(),
+        row.budgetDuration(), row.budgetResetAt(), overrides, null, null);
+    try {
+      KeyInfo info = litellm.keyInfo(row.virtualKey());
+      BudgetSnapshot live = base.withSpend(sanitise(tenantId, info.spend()), now);
+      cache.store(live);
+      return new Decision(live.status(now, SpendSource.LIVE), row.virtualKey());
+    } catch (LiteLlmException e) {
+      return fallback(base, now, e);
+    }
+  }
+
+  private Decision fallback(BudgetSnapshot base, Instant now, LiteLlmException cause) {
+    String tenantId = base.tenantId();
+    Optional<BudgetCache.KnownSpend> last = cache.lastKnownSpend(tenantId, now);
+    if (last.isPresent()) {
+      warnDegraded(now, "answering tenant {} from its last known spend ({} s old): {}", tenantId,
+          Duration.between(last.get().at(), now).toSeconds(), cause.getMessage());
+      return new Decision(base.withSpend(last.get().spend(), last.get().at()).status(now, SpendSource.STALE),
+          keys.get(tenantId));
+    }
+    if (config.failMode() == BudgetConfig.FailMode.CLOSED) {
+      throw ApiException.unavailable("litellm_unavailable",
+          "the spend of tenant '" + tenantId + "' is unknown: LiteLLM cannot be reached and no recent spend is "
+              + "known; budget.failMode is closed, so calls are refused until LiteLLM answers", cause);
+    }
+    warnDegraded(now, "allowing tenant {} without a known spend (failMode open): {}", tenantId, cause.getMessage(), "");
+    return new Decision(base.status(now, SpendSource.UNAVAILABLE), keys.get(tenantId));
+  }
+
+  private BigDecimal sanitise(String tenantId, BigDecimal spend) {
+    if (spend.signum() < 0) {
+      LOG.warn("LiteLLM reported negative spend {} for tenant {}; counting it as 0", spend, tenantId);
+    }
+    return BudgetPolicy.sanitiseSpend(spend);
+  }
+
+  private void warnDegraded(Instant now, String format, Object a, Object b, Object c) {
+    Instant last = lastDegradedWarning.get();
+    if (!now.isBefore(last.plus(WARN_EVERY)) && lastDegradedWarning.compareAndSet(last, now)) {
+      LOG.warn(format + " (further degraded answers this minute are only counted: budget.decision.degraded)", a, b, c);
+    }
+  }
+
+  /** Changes max budget, thresholds and/or duration; the LiteLLM key follows in the same step. */
+  public BudgetStatus patch(Caller caller, String tenantId, BudgetPatchRequest request) {
+    if (request == null || (request.maxBudget() == null && request.alertThreshold() == null
+        && request.graceThreshold() == null && request.budgetDuration() == null)) {
+      throw ValidationException.of("body",
+          "name at least one of max_budget, alert_threshold, grace_threshold, budget_duration");
+    }
+    Instant now = clock.instant();
+    jdbi.useTransaction(handle -> {
+      BudgetDao dao = handle.attach(BudgetDao.class);
+      BudgetRow before = dao.lock(tenantId).orElseThrow(() -> TenantService.unknownTenant(tenantId));
+      BudgetRow after = merge(before, request, now);
+      dao.updateBudget(tenantId, after.maxBudget(), after.alertThreshold(), after.graceThreshold(),
+          after.budgetDuration(), after.budgetResetAt(), now);
+      String newDuration = Objects.equals(before.budgetDuration(), after.budgetDuration()) ? null : after.budgetDuration();
+      BigDecimal blockAt = keySync.sync(handle, after, newDuration, now);
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("before", describe(before));
+      details.put("after", describe(after));
+      details.put("litellm_max_budget", blockAt);
+      audit.record(handle, caller.name(), "budget.updated", tenantId, details);
+    });
+    cache.invalidate(tenantId);
+    return decide(tenantId).status();
+  }
+
+  private static BudgetRow merge(BudgetRow row, BudgetPatchRequest request, Instant now) {
+    List<FieldError> errors = new ArrayList<>();
+    BigDecimal max = request.maxBudget() == null ? row.maxBudget() : request.maxBudget();
+    if (request.maxBudget() != null) {
+      BudgetFieldChecks.maxBudget(max, errors);
+    }
+    int alert = request.alertThreshold() == null ? row.alertThreshold() : request.alertThreshold();
+    int grace = request.graceThreshold() == null ? row.graceThreshold() : request.graceThreshold();
+    BudgetFieldChecks.thresholds(alert, grace, errors);
+    String duration = row.budgetDuration();
+    Instant resetAt = row.budgetResetAt();
+    if (request.budgetDuration() != null) {
+      String parsed = BudgetFieldChecks.budgetDuration(request.budgetDuration(), errors);
+      if (parsed != null && !parsed.equals(duration)) {
+        duration = parsed;
+        resetAt = BudgetPeriods.nextReset(BudgetDuration.parse(parsed), now);
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new ValidationException(errors);
+    }
+    return new BudgetRow(row.tenantId(), max.setScale(2), alert, grace, duration, resetAt, row.litellmKeyLastReset(),
+        row.virtualKey(), row.version() + 1);
+  }
+
+  private static Map<String, Object> describe(BudgetRow row) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("max_budget", row.maxBudget());
+    out.put("alert_threshold", row.alertThreshold());
+    out.put("grace_threshold", row.graceThreshold());
+    out.put("budget_duration", row.budgetDuration());
+    out.put("budget_reset_at", row.budgetResetAt() == null ? null : row.budgetResetAt().toString());
+    return out;
+  }
+
+  /** Re-syncs the LiteLLM keys whose block_at moved because an override started or expired. */
+  public int syncKeysOutOfDate() {
+    Instant now = clock.instant();
+    List<String> tenants = jdbi.withExtension(BudgetDao.class, dao -> dao.keysOutOfSync(now, 100));
+    int synced = 0;
+    for (String tenantId : tenants) {
+      try {
+        jdbi.useTransaction(handle -> handle.attach(BudgetDao.class).lock(tenantId)
+            .ifPresent(row -> keySync.sync(handle, row, null, now)));
+        cache.invalidate(tenantId);
+        synced++;
+      } catch (ApiException e) {
+        LOG.warn("could not sync the LiteLLM key budget of tenant {}; will retry: {}", tenantId, e.getMessage());
+      }
+    }
+    return synced;
+  }
+
+  /** Forgets what is cached for the tenant (after an override, a reset or a webhook). */
+  public void invalidate(String tenantId) {
+    cache.invalidate(tenantId);
+  }
+
+  /** After a period reset: the old spend must not come back as a stale answer. */
+  public void forgetSpend(String tenantId) {
+    cache.forgetSpend(tenantId);
+  }
+
+  KeyBudgetSync keySync() {
+    return keySync;
+  }
+}

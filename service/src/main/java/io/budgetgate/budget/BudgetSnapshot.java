@@ -1,0 +1,70 @@
+package io.budgetgate.budget;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.budgetgate.budget.api.BudgetStatus;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Everything a budget decision needs, as loaded from PostgreSQL and LiteLLM at one moment; cached
+ * as JSON. The status is computed from it at read time with the current clock, so an override
+ * that starts or expires takes effect at once even on a cache hit. Holds no secret.
+ *
+ * @param spend null when no spend is known (LiteLLM unavailable, fail mode open)
+ * @param spendAt when that spend was read from LiteLLM
+ * @param overrides the tenant's non-revoked overrides that had not expired when loaded
+ */
+public record BudgetSnapshot(
+    @JsonProperty("tenantId") String tenantId,
+    @JsonProperty("maxBudget") BigDecimal maxBudget,
+    @JsonProperty("alertThreshold") int alertThreshold,
+    @JsonProperty("graceThreshold") int graceThreshold,
+    @JsonProperty("budgetDuration") String budgetDuration,
+    @JsonProperty("budgetResetAt") Instant budgetResetAt,
+    @JsonProperty("overrides") List<OverrideWindow> overrides,
+    @JsonProperty("spend") BigDecimal spend,
+    @JsonProperty("spendAt") Instant spendAt) {
+
+  public BudgetSnapshot {
+    overrides = List.copyOf(overrides);
+  }
+
+  BudgetSnapshot withSpend(BigDecimal newSpend, Instant at) {
+    return new BudgetSnapshot(tenantId, maxBudget, alertThreshold, graceThreshold, budgetDuration, budgetResetAt,
+        overrides, newSpend, at);
+  }
+
+  BigDecimal effectiveBudget(Instant now) {
+    return BudgetPolicy.effectiveBudget(maxBudget, overrides, now);
+  }
+
+  /** The status at {@code now}, answered from {@code source}. */
+  BudgetStatus status(Instant now, SpendSource source) {
+    BigDecimal overrideTotal = BudgetPolicy.overrideTotal(overrides, now);
+    BigDecimal effective = maxBudget.add(overrideTotal);
+    BudgetLimits limits = new BudgetLimits(effective, alertThreshold, graceThreshold);
+    BudgetState state = spend == null
+        ? (effective.signum() <= 0 ? BudgetState.BLOCKED : BudgetState.UNKNOWN)
+        : BudgetPolicy.state(spend, effective, alertThreshold, graceThreshold);
+    return new BudgetStatus(
+        tenantId,
+        state.wireName(),
+        state != BudgetState.BLOCKED,
+        spend,
+        maxBudget,
+        overrideTotal,
+        effective,
+        spend == null ? null : BudgetPolicy.percentUsed(spend, effective),
+        alertThreshold,
+        graceThreshold,
+        limits.alertAt(),
+        limits.blockAt(),
+        spend == null ? null : BudgetPolicy.remaining(spend, effective),
+        budgetDuration,
+        budgetResetAt,
+        source.wireName(),
+        source.degraded(),
+        now);
+  }
+}

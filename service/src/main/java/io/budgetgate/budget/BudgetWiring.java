@@ -1,0 +1,27 @@
+package io.budgetgate.budget;
+
+import io.budgetgate.audit.AuditLog;
+import io.budgetgate.litellm.LiteLlmClient;
+import io.budgetgate.platform.cache.KeyValueCache;
+import io.dropwizard.core.setup.Environment;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+
+/** Builds budget status, enforcement, budget changes and overrides. */
+public final class BudgetWiring {
+  private BudgetWiring() {}
+
+  public static BudgetService wire(Jdbi jdbi, LiteLlmClient litellm, KeyValueCache cache, AuditLog audit,
+      BudgetConfig config, String publicLiteLlmUrl, Clock clock, Environment environment) {
+    BudgetRowMappers.register(jdbi);
+    BudgetCache budgetCache = new BudgetCache(cache, environment.getObjectMapper(),
+        Duration.ofMillis(config.cacheTtl().toMilliseconds()), Duration.ofMillis(config.staleLimit().toMilliseconds()));
+    BudgetService budgets = new BudgetService(jdbi, litellm, budgetCache, audit, config, clock, environment.metrics());
+    OverrideService overrides = new OverrideService(jdbi, budgets, audit, clock, UUID::randomUUID);
+    environment.jersey().register(new BudgetResource(budgets, overrides));
+    environment.jersey().register(new LlmAccessResource(budgets, publicLiteLlmUrl, clock));
+    return budgets;
+  }
+}

@@ -1,0 +1,47 @@
+package io.budgetgate.budget.api;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/**
+ * A tenant's budget status ({@code GET /v1/tenants/{id}/budget}, and {@code details} of a 402).
+ * Amounts are USD; percentages are whole-number percents.
+ *
+ * @param tenantId the tenant
+ * @param state {@code ok}, {@code warning}, {@code critical}, {@code blocked}; {@code unknown} only when no spend is known and the fail mode is open
+ * @param allowed whether calls are allowed now (false exactly when blocked)
+ * @param spend spend this period as LiteLLM reports it (negative counts as 0); null when unknown
+ * @param maxBudget the tenant's own budget
+ * @param overrideTotal sum of the overrides active now
+ * @param effectiveBudget max_budget + override_total
+ * @param percentUsed spend / effective_budget x 100, 2 decimals rounded down; null when the budget is 0 or spend unknown
+ * @param alertThreshold percent at which the state becomes warning
+ * @param graceThreshold percent at which calls are blocked
+ * @param alertAt USD at which the state becomes warning
+ * @param blockAt USD at which calls are blocked; the LiteLLM key's max_budget
+ * @param remaining USD left before 100 % (never below 0); null when spend unknown
+ * @param budgetDuration the budget period, or null
+ * @param budgetResetAt when the current period ends, or null
+ * @param source where the spend came from: {@code live} (LiteLLM now), {@code cache}, {@code stale} (last known, LiteLLM failing), {@code unavailable}
+ * @param degraded true when the answer is not based on a fresh spend (stale or unavailable)
+ * @param checkedAt when this status was computed
+ */
+public record BudgetStatus(
+    String tenantId,
+    String state,
+    boolean allowed,
+    BigDecimal spend,
+    BigDecimal maxBudget,
+    BigDecimal overrideTotal,
+    BigDecimal effectiveBudget,
+    BigDecimal percentUsed,
+    int alertThreshold,
+    int graceThreshold,
+    BigDecimal alertAt,
+    BigDecimal blockAt,
+    BigDecimal remaining,
+    String budgetDuration,
+    Instant budgetResetAt,
+    String source,
+    boolean degraded,
+    Instant checkedAt) {}

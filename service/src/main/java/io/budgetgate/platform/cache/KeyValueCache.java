@@ -1,0 +1,21 @@
+package io.budgetgate.platform.cache;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A small shared cache of strings with expiry: Redis when configured, in-process otherwise.
+ * Implementations never throw for an unreachable backend: a read misses, a write is dropped,
+ * and the caller goes on without the cache.
+ */
+public interface KeyValueCache {
+
+  Optional<String> get(String key);
+
+  void put(String key, String value, Duration ttl);
+
+  void delete(String... keys);
+
+  /** Which backend answers, for logs and health output. */
+  String describe();
+}

@@ -1,0 +1,105 @@
+package io.budgetgate.platform.cache;
+
+import io.dropwizard.lifecycle.Managed;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * The shared cache in Redis. When Redis fails, it is left alone for {@code retryAfter} (reads miss,
+ * writes are dropped), the outage is logged once, and Redis is tried again afterwards; its return
+ * is logged too. No call ever waits longer than the configured timeout.
+ */
+public final class RedisCache implements KeyValueCache, Managed {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisCache.class);
+
+  private final JedisPooled redis;
+  private final String address;
+  private final Duration retryAfter;
+  private final Clock clock;
+  private final AtomicReference<Instant> downUntil = new AtomicReference<>(Instant.MIN);
+  private final AtomicLong failures = new AtomicLong();
+  private volatile boolean down;
+
+  public RedisCache(RedisConfig config, Clock clock) {
+    URI uri = URI.create(config.url());
+    int timeout = (int) config.timeout().toMilliseconds();
+    int database = uri.getPath() == null || uri.getPath().length() <= 1 ? 0 : Integer.parseInt(uri.getPath().substring(1));
+    this.redis = new JedisPooled(
+        new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort()),
+        DefaultJedisClientConfig.builder().connectionTimeoutMillis(timeout).socketTimeoutMillis(timeout).database(database).build());
+    this.address = uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort());
+    this.retryAfter = Duration.ofMillis(config.retryAfter().toMilliseconds());
+    this.clock = clock;
+  }
+
+  @Override
+  public Optional<String> get(String key) {
+    return Optional.ofNullable(call(r -> r.get(key), null));
+  }
+
+  @Override
+  public void put(String key, String value, Duration ttl) {
+    call(r -> r.psetex(key, Math.max(1, ttl.toMillis()), value), null);
+  }
+
+  @Override
+  public void delete(String... keys) {
+    call(r -> r.del(keys), null);
+  }
+
+  @Override
+  public String describe() {
+    return "redis " + address + (down ? " (unreachable: answering without it)" : "");
+  }
+
+  /** Whether Redis answered the last call. */
+  public boolean available() {
+    return !down;
+  }
+
+  /** Redis failures since start. */
+  public long failures() {
+    return failures.get();
+  }
+
+  @Override
+  public void stop() {
+    redis.close();
+  }
+
+  private <T> T call(Function<JedisPooled, T> command, T fallback) {
+    Instant now = clock.instant();
+    if (now.isBefore(downUntil.get())) {
+      return fallback;
+    }
+    try {
+      T result = command.apply(redis);
+      if (down) {
+        down = false;
+        LOG.info("Redis at {} answers again; the shared cache is back in use", address);
+      }
+      return result;
+    } catch (JedisException e) {
+      failures.incrementAndGet();
+      downUntil.set(now.plus(retryAfter));
+      if (!down) {
+        down = true;
+        LOG.warn("Redis at {} is unreachable ({}); answering from PostgreSQL and LiteLLM without the cache, "
+            + "retrying Redis every {} s", address, e.getClass().getSimpleName(), retryAfter.toSeconds());
+      }
+      return fallback;
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package io.budgetgate.reset;
+
+import io.budgetgate.litellm.VirtualKey;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/** SQL for the budget-period columns of {@code tenant_configs}. */
+interface ResetDao {
+
+  /** One tenant's period, locked until the transaction ends. */
+  record PeriodRow(String tenantId, String budgetDuration, Instant budgetResetAt, Instant lastReset, VirtualKey key) {}
+
+  @SqlQuery("""
+      SELECT tenant_id, budget_duration, budget_reset_at, litellm_key_last_reset, litellm_virtual_key
+        FROM tenant_configs WHERE tenant_id = :tenantId FOR UPDATE""")
+  Optional<PeriodRow> lock(String tenantId);
+
+  @SqlQuery("""
+      SELECT tenant_id FROM tenant_configs
+       WHERE budget_reset_at IS NOT NULL AND budget_reset_at <= :now
+       ORDER BY budget_reset_at LIMIT :limit""")
+  List<String> due(Instant now, int limit);
+
+  @SqlUpdate("""
+      UPDATE tenant_configs SET litellm_key_last_reset = :resetAt, budget_reset_at = :nextResetAt,
+             version = version + 1, updated_at = :resetAt
+       WHERE tenant_id = :tenantId""")
+  int recordReset(String tenantId, Instant resetAt, Instant nextResetAt);
+
+  @SqlQuery("SELECT pg_try_advisory_lock(:lockId)")
+  boolean tryLock(long lockId);
+
+  @SqlQuery("SELECT pg_advisory_unlock(:lockId)")
+  boolean unlock(long lockId);
+}

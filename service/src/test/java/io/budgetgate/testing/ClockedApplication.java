@@ -1,0 +1,15 @@
+package io.budgetgate.testing;
+
+import io.budgetgate.BudgetGateApplication;
+import java.time.Clock;
+import java.time.Instant;
+
+/** The service with a clock the test moves: {@link #CLOCK}, shared by the simulator it talks to. */
+public class ClockedApplication extends BudgetGateApplication {
+  public static final TestClock CLOCK = new TestClock(Instant.parse("2026-11-10T12:00:00Z"));
+
+  @Override
+  protected Clock clock() {
+    return CLOCK;
+  }
+}
