@@ -45,8 +45,9 @@ public final class LlmAccessResource {
     Response.ResponseBuilder refused = Response.fromResponse(
         ApiError.response(PAYMENT_REQUIRED, "budget_exceeded", message(status), status));
     if (status.budgetResetAt() != null) {
-      long seconds = Duration.between(clock.instant(), status.budgetResetAt()).toSeconds();
-      refused.header("Retry-After", Math.max(1, seconds + 1));
+      Duration wait = Duration.between(clock.instant(), status.budgetResetAt());
+      long seconds = wait.toSeconds() + (wait.toNanosPart() > 0 ? 1 : 0);
+      refused.header("Retry-After", Math.max(1, seconds));
     }
     return refused.build();
   }

@@ -1,0 +1,300 @@
+package io.budgetgate.budget;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.budgetgate.BudgetGateApplication;
+import io.budgetgate.BudgetGateConfiguration;
+import io.budgetgate.litellm.LiteLlmSimulator;
+import io.budgetgate.testing.ApiClient;
+import io.budgetgate.testing.ApiClient.Answer;
+import io.budgetgate.testing.BudgetScenario;
+import io.budgetgate.testing.ClockedApplication;
+import io.budgetgate.testing.TestApps;
+import io.budgetgate.testing.TestPostgres;
+import io.budgetgate.testing.TestTokens;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Budget changes, overrides and periods over HTTP, with time moved by the test. */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class BudgetChangesIT {
+  static final Instant START = Instant.parse("2026-11-10T12:00:00Z");
+  static final TestPostgres.Database DB = TestApps.migratedDatabase();
+  static final LiteLlmSimulator LITELLM = TestApps.simulator(ClockedApplication.CLOCK);
+  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(ClockedApplication.class, DB, LITELLM);
+
+  static ApiClient api;
+  static BudgetScenario given;
+
+  @BeforeAll
+  static void connect() {
+    api = new ApiClient("http://127.0.0.1:" + APP.getLocalPort());
+    given = new BudgetScenario(api, LITELLM, DB);
+  }
+
+  @BeforeEach
+  void startOfTime() {
+    ClockedApplication.CLOCK.set(START);
+  }
+
+  @AfterEach
+  void heal() {
+    LITELLM.heal();
+  }
+
+  @Test
+  void patchChangesTheBudgetMovesTheLiteLlmKeyAndAuditsBeforeAndAfter() throws Exception {
+    given.tenant("patched", "\"max_budget\": 100, \"budget_duration\": \"30d\"");
+    given.spend("patched", "90");
+    assertThat(given.statusJson("patched").get("state").asText()).isEqualTo("warning");
+
+    Answer patched = given.patch("patched", "{\"max_budget\": 200, \"alert_threshold\": 50, \"grace_threshold\": 120, \"budget_duration\": \"7d\"}");
+
+    assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+    assertThat(patched.json().get("max_budget").decimalValue()).isEqualByComparingTo("200");
+    assertThat(patched.json().get("state").asText()).as("the cache was invalidated").isEqualTo("ok");
+    assertThat(patched.json().get("block_at").decimalValue()).isEqualByComparingTo("240");
+    assertThat(patched.json().get("budget_reset_at").asText()).isEqualTo("2026-11-16T00:00:00Z");
+    assertThat(LITELLM.maxBudgetOf("patched")).hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo("240"));
+    assertThat(LITELLM.budgetDurationOf("patched")).contains("7d");
+    assertThat(given.one("SELECT details->'before'->>'max_budget' || '->' || (details->'after'->>'max_budget') || ' by ' || actor "
+        + "FROM audit_log WHERE action = 'budget.updated' AND tenant_id = 'patched'")).isEqualTo("100.00->200.00 by test-admin");
+  }
+
+  @Test
+  void patchValidatesLikeCreationAndChangesNothingWhenInvalid() throws Exception {
+    given.tenant("strict", "\"max_budget\": 100");
+
+    Answer bad = given.patch("strict", "{\"max_budget\": -5, \"grace_threshold\": 99, \"budget_duration\": \"2mo\"}");
+    Answer empty = given.patch("strict", "{}");
+    Answer unknown = given.patch("nobody", "{\"max_budget\": 5}");
+
+    assertThat(bad.status()).isEqualTo(422);
+    assertThat(bad.json().at("/details/fields").findValuesAsText("field"))
+        .containsExactlyInAnyOrder("max_budget", "grace_threshold", "budget_duration");
+    assertThat(empty.status()).isEqualTo(422);
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(given.one("SELECT max_budget FROM tenant_configs WHERE tenant_id = 'strict'")).isEqualTo("100.00");
+    assertThat(given.count("SELECT count(*) FROM audit_log WHERE action = 'budget.updated' AND tenant_id = 'strict'")).isZero();
+  }
+
+  @Test
+  void patchWithLiteLlmDownIs503AndRollsBack() throws Exception {
+    given.tenant("rollback", "\"max_budget\": 100");
+    LITELLM.failWith(503, -1);
+
+    Answer answer = given.patch("rollback", "{\"max_budget\": 300}");
+
+    assertThat(answer.status()).isEqualTo(503);
+    assertThat(answer.json().get("error").asText()).isEqualTo("litellm_unavailable");
+    assertThat(given.one("SELECT max_budget FROM tenant_configs WHERE tenant_id = 'rollback'")).isEqualTo("100.00");
+    assertThat(given.count("SELECT count(*) FROM audit_log WHERE action = 'budget.updated' AND tenant_id = 'rollback'")).isZero();
+    LITELLM.heal();
+    assertThat(LITELLM.maxBudgetOf("rollback")).hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo("110"));
+  }
+
+  @Test
+  void concurrentPatchesLeaveOneRequestWholeAndLoseNone() throws Exception {
+    given.tenant("contended", "\"max_budget\": 100");
+    int writers = 16;
+    List<String> bodies = new ArrayList<>();
+    for (int i = 0; i < writers; i++) {
+      bodies.add("{\"max_budget\": " + (1000 + i) + ", \"alert_threshold\": " + (60 + i) + ", \"grace_threshold\": "
+          + (120 + i) + ", \"budget_duration\": \"" + (i + 1) + "d\"}");
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<Integer>> results = new ArrayList<>();
+    for (String body : bodies) {
+      results.add(pool.submit(() -> {
+        go.await();
+        return given.patch("contended", body).status();
+      }));
+    }
+    go.countDown();
+    for (Future<Integer> result : results) {
+      assertThat(result.get()).isEqualTo(200);
+    }
+    pool.shutdown();
+
+    String row = given.one("SELECT max_budget || ',' || alert_threshold || ',' || grace_threshold || ',' || budget_duration "
+        + "FROM tenant_configs WHERE tenant_id = 'contended'");
+    int i = Integer.parseInt(row.split(",")[0].replace(".00", "")) - 1000;
+    assertThat(row).as("one request whole").isEqualTo((1000 + i) + ".00," + (60 + i) + "," + (120 + i) + "," + (i + 1) + "d");
+    BigDecimal expectedBlockAt = new BigDecimal(1000 + i).multiply(new BigDecimal(120 + i)).divide(new BigDecimal(100));
+    assertThat(LITELLM.maxBudgetOf("contended")).hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo(expectedBlockAt));
+    assertThat(given.count("SELECT count(*) FROM audit_log WHERE action = 'budget.updated' AND tenant_id = 'contended'"))
+        .as("every update recorded").isEqualTo(writers);
+    assertThat(given.one("SELECT version FROM tenant_configs WHERE tenant_id = 'contended'")).isEqualTo(String.valueOf(writers));
+  }
+
+  @Test
+  void anOverrideLiftsABlockedTenantAndItsExpiryBlocksAgainWithoutAWrite() throws Exception {
+    given.tenant("lifted", "\"max_budget\": 100");
+    given.spend("lifted", "115");
+    assertThat(given.access("lifted").status()).isEqualTo(402);
+
+    Answer granted = grant("lifted", "{\"amount\": 50, \"reason\": \"launch demo\", \"expires_at\": \"2026-11-10T12:00:30Z\"}");
+
+    assertThat(granted.status()).as(granted.body()).isEqualTo(201);
+    assertThat(granted.header("Location")).contains("/overrides/" + granted.json().get("id").asText());
+    assertThat(granted.json().get("status").asText()).isEqualTo("active");
+    assertThat(given.access("lifted").status()).isEqualTo(200);
+    JsonNode during = given.statusJson("lifted");
+    assertThat(during.get("override_total").decimalValue()).isEqualByComparingTo("50");
+    assertThat(during.get("effective_budget").decimalValue()).isEqualByComparingTo("150");
+    assertThat(LITELLM.maxBudgetOf("lifted")).hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo("165"));
+    assertThat(given.count("SELECT count(*) FROM audit_log WHERE action = 'override.granted' AND tenant_id = 'lifted'")).isEqualTo(1);
+
+    ClockedApplication.CLOCK.set(Instant.parse("2026-11-10T12:00:30Z")); // within the 60 s cache TTL
+    JsonNode after = given.statusJson("lifted");
+
+    assertThat(after.get("source").asText()).as("no write happened: still the cached snapshot").isEqualTo("cache");
+    assertThat(after.get("state").asText()).isEqualTo("blocked");
+    assertThat(given.access("lifted").status()).isEqualTo(402);
+
+    ((BudgetGateApplication) APP.getApplication()).resetJob().runOnce();
+    assertThat(LITELLM.maxBudgetOf("lifted")).as("the job moved the key back").hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo("110"));
+    JsonNode listed = api.get("/v1/tenants/lifted/budget/overrides", TestTokens.VIEWER).json();
+    assertThat(listed.at("/overrides/0/status").asText()).isEqualTo("expired");
+  }
+
+  @Test
+  void aScheduledOverrideCountsFromItsStart() {
+    given.tenant("scheduled", "\"max_budget\": 100");
+
+    Answer granted = grant("scheduled",
+        "{\"amount\": 25, \"reason\": \"next week\", \"starts_at\": \"2026-11-12T00:00:00Z\", \"expires_at\": \"2026-11-13T00:00:00Z\"}");
+
+    assertThat(granted.json().get("status").asText()).isEqualTo("scheduled");
+    assertThat(given.statusJson("scheduled").get("effective_budget").decimalValue()).isEqualByComparingTo("100");
+    ClockedApplication.CLOCK.set(Instant.parse("2026-11-12T00:00:00Z"));
+    assertThat(given.statusJson("scheduled").get("effective_budget").decimalValue()).isEqualByComparingTo("125");
+    ((BudgetGateApplication) APP.getApplication()).resetJob().runOnce();
+    assertThat(LITELLM.maxBudgetOf("scheduled")).hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo("137.5"));
+  }
+
+  @Test
+  void revokingAnOverrideTakesItAwayAndIsAudited() throws Exception {
+    given.tenant("revoked", "\"max_budget\": 100");
+    String id = grant("revoked", "{\"amount\": 40, \"reason\": \"oops\", \"expires_at\": \"2026-12-01T00:00:00Z\"}").json().get("id").asText();
+
+    Answer revoked = api.send("DELETE", "/v1/tenants/revoked/budget/overrides/" + id, TestTokens.ADMIN, null, null);
+    Answer again = api.send("DELETE", "/v1/tenants/revoked/budget/overrides/" + id, TestTokens.ADMIN, null, null);
+    Answer unknown = api.send("DELETE", "/v1/tenants/revoked/budget/overrides/00000000-0000-0000-0000-000000000000", TestTokens.ADMIN, null, null);
+    Answer garbage = api.send("DELETE", "/v1/tenants/revoked/budget/overrides/not-a-uuid", TestTokens.ADMIN, null, null);
+
+    assertThat(revoked.status()).isEqualTo(204);
+    assertThat(again.status()).isEqualTo(204);
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.json().get("error").asText()).isEqualTo("unknown_override");
+    assertThat(garbage.status()).isEqualTo(404);
+    assertThat(given.statusJson("revoked").get("effective_budget").decimalValue()).isEqualByComparingTo("100");
+    assertThat(LITELLM.maxBudgetOf("revoked")).hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo("110"));
+    assertThat(given.count("SELECT count(*) FROM audit_log WHERE action = 'override.revoked' AND tenant_id = 'revoked'")).isEqualTo(1);
+    assertThat(api.get("/v1/tenants/revoked/budget/overrides", TestTokens.VIEWER).json().at("/overrides/0/status").asText())
+        .isEqualTo("revoked");
+  }
+
+  @Test
+  void overrideRequestsAreValidated() {
+    given.tenant("picky", "");
+
+    assertThat(fields(grant("picky", "{\"amount\": 0, \"reason\": \"x\", \"expires_at\": \"2026-12-01T00:00:00Z\"}"))).containsExactly("amount");
+    assertThat(fields(grant("picky", "{\"amount\": 5, \"reason\": \" \", \"expires_at\": \"2026-12-01T00:00:00Z\"}"))).containsExactly("reason");
+    assertThat(fields(grant("picky", "{\"amount\": 5, \"reason\": \"x\", \"expires_at\": \"2026-11-01T00:00:00Z\"}"))).containsExactly("expires_at");
+    assertThat(fields(grant("picky", "{\"amount\": 5, \"reason\": \"x\", \"starts_at\": \"2026-11-20T00:00:00Z\", \"expires_at\": \"2026-11-19T00:00:00Z\"}"))).containsExactly("expires_at");
+    assertThat(fields(grant("picky", "{\"amount\": 5, \"reason\": \"x\"}"))).containsExactly("expires_at");
+    assertThat(fields(grant("picky", "{\"amount\": 5, \"reason\": \"x\", \"expires_at\": \"tomorrow\"}"))).containsExactly("expires_at");
+    assertThat(grant("nobody", "{\"amount\": 5, \"reason\": \"x\", \"expires_at\": \"2026-12-01T00:00:00Z\"}").status()).isEqualTo(404);
+  }
+
+  @Test
+  void theJobStartsANewPeriodWhenTheOldOneEnds() throws Exception {
+    given.tenant("daily", "\"max_budget\": 100, \"budget_duration\": \"1d\"");
+    given.spend("daily", "111");
+    assertThat(given.access("daily").status()).isEqualTo(402);
+    BudgetGateApplication app = (BudgetGateApplication) APP.getApplication();
+    assertThat(app.resetJob().runOnce()).as("not due yet").isZero();
+
+    ClockedApplication.CLOCK.set(Instant.parse("2026-11-11T00:00:05Z"));
+    int reset = app.resetJob().runOnce();
+
+    assertThat(reset).isGreaterThanOrEqualTo(1);
+    assertThat(LITELLM.spendOf("daily")).hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo("0"));
+    JsonNode s = given.statusJson("daily");
+    assertThat(s.get("spend").decimalValue()).isEqualByComparingTo("0");
+    assertThat(s.get("budget_reset_at").asText()).isEqualTo("2026-11-12T00:00:00Z");
+    assertThat(given.access("daily").status()).isEqualTo(200);
+    assertThat(given.one("SELECT litellm_key_last_reset FROM tenant_configs WHERE tenant_id = 'daily'")).startsWith("2026-11-11 00:00:05");
+    assertThat(given.one("SELECT details->>'trigger' || ',' || (details->>'litellm_spend_zeroed') || ',' || actor "
+        + "FROM audit_log WHERE action = 'budget.reset' AND tenant_id = 'daily'")).isEqualTo("period_end,true,budget-reset-job");
+    assertThat(app.resetJob().runOnce()).as("nothing due twice").isZero();
+  }
+
+  @Test
+  void theJobLeavesTheSpendAloneWhenLiteLlmAlreadyReset() throws Exception {
+    given.tenant("litellm-first", "\"max_budget\": 100, \"budget_duration\": \"1d\"");
+    ClockedApplication.CLOCK.set(Instant.parse("2026-11-11T00:00:05Z"));
+    LITELLM.setBudgetResetAt("litellm-first", Instant.parse("2026-11-12T00:00:00Z"));
+    given.spend("litellm-first", "3"); // spent since LiteLLM's own reset
+
+    ((BudgetGateApplication) APP.getApplication()).resetJob().runOnce();
+
+    assertThat(LITELLM.spendOf("litellm-first")).hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo("3"));
+    assertThat(given.one("SELECT details->>'litellm_spend_zeroed' FROM audit_log WHERE action = 'budget.reset' AND tenant_id = 'litellm-first'"))
+        .isEqualTo("false");
+    assertThat(given.one("SELECT budget_reset_at FROM tenant_configs WHERE tenant_id = 'litellm-first'")).startsWith("2026-11-12 00:00:00");
+  }
+
+  @Test
+  void anAdminCanResetOnDemand() throws Exception {
+    given.tenant("manual", "\"max_budget\": 100");
+    given.spend("manual", "150");
+    assertThat(given.access("manual").status()).isEqualTo(402);
+
+    Answer reset = api.post("/v1/tenants/manual/budget/reset", TestTokens.ADMIN, "");
+
+    assertThat(reset.status()).isEqualTo(200);
+    assertThat(reset.json().get("spend").decimalValue()).isEqualByComparingTo("0");
+    assertThat(reset.json().get("state").asText()).isEqualTo("ok");
+    assertThat(given.access("manual").status()).isEqualTo(200);
+    assertThat(given.count("SELECT count(*) FROM audit_log WHERE action = 'budget.reset' AND tenant_id = 'manual' AND actor = 'test-admin'")).isEqualTo(1);
+    assertThat(api.post("/v1/tenants/manual/budget/reset", TestTokens.PLATFORM, "").status()).isEqualTo(403);
+    assertThat(api.post("/v1/tenants/nobody/budget/reset", TestTokens.ADMIN, "").status()).isEqualTo(404);
+  }
+
+  @Test
+  void onlyOneInstanceRunsTheJobAtATime() throws Exception {
+    try (var connection = DB.connect(); var statement = connection.createStatement()) {
+      statement.execute("SELECT pg_advisory_lock(" + 0x4247524553455400L + ")");
+      assertThat(((BudgetGateApplication) APP.getApplication()).resetJob().runOnce()).as("lock held elsewhere").isEqualTo(-1);
+      statement.execute("SELECT pg_advisory_unlock(" + 0x4247524553455400L + ")");
+    }
+    assertThat(((BudgetGateApplication) APP.getApplication()).resetJob().runOnce()).isNotNegative();
+  }
+
+  private static Answer grant(String tenantId, String json) {
+    return api.post("/v1/tenants/" + tenantId + "/budget/overrides", TestTokens.ADMIN, json);
+  }
+
+  private static List<String> fields(Answer answer) {
+    assertThat(answer.status()).as(answer.body()).isEqualTo(422);
+    return answer.json().at("/details/fields").findValuesAsText("field");
+  }
+}
