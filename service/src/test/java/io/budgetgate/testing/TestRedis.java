@@ -28,11 +28,43 @@ public final class TestRedis {
     return url;
   }
 
-  /**
-   * Starts an embedded redis-server regardless of the environment. The binary is unpacked into
-   * one fixed folder, so repeated runs do not leave a folder each behind.
-   */
+  /** An embedded redis-server a test can stop and start again on the same port. */
+  public static final class EmbeddedRedis {
+    private final RedisServer server;
+    private final int port;
+
+    private EmbeddedRedis(RedisServer server, int port) {
+      this.server = server;
+      this.port = port;
+    }
+
+    public String url() {
+      return "redis://127.0.0.1:" + port;
+    }
+
+    public void stop() {
+      stopQuietly(server);
+    }
+
+    public void start() {
+      try {
+        server.start();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot restart embedded redis-server", e);
+      }
+    }
+  }
+
+  /** Starts an embedded redis-server regardless of the environment and returns its URL. */
   public static String embedded() {
+    return startEmbedded().url();
+  }
+
+  /**
+   * Starts an embedded redis-server on a free port. The binary is unpacked into one fixed folder,
+   * so repeated runs do not leave a folder each behind.
+   */
+  public static EmbeddedRedis startEmbedded() {
     try {
       int port = freePort();
       File folder = new File(System.getProperty("java.io.tmpdir"), "budgetgate-embedded-redis");
@@ -49,7 +81,7 @@ public final class TestRedis {
           .build();
       server.start();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> stopQuietly(server)));
-      return "redis://127.0.0.1:" + port;
+      return new EmbeddedRedis(server, port);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start embedded redis-server", e);
     }

@@ -13,7 +13,8 @@ import java.util.List;
 /** Reads the live schema through information_schema and pg_indexes, as an ops person would. */
 final class SchemaAssertions {
   static final List<String> BUDGET_COLUMNS = List.of(
-      "max_budget", "alert_threshold", "grace_threshold", "budget_duration", "budget_reset_at", "litellm_key_last_reset");
+      "max_budget", "alert_threshold", "grace_threshold", "budget_duration", "budget_reset_at", "litellm_key_last_reset",
+      "litellm_synced_max_budget");
 
   private final TestPostgres.Database db;
 

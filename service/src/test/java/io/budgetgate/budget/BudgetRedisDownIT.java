@@ -1,0 +1,58 @@
+package io.budgetgate.budget;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.budgetgate.BudgetGateConfiguration;
+import io.budgetgate.litellm.LiteLlmSimulator;
+import io.budgetgate.testing.ApiClient;
+import io.budgetgate.testing.BudgetScenario;
+import io.budgetgate.testing.ClockedApplication;
+import io.budgetgate.testing.TestApps;
+import io.budgetgate.testing.TestPostgres;
+import io.budgetgate.testing.TestRedis;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** REDIS_URL points at a port where nothing listens: the service starts and answers anyway. */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class BudgetRedisDownIT {
+  static final TestPostgres.Database DB = TestApps.migratedDatabase();
+  static final LiteLlmSimulator LITELLM = TestApps.simulator(ClockedApplication.CLOCK);
+  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(ClockedApplication.class, DB, LITELLM,
+      ConfigOverride.config("redis.url", "redis://127.0.0.1:" + closedPort()));
+
+  static BudgetScenario given;
+
+  @BeforeAll
+  static void connect() {
+    ClockedApplication.CLOCK.set(Instant.parse("2026-11-10T12:00:00Z"));
+    given = new BudgetScenario(new ApiClient("http://127.0.0.1:" + APP.getLocalPort()), LITELLM, DB);
+  }
+
+  @Test
+  void decisionsWorkWithoutRedis() {
+    given.tenant("no-redis", "\"max_budget\": 100");
+    given.spend("no-redis", "120");
+
+    assertThat(given.statusJson("no-redis").get("state").asText()).isEqualTo("blocked");
+    assertThat(given.access("no-redis").status()).isEqualTo(402);
+    assertThat(given.patch("no-redis", "{\"max_budget\": 200}").status()).isEqualTo(200);
+    assertThat(given.access("no-redis").status()).isEqualTo(200);
+    assertThat(APP.getEnvironment().metrics().getGauges().get("cache.redis.available").getValue()).isEqualTo(0);
+  }
+
+  private static int closedPort() {
+    try {
+      return TestRedis.freePort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package io.budgetgate.budget;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.budgetgate.BudgetGateConfiguration;
+import io.budgetgate.litellm.LiteLlmSimulator;
+import io.budgetgate.testing.ApiClient;
+import io.budgetgate.testing.BudgetScenario;
+import io.budgetgate.testing.CapturedLogs;
+import io.budgetgate.testing.ClockedApplication;
+import io.budgetgate.testing.TestApps;
+import io.budgetgate.testing.TestPostgres;
+import io.budgetgate.testing.TestRedis;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import redis.clients.jedis.JedisPooled;
+
+/**
+ * The budget cache on a real Redis that the test stops and starts: no 5xx while it is gone, the
+ * outage logged once, Redis used again when it is back.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class BudgetRedisIT {
+  static final TestRedis.EmbeddedRedis REDIS = TestRedis.startEmbedded();
+  static final TestPostgres.Database DB = TestApps.migratedDatabase();
+  static final LiteLlmSimulator LITELLM = TestApps.simulator(ClockedApplication.CLOCK);
+  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(ClockedApplication.class, DB, LITELLM,
+      ConfigOverride.config("redis.url", REDIS.url()), ConfigOverride.config("redis.retryAfter", "2s"));
+
+  static BudgetScenario given;
+  static CapturedLogs logs;
+
+  @BeforeAll
+  static void connect() {
+    ClockedApplication.CLOCK.set(Instant.parse("2026-11-10T12:00:00Z"));
+    given = new BudgetScenario(new ApiClient("http://127.0.0.1:" + APP.getLocalPort()), LITELLM, DB);
+    logs = CapturedLogs.attach();
+  }
+
+  @Test
+  void snapshotsLiveInRedisAndARedisOutageCostsNoAnswer() {
+    given.tenant("shared", "\"max_budget\": 100");
+    given.spend("shared", "42");
+    assertThat(given.statusJson("shared").get("source").asText()).isEqualTo("live");
+    URI url = URI.create(REDIS.url());
+    try (JedisPooled redis = new JedisPooled(url.getHost(), url.getPort())) {
+      assertThat(redis.get("budget:snapshot:shared")).contains("\"tenantId\":\"shared\"").doesNotContain("sk-");
+      assertThat(redis.pttl("budget:snapshot:shared")).isBetween(1L, 60_000L);
+    }
+    assertThat(given.statusJson("shared").get("source").asText()).isEqualTo("cache");
+
+    REDIS.stop();
+    given.spend("shared", "43");
+    var during = given.statusJson("shared");
+    var access = given.access("shared");
+    var again = given.statusJson("shared");
+
+    assertThat(during.get("source").asText()).isEqualTo("live");
+    assertThat(during.get("spend").decimalValue()).isEqualByComparingTo("43");
+    assertThat(access.status()).isEqualTo(200);
+    assertThat(again.get("source").asText()).isEqualTo("live");
+    assertThat(logs.all()).containsOnlyOnce("is unreachable");
+
+    REDIS.start();
+    ClockedApplication.CLOCK.advance(Duration.ofSeconds(3)); // past redis.retryAfter
+    assertThat(given.statusJson("shared").get("source").asText()).isEqualTo("live");
+    assertThat(given.statusJson("shared").get("source").asText()).as("Redis in use again").isEqualTo("cache");
+    assertThat(logs.all()).contains("answers again");
+  }
+}
