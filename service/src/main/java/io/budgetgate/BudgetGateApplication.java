@@ -5,7 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.budgetgate.alert.AlertReconcilerJob;
+import io.budgetgate.alert.AlertWiring;
 import io.budgetgate.audit.AuditLog;
+import io.budgetgate.notify.NotifyWiring;
+import io.budgetgate.notify.OutboxDispatcher;
+import io.budgetgate.tenant.TenantService;
+import io.budgetgate.webhook.WebhookWiring;
 import io.budgetgate.audit.AuditWiring;
 import io.budgetgate.budget.BudgetService;
 import io.budgetgate.budget.BudgetWiring;
@@ -36,6 +42,8 @@ import org.jdbi.v3.core.Jdbi;
 /** BudgetGate: per-tenant LLM budget enforcement beside a LiteLLM proxy. */
 public class BudgetGateApplication extends Application<BudgetGateConfiguration> {
   private BudgetResetJob resetJob;
+  private NotifyWiring.Notifications notifications;
+  private AlertWiring.Alerts alerts;
 
   public static void main(String[] args) throws Exception {
     SchemaMigrations.disableLiquibaseAnalytics();
@@ -82,16 +90,31 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
     LiteLlmClient litellm = LiteLlmWiring.wire(config.getLitellm(), clock, environment);
     AuditLog audit = AuditWiring.wire(jdbi, clock, environment);
     KeyValueCache cache = CacheWiring.wire(config.getRedis(), clock, environment);
-    TenantWiring.wire(jdbi, litellm, audit, config.getTenantDefaults(), clock, environment);
+    TenantService tenants = TenantWiring.wire(jdbi, litellm, audit, config.getTenantDefaults(), clock, environment);
     BudgetService budgets = BudgetWiring.wire(jdbi, litellm, cache, audit, config.getBudget(),
         config.getLitellm().publicBaseUrl(), clock, environment);
     resetJob = ResetWiring.wire(jdbi, litellm, budgets, audit, clock,
         Duration.ofMillis(config.getBudget().jobInterval().toMilliseconds()), environment);
+    notifications = NotifyWiring.wire(jdbi, audit, config.getNotifications(), clock, environment);
+    alerts = AlertWiring.wire(jdbi, cache, tenants, budgets, notifications.outbox(), audit, config.getAlerts(), clock,
+        environment);
+    WebhookWiring.wire(jdbi, config.getWebhook(), tenants, budgets, alerts.service(), notifications.outbox(), audit, clock,
+        environment);
   }
 
   /** The period-reset job, for tests and operators' tooling that run a round on demand. */
   public BudgetResetJob resetJob() {
     return resetJob;
+  }
+
+  /** The alert reconciler, for tests that run a round on demand. */
+  public AlertReconcilerJob reconciler() {
+    return alerts.reconciler();
+  }
+
+  /** The outbox dispatcher, for tests that drain it on demand. */
+  public OutboxDispatcher dispatcher() {
+    return notifications.dispatcher();
   }
 
   /**

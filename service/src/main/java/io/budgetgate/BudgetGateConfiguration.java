@@ -7,7 +7,9 @@ import io.budgetgate.platform.cache.RedisConfig;
 import io.budgetgate.platform.RunMode;
 import io.budgetgate.platform.auth.AuthConfig;
 import io.budgetgate.platform.db.EmbeddedDatabaseConfig;
-import io.budgetgate.platform.NotificationSettings;
+import io.budgetgate.alert.AlertConfig;
+import io.budgetgate.notify.NotifyConfig;
+import io.budgetgate.webhook.WebhookConfig;
 import io.budgetgate.tenant.TenantDefaults;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
@@ -34,8 +36,11 @@ public class BudgetGateConfiguration extends Configuration {
 
   @Valid @NotNull @JsonProperty private BudgetConfig budget = BudgetConfig.defaults();
 
-  @Valid @NotNull @JsonProperty
-  private NotificationSettings notifications = NotificationSettings.previewsOnly();
+  @Valid @NotNull @JsonProperty private WebhookConfig webhook = WebhookConfig.local();
+
+  @Valid @NotNull @JsonProperty private AlertConfig alerts = AlertConfig.defaults();
+
+  @Valid @NotNull @JsonProperty private NotifyConfig notifications = NotifyConfig.previewsOnly();
 
   public RunMode getMode() {
     return mode;
@@ -69,7 +74,15 @@ public class BudgetGateConfiguration extends Configuration {
     return budget;
   }
 
-  public NotificationSettings getNotifications() {
+  public WebhookConfig getWebhook() {
+    return webhook;
+  }
+
+  public AlertConfig getAlerts() {
+    return alerts;
+  }
+
+  public NotifyConfig getNotifications() {
     return notifications;
   }
 }

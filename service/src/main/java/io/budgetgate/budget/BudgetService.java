@@ -56,6 +56,7 @@ public class BudgetService {
   private final Counter degraded;
   private final ConcurrentHashMap<String, VirtualKey> keys = new ConcurrentHashMap<>();
   private final AtomicReference<Instant> lastDegradedWarning = new AtomicReference<>(Instant.MIN);
+  private volatile java.util.function.Consumer<BudgetStatus> freshStatusListener = status -> { };
 
   BudgetService(Jdbi jdbi, LiteLlmClient litellm, BudgetCache cache, AuditLog audit, BudgetConfig config,
       Clock clock, MetricRegistry metrics) {
@@ -86,6 +87,9 @@ public class BudgetService {
     }
     SpendSource source = SpendSource.valueOf(decision.status().source().toUpperCase(java.util.Locale.ROOT));
     timers.get(source).update(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+    if (source == SpendSource.LIVE || source == SpendSource.STALE) {
+      notifyFresh(decision.status());
+    }
     if (!decision.status().allowed()) {
       blocked.inc();
     }
@@ -93,6 +97,41 @@ public class BudgetService {
       degraded.inc();
     }
     return decision;
+  }
+
+  /**
+   * Called with every status computed from a freshly read spend (not from the cache), e.g. to
+   * raise an alert when the tenant crossed a threshold. Its failures never fail a decision.
+   */
+  public void onFreshStatus(java.util.function.Consumer<BudgetStatus> listener) {
+    this.freshStatusListener = listener;
+  }
+
+  private void notifyFresh(BudgetStatus status) {
+    try {
+      freshStatusListener.accept(status);
+    } catch (RuntimeException e) {
+      LOG.warn("could not raise an alert for tenant {} from a budget check: {}", status.tenantId(), e.toString());
+    }
+  }
+
+  /** The status from LiteLLM now, bypassing (and refreshing) the cache; for the reconciler. */
+  public BudgetStatus liveStatus(String tenantId) {
+    return load(tenantId, clock.instant()).status();
+  }
+
+  /**
+   * The status this spend would give the tenant now, against its own effective budget (a webhook's
+   * spend is judged this way, never against LiteLLM's max_budget).
+   */
+  public BudgetStatus statusForSpend(String tenantId, BigDecimal spend) {
+    Instant now = clock.instant();
+    BudgetRow row = jdbi.withExtension(BudgetDao.class, dao -> dao.find(tenantId))
+        .orElseThrow(() -> TenantService.unknownTenant(tenantId));
+    List<OverrideWindow> overrides = jdbi.withExtension(BudgetDao.class, dao -> dao.liveOverrides(tenantId, now))
+        .stream().map(BudgetOverride::window).toList();
+    return new BudgetSnapshot(tenantId, row.maxBudget(), row.alertThreshold(), row.graceThreshold(), row.budgetDuration(),
+        row.budgetResetAt(), overrides, spend, now).status(now, SpendSource.LIVE);
   }
 
   private Decision load(String tenantId, Instant now) {

@@ -48,6 +48,12 @@ interface TenantDao {
   @SqlQuery("SELECT * FROM tenant_configs WHERE tenant_id = :tenantId")
   Optional<Tenant> find(String tenantId);
 
+  @SqlQuery("SELECT * FROM tenant_configs WHERE litellm_key_alias = :alias")
+  Optional<Tenant> findByKeyAlias(String alias);
+
+  @SqlQuery("SELECT * FROM tenant_configs WHERE litellm_key_hash = :hash")
+  Optional<Tenant> findByKeyHash(String hash);
+
   @SqlQuery("""
       SELECT * FROM tenant_configs
        WHERE tenant_id > COALESCE(:after, '')

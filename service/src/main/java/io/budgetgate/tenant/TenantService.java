@@ -57,6 +57,23 @@ public class TenantService {
     return find(tenantId).orElseThrow(() -> unknownTenant(tenantId));
   }
 
+  /**
+   * The tenant a LiteLLM event is about: by key alias, else by key hash ({@code token}), else by
+   * {@code team_id} as a tenant id. Nulls are skipped.
+   */
+  public Optional<Tenant> findForLiteLlm(String keyAlias, String tokenHash, String teamId) {
+    return jdbi.withExtension(TenantDao.class, dao -> {
+      Optional<Tenant> found = keyAlias == null ? Optional.empty() : dao.findByKeyAlias(keyAlias);
+      if (found.isEmpty() && tokenHash != null) {
+        found = dao.findByKeyHash(tokenHash);
+      }
+      if (found.isEmpty() && teamId != null) {
+        found = dao.find(teamId);
+      }
+      return found;
+    });
+  }
+
   public static ApiException unknownTenant(String tenantId) {
     return ApiException.notFound("unknown_tenant", "no tenant with id '" + tenantId + "'");
   }

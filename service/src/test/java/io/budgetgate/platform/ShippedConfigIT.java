@@ -58,6 +58,6 @@ class ShippedConfigIT {
     ServiceJar.Run run = ServiceJar.run(env, 120, "check", ServiceJar.shippedConfig("config.yml").toString());
 
     assertThat(run.exitCode()).isNotZero();
-    assertThat(run.output()).contains("webhookSecret");
+    assertThat(run.output()).contains("webhook.secret");
   }
 }

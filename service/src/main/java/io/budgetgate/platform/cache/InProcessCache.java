@@ -43,6 +43,14 @@ public final class InProcessCache implements KeyValueCache {
   }
 
   @Override
+  public Optional<Boolean> putIfAbsent(String key, String value, Duration ttl) {
+    Instant now = clock.instant();
+    Entry mine = new Entry(value, now.plus(ttl));
+    Entry winner = entries.compute(key, (k, old) -> old == null || !now.isBefore(old.expiresAt()) ? mine : old);
+    return Optional.of(winner == mine);
+  }
+
+  @Override
   public void delete(String... keys) {
     for (String key : keys) {
       entries.remove(key);

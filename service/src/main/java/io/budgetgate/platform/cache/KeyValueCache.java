@@ -16,6 +16,13 @@ public interface KeyValueCache {
 
   void delete(String... keys);
 
+  /**
+   * Sets the key only if absent, with expiry, atomically (Redis {@code SET NX PX}).
+   *
+   * @return true if this call set it, false if it was already there, empty if the backend failed
+   */
+  Optional<Boolean> putIfAbsent(String key, String value, Duration ttl);
+
   /** Which backend answers, for logs and health output. */
   String describe();
 }

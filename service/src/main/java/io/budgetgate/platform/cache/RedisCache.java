@@ -15,6 +15,7 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.SetParams;
 
 /**
  * The shared cache in Redis. When Redis fails, it is left alone for {@code retryAfter} (reads miss,
@@ -52,6 +53,12 @@ public final class RedisCache implements KeyValueCache, Managed {
   @Override
   public void put(String key, String value, Duration ttl) {
     call(r -> r.psetex(key, Math.max(1, ttl.toMillis()), value), null);
+  }
+
+  @Override
+  public Optional<Boolean> putIfAbsent(String key, String value, Duration ttl) {
+    String answer = call(r -> String.valueOf(r.set(key, value, SetParams.setParams().nx().px(Math.max(1, ttl.toMillis())))), "failed");
+    return "failed".equals(answer) ? Optional.empty() : Optional.of("OK".equals(answer));
   }
 
   @Override

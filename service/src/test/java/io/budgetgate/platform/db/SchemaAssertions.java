@@ -54,7 +54,7 @@ final class SchemaAssertions {
   /** Rolled back to the tag: budget columns and tables gone, the rest kept. */
   void assertBudgetSchemaAbsent() throws SQLException {
     assertThat(tables()).contains("tenant_configs", "audit_log")
-        .doesNotContain("budget_overrides", "budget_alert_history", "notification_outbox");
+        .doesNotContain("budget_overrides", "budget_alert_history", "notification_outbox", "webhook_deliveries");
     assertThat(columns("tenant_configs")).doesNotContainAnyElementsOf(BUDGET_COLUMNS);
     assertThat(indexes()).doesNotContain("idx_budget_overrides_tenant", "idx_budget_alerts_tenant");
   }

@@ -1,0 +1,38 @@
+package io.budgetgate.alert;
+
+import io.budgetgate.alert.api.AlertView;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/** SQL for {@code budget_alert_history}. */
+interface AlertDao {
+
+  @SqlUpdate("""
+      INSERT INTO budget_alert_history (id, tenant_id, level, percent_used, spend, effective_budget, source,
+                                        litellm_event, period_start, raw_payload, notification_suppressed,
+                                        suppression_reason, created_at)
+      VALUES (:id, :tenantId, :level, :percentUsed, :spend, :effectiveBudget, :source, :litellmEvent, :periodStart,
+              CAST(:rawPayload AS jsonb), :suppressed, :suppressionReason, :createdAt)""")
+  void insert(UUID id, String tenantId, String level, BigDecimal percentUsed, BigDecimal spend, BigDecimal effectiveBudget,
+      String source, String litellmEvent, Instant periodStart, String rawPayload, boolean suppressed,
+      String suppressionReason, Instant createdAt);
+
+  @SqlQuery("""
+      SELECT id, tenant_id, level, percent_used, spend, effective_budget, source, litellm_event, period_start,
+             NOT notification_suppressed AS notified, suppression_reason, created_at
+        FROM budget_alert_history WHERE tenant_id = :tenantId
+       ORDER BY created_at DESC, id LIMIT :limit""")
+  List<AlertView> recent(String tenantId, int limit);
+
+  /** The highest level already raised for this tenant in this period. */
+  @SqlQuery("""
+      SELECT level FROM budget_alert_history
+       WHERE tenant_id = :tenantId AND period_start = :periodStart
+       ORDER BY CASE level WHEN 'blocked' THEN 3 WHEN 'critical' THEN 2 ELSE 1 END DESC LIMIT 1""")
+  Optional<String> highestLevel(String tenantId, Instant periodStart);
+}

@@ -1,0 +1,102 @@
+package io.budgetgate.alert;
+
+import io.budgetgate.budget.BudgetService;
+import io.budgetgate.platform.http.ApiException;
+import io.dropwizard.lifecycle.Managed;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every {@code alerts.reconcileInterval}, reads every tenant's spend from LiteLLM and raises any
+ * alert a lost webhook would have raised (source {@code reconciler}). One instance at a time
+ * (PostgreSQL advisory lock).
+ */
+public final class AlertReconcilerJob implements Managed {
+  private static final Logger LOG = LoggerFactory.getLogger(AlertReconcilerJob.class);
+  /** Advisory lock id: "BGRECON" in ASCII. */
+  static final long LOCK_ID = 0x42475245434f4e00L;
+  private static final int PAGE = 500;
+
+  private final Jdbi jdbi;
+  private final BudgetService budgets;
+  private final AlertService alerts;
+  private final Duration interval;
+  private ScheduledExecutorService scheduler;
+
+  AlertReconcilerJob(Jdbi jdbi, BudgetService budgets, AlertService alerts, Duration interval) {
+    this.jdbi = jdbi;
+    this.budgets = budgets;
+    this.alerts = alerts;
+    this.interval = interval;
+  }
+
+  @Override
+  public void start() {
+    scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "alert-reconciler");
+      t.setDaemon(true);
+      return t;
+    });
+    scheduler.scheduleWithFixedDelay(() -> {
+      try {
+        runOnce();
+      } catch (RuntimeException e) {
+        LOG.warn("alert reconciler failed this round: {}", e.toString());
+      }
+    }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void stop() throws InterruptedException {
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+      scheduler.awaitTermination(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** One round; returns the alerts raised, or -1 when another instance holds the lock. */
+  public int runOnce() {
+    return jdbi.withHandle(handle -> {
+      boolean locked = handle.createQuery("SELECT pg_try_advisory_lock(:id)").bind("id", LOCK_ID).mapTo(Boolean.class).one();
+      if (!locked) {
+        return -1;
+      }
+      try {
+        int raised = 0;
+        String after = "";
+        List<String> page;
+        do {
+          String from = after;
+          page = handle.createQuery("SELECT tenant_id FROM tenant_configs WHERE tenant_id > :after ORDER BY tenant_id LIMIT :limit")
+              .bind("after", from).bind("limit", PAGE).mapTo(String.class).list();
+          for (String tenantId : page) {
+            raised += reconcile(tenantId);
+          }
+          after = page.isEmpty() ? after : page.get(page.size() - 1);
+        } while (page.size() == PAGE);
+        return raised;
+      } finally {
+        handle.createQuery("SELECT pg_advisory_unlock(:id)").bind("id", LOCK_ID).mapTo(Boolean.class).one();
+      }
+    });
+  }
+
+  private int reconcile(String tenantId) {
+    try {
+      var status = budgets.liveStatus(tenantId);
+      if (!"live".equals(status.source())) {
+        return 0; // LiteLLM did not answer: nothing new to learn about this tenant now
+      }
+      return alerts.raiseIfHigher(status, AlertSource.RECONCILER).isPresent() ? 1 : 0;
+    } catch (ApiException e) {
+      LOG.warn("reconciler skipped tenant {}: {}", tenantId, e.getMessage());
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package io.budgetgate.alert;
+
+import io.budgetgate.alert.api.AlertView;
+import io.budgetgate.audit.AuditLog;
+import io.budgetgate.budget.api.BudgetStatus;
+import io.budgetgate.notify.Outbox;
+import io.budgetgate.platform.cache.KeyValueCache;
+import io.budgetgate.tenant.Tenant;
+import io.budgetgate.tenant.TenantService;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stores alerts and decides whether each one notifies: the first alert of a level in a budget
+ * period within the dedup window claims {@code alert:{tenant}:{level}:{period_start}} with
+ * {@code SET NX EX} and queues its notifications; later ones are stored as suppressed
+ * ({@code duplicate}). If the dedup store fails, it notifies anyway (a duplicate beats a lost alert).
+ */
+public class AlertService {
+  private static final Logger LOG = LoggerFactory.getLogger(AlertService.class);
+
+  /** What raising an alert did. */
+  public record Raised(UUID alertId, AlertLevel level, boolean notified, String suppressionReason) {}
+
+  private final Jdbi jdbi;
+  private final KeyValueCache dedup;
+  private final TenantService tenants;
+  private final Outbox outbox;
+  private final AuditLog audit;
+  private final Duration dedupTtl;
+  private final Clock clock;
+  private final Supplier<UUID> ids;
+
+  AlertService(Jdbi jdbi, KeyValueCache dedup, TenantService tenants, Outbox outbox, AuditLog audit, Duration dedupTtl,
+      Clock clock, Supplier<UUID> ids) {
+    this.jdbi = jdbi;
+    this.dedup = dedup;
+    this.tenants = tenants;
+    this.outbox = outbox;
+    this.audit = audit;
+    this.dedupTtl = dedupTtl;
+    this.clock = clock;
+    this.ids = ids;
+  }
+
+  /** The budget period an alert of this tenant belongs to: since the last reset, or since creation. */
+  public static Instant periodStart(Tenant tenant) {
+    return tenant.litellmKeyLastReset() != null ? tenant.litellmKeyLastReset() : tenant.createdAt();
+  }
+
+  /**
+   * Stores an alert inside the caller's transaction, with its outbox rows and audit entry. Dedup
+   * keys it claims are added to {@code claimed}: if the transaction fails, pass them to
+   * {@link #release} so the alert can notify when it is retried.
+   */
+  public Raised raise(Handle handle, Tenant tenant, AlertLevel level, BudgetStatus status, AlertSource source,
+      String litellmEvent, String rawPayload, List<String> claimed) {
+    Instant now = clock.instant();
+    Instant periodStart = periodStart(tenant);
+    Outbox.Recipients recipients = outbox.recipientsFor(tenant.notificationEmails(), tenant.slackWebhookUrl());
+    String reason = null;
+    if (recipients.none()) {
+      reason = "no_recipients";
+    } else {
+      String key = "alert:" + tenant.tenantId() + ":" + level.wireName() + ":" + periodStart.getEpochSecond();
+      Optional<Boolean> first = dedup.putIfAbsent(key, now.toString(), dedupTtl);
+      if (first.isEmpty()) {
+        LOG.warn("alert dedup store unavailable; notifying tenant {} {} anyway (fail-safe)", tenant.tenantId(), level.wireName());
+      } else if (first.get()) {
+        claimed.add(key);
+      } else {
+        reason = "duplicate";
+      }
+    }
+    UUID id = ids.get();
+    BigDecimal spend = status.spend() == null ? BigDecimal.ZERO : status.spend();
+    BigDecimal percent = status.percentUsed() == null ? BigDecimal.ZERO : status.percentUsed();
+    handle.attach(AlertDao.class).insert(id, tenant.tenantId(), level.wireName(), percent, spend, status.effectiveBudget(),
+        source.wireName(), litellmEvent, periodStart, rawPayload, reason != null, reason, now);
+    boolean notified = reason == null && outbox.enqueue(handle, id, tenant.tenantId(), recipients, now) > 0;
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("alert_id", id.toString());
+    details.put("level", level.wireName());
+    details.put("source", source.wireName());
+    details.put("percent_used", percent);
+    details.put("spend", spend);
+    details.put("notified", notified);
+    details.put("suppression_reason", reason);
+    audit.record(handle, source == AlertSource.WEBHOOK ? "litellm-webhook" : "budget-" + source.wireName(), "alert.raised",
+        tenant.tenantId(), details);
+    return new Raised(id, level, notified, reason);
+  }
+
+  /** Forgets dedup claims of an alert whose transaction did not commit. */
+  public void release(List<String> claimed) {
+    if (!claimed.isEmpty()) {
+      dedup.delete(claimed.toArray(String[]::new));
+    }
+  }
+
+  /**
+   * Raises an alert (own transaction) when the status is at a level above every alert of this
+   * tenant in the current period; used by budget checks and the reconciler.
+   */
+  public Optional<Raised> raiseIfHigher(BudgetStatus status, AlertSource source) {
+    Optional<AlertLevel> level = AlertLevel.of(status.state());
+    if (level.isEmpty()) {
+      return Optional.empty();
+    }
+    Tenant tenant = tenants.require(status.tenantId());
+    Instant periodStart = periodStart(tenant);
+    List<String> claimed = new ArrayList<>();
+    try {
+      Optional<Raised> raised = jdbi.inTransaction(handle -> {
+        handle.createQuery("SELECT pg_advisory_xact_lock(hashtext(:t))").bind("t", "alert:" + tenant.tenantId())
+            .mapTo(Object.class).one();
+        Optional<AlertLevel> highest = handle.attach(AlertDao.class).highestLevel(tenant.tenantId(), periodStart)
+            .map(AlertLevel::parse);
+        if (highest.isPresent() && highest.get().compareTo(level.get()) >= 0) {
+          return Optional.empty();
+        }
+        return Optional.of(raise(handle, tenant, level.get(), status, source, null, null, claimed));
+      });
+      if (raised.isPresent() && raised.get().notified()) {
+        outbox.nudge();
+      }
+      return raised;
+    } catch (RuntimeException e) {
+      release(claimed);
+      throw e;
+    }
+  }
+
+  List<AlertView> recent(String tenantId, int limit) {
+    tenants.require(tenantId);
+    return jdbi.withExtension(AlertDao.class, dao -> dao.recent(tenantId, limit));
+  }
+}

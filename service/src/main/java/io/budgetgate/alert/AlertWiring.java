@@ -1,0 +1,38 @@
+package io.budgetgate.alert;
+
+import io.budgetgate.alert.api.AlertView;
+import io.budgetgate.audit.AuditLog;
+import io.budgetgate.budget.BudgetService;
+import io.budgetgate.notify.Outbox;
+import io.budgetgate.platform.cache.KeyValueCache;
+import io.budgetgate.tenant.TenantService;
+import io.dropwizard.core.setup.Environment;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+
+/** Builds alerts: storage and dedup, the history endpoint, budget-check alerts and the reconciler. */
+public final class AlertWiring {
+  private AlertWiring() {}
+
+  /** The alert service and its reconciler job. */
+  public record Alerts(AlertService service, AlertReconcilerJob reconciler) {}
+
+  public static Alerts wire(Jdbi jdbi, KeyValueCache cache, TenantService tenants, BudgetService budgets, Outbox outbox,
+      AuditLog audit, AlertConfig config, Clock clock, Environment environment) {
+    jdbi.registerRowMapper(AlertView.class, (rs, ctx) -> new AlertView(
+        rs.getObject("id", UUID.class), rs.getString("tenant_id"), rs.getString("level"), rs.getBigDecimal("percent_used"),
+        rs.getBigDecimal("spend"), rs.getBigDecimal("effective_budget"), rs.getString("source"), rs.getString("litellm_event"),
+        rs.getTimestamp("period_start") == null ? null : rs.getTimestamp("period_start").toInstant(),
+        rs.getBoolean("notified"), rs.getString("suppression_reason"), rs.getTimestamp("created_at").toInstant()));
+    AlertService alerts = new AlertService(jdbi, cache, tenants, outbox, audit,
+        Duration.ofMillis(config.dedupTtl().toMilliseconds()), clock, UUID::randomUUID);
+    budgets.onFreshStatus(status -> alerts.raiseIfHigher(status, AlertSource.CHECK));
+    AlertReconcilerJob reconciler = new AlertReconcilerJob(jdbi, budgets, alerts,
+        Duration.ofMillis(config.reconcileInterval().toMilliseconds()));
+    environment.lifecycle().manage(reconciler);
+    environment.jersey().register(new AlertResource(alerts));
+    return new Alerts(alerts, reconciler);
+  }
+}

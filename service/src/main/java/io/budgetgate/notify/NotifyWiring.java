@@ -1,0 +1,34 @@
+package io.budgetgate.notify;
+
+import com.codahale.metrics.Gauge;
+import io.budgetgate.audit.AuditLog;
+import io.dropwizard.core.setup.Environment;
+import java.time.Clock;
+import java.time.Duration;
+import org.jdbi.v3.core.Jdbi;
+
+/** Builds the outbox, its dispatcher, and the email and Slack senders. */
+public final class NotifyWiring {
+  private NotifyWiring() {}
+
+  /** The outbox, and the dispatcher that drains it. */
+  public record Notifications(Outbox outbox, OutboxDispatcher dispatcher) {}
+
+  public static Notifications wire(Jdbi jdbi, AuditLog audit, NotifyConfig config, Clock clock, Environment environment) {
+    jdbi.registerRowMapper(OutboxDao.Delivery.class, (rs, ctx) -> new OutboxDao.Delivery(
+        rs.getLong("id"), rs.getObject("alert_id", java.util.UUID.class), rs.getString("tenant_id"), rs.getString("channel"),
+        rs.getString("recipient"), rs.getInt("attempts"), rs.getString("level"), rs.getBigDecimal("percent_used"),
+        rs.getBigDecimal("spend"), rs.getBigDecimal("effective_budget"), rs.getString("source"), rs.getString("tenant_name"),
+        rs.getInt("alert_threshold"), rs.getInt("grace_threshold"),
+        rs.getTimestamp("budget_reset_at") == null ? null : rs.getTimestamp("budget_reset_at").toInstant()));
+    Duration timeout = Duration.ofMillis(config.sendTimeout().toMilliseconds());
+    OutboxDispatcher dispatcher = new OutboxDispatcher(jdbi, new MessageRenderer(), new EmailSender(config.smtp(), timeout),
+        new SlackSender(timeout), audit, config, clock);
+    Outbox outbox = new Outbox(config.slackDefaultWebhookUrl());
+    outbox.onNudge(dispatcher::nudge);
+    environment.lifecycle().manage(dispatcher);
+    environment.metrics().register("notifications.outbox.pending",
+        (Gauge<Long>) () -> jdbi.withExtension(OutboxDao.class, OutboxDao::pending));
+    return new Notifications(outbox, dispatcher);
+  }
+}

@@ -1,0 +1,58 @@
+package io.budgetgate.notify;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/** SQL for {@code notification_outbox}. */
+interface OutboxDao {
+
+  /** A claimed delivery with what it takes to render it. */
+  record Delivery(
+      long id, UUID alertId, String tenantId, String channel, String recipient, int attempts,
+      String level, java.math.BigDecimal percentUsed, java.math.BigDecimal spend, java.math.BigDecimal effectiveBudget,
+      String source, String tenantName, int alertThreshold, int graceThreshold, Instant budgetResetAt) {}
+
+  @SqlUpdate("""
+      INSERT INTO notification_outbox (alert_id, tenant_id, channel, recipient, status, attempts, next_attempt_at, created_at)
+      VALUES (:alertId, :tenantId, :channel, :recipient, 'pending', 0, :now, :now)
+      ON CONFLICT (alert_id, channel, recipient) DO NOTHING""")
+  int insert(UUID alertId, String tenantId, String channel, String recipient, Instant now);
+
+  /**
+   * Claims due rows for this instance: moves their next attempt past a lease, so another instance
+   * skips them now ({@code SKIP LOCKED}) and takes them over only if this one dies mid-send.
+   */
+  @SqlQuery("""
+      WITH due AS (
+        SELECT id FROM notification_outbox
+         WHERE status = 'pending' AND next_attempt_at <= :now
+         ORDER BY next_attempt_at, id LIMIT :limit
+         FOR UPDATE SKIP LOCKED),
+      claimed AS (
+        UPDATE notification_outbox o SET next_attempt_at = :leaseUntil, attempts = o.attempts + 1
+          FROM due WHERE o.id = due.id
+        RETURNING o.*)
+      SELECT c.id, c.alert_id, c.tenant_id, c.channel, c.recipient, c.attempts,
+             a.level, a.percent_used, a.spend, a.effective_budget, a.source,
+             t.name AS tenant_name, t.alert_threshold, t.grace_threshold, t.budget_reset_at
+        FROM claimed c
+        JOIN budget_alert_history a ON a.id = c.alert_id
+        JOIN tenant_configs t ON t.tenant_id = c.tenant_id
+       ORDER BY c.id""")
+  List<Delivery> claim(Instant now, Instant leaseUntil, int limit);
+
+  @SqlUpdate("UPDATE notification_outbox SET status = 'sent', sent_at = :now, last_error = NULL WHERE id = :id")
+  int markSent(long id, Instant now);
+
+  @SqlUpdate("UPDATE notification_outbox SET next_attempt_at = :nextAttemptAt, last_error = :error WHERE id = :id")
+  int retryLater(long id, Instant nextAttemptAt, String error);
+
+  @SqlUpdate("UPDATE notification_outbox SET status = 'failed', last_error = :error WHERE id = :id")
+  int markFailed(long id, String error);
+
+  @SqlQuery("SELECT count(*) FROM notification_outbox WHERE status = 'pending'")
+  long pending();
+}

@@ -1,0 +1,118 @@
+package io.budgetgate.webhook;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.budgetgate.platform.http.ApiError;
+import io.budgetgate.platform.http.ApiException;
+import io.budgetgate.webhook.api.WebhookReply;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+
+/**
+ * {@code POST /webhooks/litellm} (Standard Webhooks signature) and
+ * {@code POST /webhooks/litellm/{token}} (LiteLLM's native, unsigned alerting; only when a path
+ * token is configured). Checks run in a fixed order: size (413), content type (415), auth (401,
+ * nothing stored), JSON (400), fields (422), tenant (404).
+ */
+@Path("/webhooks/litellm")
+@Produces(MediaType.APPLICATION_JSON)
+public final class WebhookResource {
+  static final int MAX_BODY = 64 * 1024;
+
+  private final WebhookService webhooks;
+  private final SignatureVerifier verifier;
+  private final byte[] pathToken;
+  private final ObjectMapper json;
+  private final Clock clock;
+
+  WebhookResource(WebhookService webhooks, SignatureVerifier verifier, String pathToken, ObjectMapper json, Clock clock) {
+    this.webhooks = webhooks;
+    this.verifier = verifier;
+    this.pathToken = pathToken.isEmpty() ? null : pathToken.getBytes(StandardCharsets.UTF_8);
+    this.json = json;
+    this.clock = clock;
+  }
+
+  @POST
+  public Response signed(@Context HttpHeaders headers, InputStream body) throws IOException {
+    byte[] raw = readWithin(headers, body);
+    SignatureVerifier.Outcome outcome = verifier.verify(headers.getHeaderString("webhook-id"),
+        headers.getHeaderString("webhook-timestamp"), headers.getHeaderString("webhook-signature"), raw, clock.instant());
+    if (outcome != SignatureVerifier.Outcome.VALID) {
+      throw new ApiException(Response.Status.UNAUTHORIZED, "invalid_signature", describe(outcome));
+    }
+    return accept(headers.getHeaderString("webhook-id").trim(), raw);
+  }
+
+  @POST
+  @Path("/{token}")
+  public Response withPathToken(@PathParam("token") String token, @Context HttpHeaders headers, InputStream body)
+      throws IOException {
+    if (pathToken == null) {
+      throw ApiException.notFound("not_found", "path-token webhooks are switched off (webhook.pathToken is empty)");
+    }
+    byte[] raw = readWithin(headers, body);
+    if (!MessageDigest.isEqual(pathToken, token.getBytes(StandardCharsets.UTF_8))) {
+      throw new ApiException(Response.Status.UNAUTHORIZED, "invalid_signature", "the webhook path token is not recognised");
+    }
+    return accept(null, raw);
+  }
+
+  private Response accept(String deliveryId, byte[] raw) {
+    JsonNode body;
+    try {
+      body = json.readTree(raw);
+    } catch (JsonProcessingException e) {
+      return ApiError.response(Response.Status.BAD_REQUEST, "malformed_json",
+          "the webhook body is not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      return ApiError.response(Response.Status.BAD_REQUEST, "malformed_json", "the webhook body could not be read");
+    }
+    WebhookReply reply = webhooks.accept(deliveryId, body, new String(raw, StandardCharsets.UTF_8));
+    return Response.ok(reply).build();
+  }
+
+  /** 413 before anything else, then 415; reads at most MAX_BODY + 1 bytes. */
+  private static byte[] readWithin(HttpHeaders headers, InputStream body) throws IOException {
+    String length = headers.getHeaderString(HttpHeaders.CONTENT_LENGTH);
+    if (length != null && length.trim().matches("\\d+") && Long.parseLong(length.trim()) > MAX_BODY) {
+      throw tooLarge();
+    }
+    byte[] raw = body == null ? new byte[0] : body.readNBytes(MAX_BODY + 1);
+    if (raw.length > MAX_BODY) {
+      throw tooLarge();
+    }
+    MediaType type = headers.getMediaType();
+    if (type == null || !type.isCompatible(MediaType.APPLICATION_JSON_TYPE) || type.isWildcardType() || type.isWildcardSubtype()) {
+      throw new ApiException(Response.Status.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+          "webhook bodies must be sent as Content-Type: application/json");
+    }
+    return raw;
+  }
+
+  private static ApiException tooLarge() {
+    return new ApiException(Response.Status.REQUEST_ENTITY_TOO_LARGE, "payload_too_large",
+        "webhook bodies are limited to " + MAX_BODY + " bytes (64 KiB)");
+  }
+
+  private static String describe(SignatureVerifier.Outcome outcome) {
+    return switch (outcome) {
+      case MISSING_HEADER -> "webhook-id, webhook-timestamp and webhook-signature headers are required";
+      case MALFORMED_TIMESTAMP -> "webhook-timestamp must be unix seconds";
+      case TIMESTAMP_OUT_OF_TOLERANCE -> "webhook-timestamp is more than 5 minutes from now; check the sender's clock";
+      default -> "no v1 signature in webhook-signature matches the body";
+    };
+  }
+}
