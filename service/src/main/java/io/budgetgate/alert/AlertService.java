@@ -75,7 +75,7 @@ public class AlertService {
     if (recipients.none()) {
       reason = "no_recipients";
     } else {
-      String key = "alert:" + tenant.tenantId() + ":" + level.wireName() + ":" + periodStart.getEpochSecond();
+      String key = dedupKey(tenant.tenantId(), level, periodStart);
       Optional<Boolean> first = dedup.putIfAbsent(key, now.toString(), dedupTtl);
       if (first.isEmpty()) {
         LOG.warn("alert dedup store unavailable; notifying tenant {} {} anyway (fail-safe)", tenant.tenantId(), level.wireName());
@@ -104,6 +104,12 @@ public class AlertService {
     return new Raised(id, level, notified, reason);
   }
 
+  /** {@code alert:{tenant}:{level}:{period_start}}, the period start in epoch microseconds. */
+  static String dedupKey(String tenantId, AlertLevel level, Instant periodStart) {
+    long micros = periodStart.getEpochSecond() * 1_000_000L + periodStart.getNano() / 1_000;
+    return "alert:" + tenantId + ":" + level.wireName() + ":" + micros;
+  }
+
   /** Forgets dedup claims of an alert whose transaction did not commit. */
   public void release(List<String> claimed) {
     if (!claimed.isEmpty()) {
@@ -125,8 +131,7 @@ public class AlertService {
     List<String> claimed = new ArrayList<>();
     try {
       Optional<Raised> raised = jdbi.inTransaction(handle -> {
-        handle.createQuery("SELECT pg_advisory_xact_lock(hashtext(:t))").bind("t", "alert:" + tenant.tenantId())
-            .mapTo(Object.class).one();
+        handle.execute("SELECT pg_advisory_xact_lock(hashtext(?))", "alert:" + tenant.tenantId());
         Optional<AlertLevel> highest = handle.attach(AlertDao.class).highestLevel(tenant.tenantId(), periodStart)
             .map(AlertLevel::parse);
         if (highest.isPresent() && highest.get().compareTo(level.get()) >= 0) {

@@ -287,6 +287,13 @@ class TenantApiIT {
   }
 
   @Test
+  void pathTokenWebhooksAreOffWhenNoTokenIsConfigured() {
+    ApiClient.Answer answer = api.post("/webhooks/litellm/anything", null, "{\"spend\": 1, \"event\": \"budget_crossed\", \"key_alias\": \"acme\"}");
+
+    assertThat(answer.status()).isEqualTo(404);
+  }
+
+  @Test
   void healthChecksCoverDatabaseAndLiteLlm() {
     ApiClient admin = new ApiClient("http://127.0.0.1:" + APP.getAdminPort());
 

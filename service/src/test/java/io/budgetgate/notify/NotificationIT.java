@@ -1,0 +1,251 @@
+package io.budgetgate.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.budgetgate.BudgetGateApplication;
+import io.budgetgate.BudgetGateConfiguration;
+import io.budgetgate.litellm.LiteLlmSimulator;
+import io.budgetgate.testing.ApiClient;
+import io.budgetgate.testing.BudgetScenario;
+import io.budgetgate.testing.Eventually;
+import io.budgetgate.testing.Mailbox;
+import io.budgetgate.testing.SlackSink;
+import io.budgetgate.testing.TestApps;
+import io.budgetgate.testing.TestPostgres;
+import io.budgetgate.testing.TestRedis;
+import io.budgetgate.testing.Webhooks;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Alerts reaching people: a real SMTP server (GreenMail), a local Slack sink, dedup on real Redis,
+ * retries when SMTP or Slack fail, and the reconciler and budget checks as alert sources.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class NotificationIT {
+  static final Mailbox SMTP = new Mailbox();
+  static final SlackSink SLACK = new SlackSink();
+  static final String REDIS = TestRedis.url();
+  static final TestPostgres.Database DB = TestApps.migratedDatabase();
+  static final LiteLlmSimulator LITELLM = TestApps.simulator();
+  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(DB, LITELLM,
+      ConfigOverride.config("notifications.smtp.host", "127.0.0.1"),
+      ConfigOverride.config("notifications.smtp.port", String.valueOf(SMTP.port())),
+      ConfigOverride.config("redis.url", REDIS),
+      ConfigOverride.config("alerts.dedupTtl", "2s"));
+
+  static Webhooks webhooks;
+  static BudgetScenario given;
+
+  @BeforeAll
+  static void connect() {
+    String base = "http://127.0.0.1:" + APP.getLocalPort();
+    webhooks = new Webhooks(base);
+    given = new BudgetScenario(new ApiClient(base), LITELLM, DB);
+  }
+
+  @AfterAll
+  static void close() {
+    SLACK.close();
+    SMTP.close();
+  }
+
+  @Test
+  void aWarningWebhookSendsOneEmailAndOneSlackMessageWithTheFigures() {
+    String tenant = tenant("mailed");
+
+    webhooks.send(Webhooks.event("threshold_crossed", "85", tenant));
+
+    MimeMessage mail = awaitMail(tenant, 1).get(0);
+    String text = Mailbox.part(mail, "text/plain");
+    String html = Mailbox.part(mail, "text/html");
+    assertThat(subject(mail)).contains(tenant).contains("budget warning").contains("85.00% used");
+    assertThat(text).contains("$85.00").contains("$100.00").contains("85.00%").contains("$15.00").contains("Remaining");
+    assertThat(html).contains("<strong>$85.00</strong>").contains("85.00%");
+    List<String> slack = awaitSlack(tenant, 1);
+    assertThat(slack.get(0)).contains(":warning:").contains("$85.00").contains("85.00%").contains(tenant);
+  }
+
+  @Test
+  void fiftyConcurrentIdenticalWebhooksNotifyExactlyOnce() throws Exception {
+    String tenant = tenant("stampede");
+    String body = Webhooks.event("budget_crossed", "100", tenant);
+    ExecutorService pool = Executors.newFixedThreadPool(50);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<Integer>> answers = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      answers.add(pool.submit(() -> {
+        go.await();
+        return webhooks.send(body).status();
+      }));
+    }
+    go.countDown();
+    for (Future<Integer> answer : answers) {
+      assertThat(answer.get()).isEqualTo(200);
+    }
+    pool.shutdown();
+
+    awaitMail(tenant, 1);
+    ((BudgetGateApplication) APP.getApplication()).dispatcher().drain();
+    assertThat(mailsFor(tenant)).hasSize(1);
+    assertThat(slackFor(tenant)).hasSize(1);
+    assertThat(given.count("SELECT count(*) FROM budget_alert_history WHERE tenant_id = '" + tenant + "'")).isEqualTo(50);
+    assertThat(given.count("SELECT count(*) FROM budget_alert_history WHERE tenant_id = '" + tenant
+        + "' AND suppression_reason = 'duplicate'")).isEqualTo(49);
+  }
+
+  @Test
+  void afterTheDedupWindowTheSameLevelNotifiesAgain() {
+    String tenant = tenant("rearmed");
+    webhooks.send(Webhooks.event("threshold_crossed", "85", tenant));
+    awaitMail(tenant, 1);
+    webhooks.send(Webhooks.event("threshold_crossed", "86", tenant));
+    assertThat(webhooks.send(Webhooks.event("threshold_crossed", "87", tenant)).json().get("notified").asBoolean()).isFalse();
+
+    Eventually.await("the 2 s dedup window (alerts.dedupTtl in this test) to pass", Duration.ofSeconds(10),
+        () -> webhooks.send(Webhooks.event("threshold_crossed", "88", tenant)).json().get("notified").asBoolean());
+
+    awaitMail(tenant, 2);
+  }
+
+  @Test
+  void aNewBudgetPeriodReArmsTheAlert() {
+    String tenant = tenant("new-period");
+    webhooks.send(Webhooks.event("threshold_crossed", "85", tenant));
+    awaitMail(tenant, 1);
+
+    new ApiClient("http://127.0.0.1:" + APP.getLocalPort()).post("/v1/tenants/" + tenant + "/budget/reset",
+        io.budgetgate.testing.TestTokens.ADMIN, "");
+
+    assertThat(webhooks.send(Webhooks.event("threshold_crossed", "85", tenant)).json().get("notified").asBoolean()).isTrue();
+    awaitMail(tenant, 2);
+  }
+
+  @Test
+  void smtpDownThenBackTheMailStillArrives() throws Exception {
+    String tenant = tenant("smtp-outage");
+    SMTP.stop();
+    try {
+      webhooks.send(Webhooks.event("budget_crossed", "111", tenant));
+      Eventually.await("a failed attempt recorded", Duration.ofSeconds(10), () -> count(
+          "SELECT count(*) FROM notification_outbox WHERE tenant_id = '" + tenant + "' AND channel = 'email' AND attempts >= 1 "
+              + "AND status = 'pending' AND last_error IS NOT NULL") == 1);
+      assertThat(count("SELECT count(*) FROM audit_log WHERE tenant_id = '" + tenant + "' AND action = 'notification.failed'")).isPositive();
+    } finally {
+      SMTP.start();
+    }
+
+    List<MimeMessage> mails = awaitMail(tenant, 1);
+
+    assertThat(subject(mails.get(0))).contains("blocked");
+    assertThat(count("SELECT count(*) FROM notification_outbox WHERE tenant_id = '" + tenant + "' AND status = 'sent'")).isEqualTo(2);
+  }
+
+  @Test
+  void slackFailingIsRetriedUntilItTakesTheMessage() {
+    String tenant = tenant("slack-flaky");
+    SLACK.failNext(1);
+
+    webhooks.send(Webhooks.event("threshold_crossed", "90", tenant));
+
+    assertThat(awaitSlack(tenant, 1)).hasSize(1);
+    assertThat(count("SELECT attempts FROM notification_outbox WHERE tenant_id = '" + tenant + "' AND channel = 'slack'")).isEqualTo(2);
+  }
+
+  @Test
+  void afterMaxAttemptsADeliveryIsMarkedFailedAndAudited() {
+    String tenant = tenant("slack-dead");
+    SLACK.failNext(100);
+    try {
+      webhooks.send(Webhooks.event("threshold_crossed", "90", tenant));
+
+      Eventually.await("3 failed attempts (notifications.maxAttempts in test-app.yml)", Duration.ofSeconds(15), () -> count(
+          "SELECT count(*) FROM notification_outbox WHERE tenant_id = '" + tenant + "' AND channel = 'slack' AND status = 'failed'") == 1);
+    } finally {
+      SLACK.failNext(0);
+    }
+    assertThat(count("SELECT attempts FROM notification_outbox WHERE tenant_id = '" + tenant + "' AND channel = 'slack'")).isEqualTo(3);
+    assertThat(count("SELECT count(*) FROM audit_log WHERE tenant_id = '" + tenant + "' AND action = 'notification.failed' "
+        + "AND details->>'will_retry' = 'false'")).isEqualTo(1);
+    assertThat(awaitMail(tenant, 1)).as("the email channel is independent").hasSize(1);
+  }
+
+  @Test
+  void noWebhookAtAllTheReconcilerRaisesTheAlertAndTheMailArrives() throws Exception {
+    String tenant = tenant("silent");
+    given.spend(tenant, "82");
+
+    int raised = ((BudgetGateApplication) APP.getApplication()).reconciler().runOnce();
+
+    assertThat(raised).isGreaterThanOrEqualTo(1);
+    assertThat(subject(awaitMail(tenant, 1).get(0))).contains("budget warning");
+    assertThat(given.one("SELECT source FROM budget_alert_history WHERE tenant_id = '" + tenant + "'")).isEqualTo("reconciler");
+    assertThat(((BudgetGateApplication) APP.getApplication()).reconciler().runOnce()).as("no second alert for the same level").isZero();
+  }
+
+  @Test
+  void aBudgetCheckThatFindsAHigherStateRaisesAnAlert() throws Exception {
+    String tenant = tenant("checked");
+    given.spend(tenant, "101");
+
+    assertThat(given.statusJson(tenant).get("state").asText()).isEqualTo("critical");
+
+    assertThat(subject(awaitMail(tenant, 1).get(0))).contains("grace");
+    assertThat(given.one("SELECT source || ',' || level FROM budget_alert_history WHERE tenant_id = '" + tenant + "'"))
+        .isEqualTo("check,critical");
+  }
+
+  private static String tenant(String prefix) {
+    String id = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    given.tenant(id, "\"max_budget\": 100, \"notification_emails\": [\"ops@" + id + ".test\"], \"slack_webhook_url\": \"" + SLACK.url() + "\"");
+    return id;
+  }
+
+  private static List<MimeMessage> awaitMail(String tenant, int count) {
+    Eventually.await(count + " mail(s) for " + tenant, Duration.ofSeconds(15), () -> mailsFor(tenant).size() >= count);
+    return mailsFor(tenant);
+  }
+
+  private static List<String> awaitSlack(String tenant, int count) {
+    Eventually.await(count + " Slack message(s) for " + tenant, Duration.ofSeconds(15), () -> slackFor(tenant).size() >= count);
+    return slackFor(tenant);
+  }
+
+  private static List<MimeMessage> mailsFor(String tenant) {
+    return SMTP.messages().stream().filter(m -> subject(m).contains("(" + tenant + ")")).toList();
+  }
+
+  private static List<String> slackFor(String tenant) {
+    return SLACK.messages().stream().filter(m -> m.contains(tenant)).toList();
+  }
+
+  private static String subject(MimeMessage message) {
+    try {
+      return message.getSubject();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static long count(String sql) {
+    try {
+      return given.count(sql);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
