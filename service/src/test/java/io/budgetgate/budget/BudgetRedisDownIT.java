@@ -48,6 +48,21 @@ class BudgetRedisDownIT {
     assertThat(APP.getEnvironment().metrics().getGauges().get("cache.redis.available").getValue()).isEqualTo(0);
   }
 
+  @Test
+  void alertsStillNotifyWhenTheDedupStoreIsDown() throws Exception {
+    given.tenant("no-redis-alert", "\"max_budget\": 100, \"notification_emails\": [\"ops@no-redis.test\"]");
+    io.budgetgate.testing.Webhooks webhooks = new io.budgetgate.testing.Webhooks("http://127.0.0.1:" + APP.getLocalPort());
+    long now = ClockedApplication.CLOCK.instant().getEpochSecond();
+
+    var first = webhooks.send("msg_nr_1", now, io.budgetgate.testing.Webhooks.event("threshold_crossed", "85", "no-redis-alert"));
+    var second = webhooks.send("msg_nr_2", now, io.budgetgate.testing.Webhooks.event("threshold_crossed", "86", "no-redis-alert"));
+
+    assertThat(first.status()).as(first.body()).isEqualTo(200);
+    assertThat(first.json().get("notified").asBoolean()).as("fail-safe: notify anyway").isTrue();
+    assertThat(second.json().get("notified").asBoolean()).as("a duplicate beats a lost alert").isTrue();
+    assertThat(given.count("SELECT count(*) FROM notification_outbox WHERE tenant_id = 'no-redis-alert'")).isEqualTo(2);
+  }
+
   private static int closedPort() {
     try {
       return TestRedis.freePort();

@@ -60,6 +60,12 @@ class WebhookIT {
     Answer history = new ApiClient("http://127.0.0.1:" + APP.getLocalPort()).get("/v1/tenants/crossing/budget/alerts", TestTokens.VIEWER);
     assertThat(history.json().at("/alerts/0/id").asText()).isEqualTo(alertId);
     assertThat(history.json().at("/alerts/0/source").asText()).isEqualTo("webhook");
+
+    Answer sameLevel = webhooks.send(Webhooks.event("threshold_crossed", "86.0", "crossing"));
+    assertThat(sameLevel.json().get("status").asText()).as("stored").isEqualTo("accepted");
+    assertThat(sameLevel.json().get("notified").asBoolean()).as("in-process dedup: no second notification").isFalse();
+    assertThat(given.one("SELECT suppression_reason FROM budget_alert_history WHERE id = '" + sameLevel.json().get("alert_id").asText() + "'"))
+        .isEqualTo("duplicate");
   }
 
   @Test
