@@ -15,6 +15,7 @@ public final class ErrorHandling {
     environment.jersey().register(new ApiExceptionMapper());
     environment.jersey().register(new JsonInputExceptionMapper());
     environment.jersey().register(new WebApplicationExceptionMapper());
+    environment.jersey().register(new DatabaseExceptionMapper());
     environment.jersey().register(new UnexpectedExceptionMapper());
   }
 }

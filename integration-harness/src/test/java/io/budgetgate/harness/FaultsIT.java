@@ -1,0 +1,139 @@
+package io.budgetgate.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.budgetgate.testing.ApiClient;
+import io.budgetgate.testing.ApiClient.Answer;
+import io.budgetgate.testing.Eventually;
+import io.budgetgate.testing.Webhooks;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Lost webhooks, a failing LiteLLM, a failing SMTP server, and many checks at once. */
+class FaultsIT {
+  static Harness harness;
+  static BudgetGateProcess budgetgate;
+  static ApiClient api;
+  static Webhooks webhooks;
+
+  @BeforeAll
+  static void start() throws Exception {
+    harness = new Harness();
+    budgetgate = harness.start();
+    api = budgetgate.api();
+    webhooks = new Webhooks(budgetgate.baseUrl());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    budgetgate.close();
+    harness.close();
+  }
+
+  @Test
+  void s8_withoutAnyWebhookTheReconcilerRaisesTheAlertAndTheEmailArrives() {
+    Timeline t = new Timeline("8. no webhook: spend crosses 80% in LiteLLM -> reconciler -> alert -> email");
+    harness.tenant(api, "flt-eight", "\"max_budget\": 100");
+    harness.spend("flt-eight", "84");
+    t.step("spend 84.00 set in LiteLLM; no webhook sent");
+
+    Eventually.await("an email within a few reconcile intervals (1 s each)", Duration.ofSeconds(15),
+        () -> harness.mailsFor("flt-eight").size() == 1);
+
+    assertThat(harness.count("SELECT count(*) FROM budget_alert_history WHERE tenant_id = 'flt-eight' AND source = 'reconciler'")).isEqualTo(1);
+    t.step("alert raised by the reconciler; email arrived");
+    t.done();
+  }
+
+  @Test
+  void s9_aFailingLiteLlmGivesStaleAndDegradedAnswersNeverA5xxAndRecovers() {
+    Timeline t = new Timeline("9. LiteLLM 5xx / hanging -> stale, then degraded, never a 5xx -> recovers");
+    harness.tenant(api, "flt-nine", "\"max_budget\": 100");
+    harness.spend("flt-nine", "50");
+    assertThat(status("flt-nine").json().get("source").asText()).isEqualTo("live");
+    t.step("live answer with spend 50.00");
+    harness.litellm.failWith(503, -1);
+    try {
+      Eventually.await("a stale answer once the 1 s cache expires", Duration.ofSeconds(10),
+          () -> "stale".equals(status("flt-nine").json().get("source").asText()));
+      Answer access = api.post("/v1/tenants/flt-nine/llm-access", Harness.PLATFORM, "");
+      assertThat(access.status()).isEqualTo(200);
+      assertThat(access.json().at("/budget/degraded").asBoolean()).isTrue();
+      t.step("LiteLLM answering 503: status source stale, degraded, llm-access 200");
+      harness.litellm.delay(Duration.ofSeconds(3), -1);
+      for (int i = 0; i < 5; i++) {
+        assertThat(status("flt-nine").status()).isEqualTo(200);
+      }
+      t.step("LiteLLM hanging: 5 checks answered 200 within the timeout budget");
+    } finally {
+      harness.litellm.heal();
+    }
+    Eventually.await("live again", Duration.ofSeconds(10), () -> "live".equals(status("flt-nine").json().get("source").asText()));
+    t.step("LiteLLM healed: live again");
+    t.done();
+  }
+
+  @Test
+  void s11_smtpDownThenBackTheEmailArrivesNothingLost() {
+    Timeline t = new Timeline("11. SMTP down -> outbox retries -> SMTP back -> the email arrives");
+    harness.tenant(api, "flt-eleven", "\"max_budget\": 100");
+    harness.smtp.stop();
+    try {
+      webhooks.send(Webhooks.event("budget_crossed", "111", "flt-eleven"));
+      Eventually.await("failed attempts recorded", Duration.ofSeconds(10), () -> harness.count(
+          "SELECT count(*) FROM notification_outbox WHERE tenant_id = 'flt-eleven' AND channel = 'email' AND status = 'pending' "
+              + "AND last_error IS NOT NULL") == 1);
+      t.step("SMTP down: the delivery failed and waits in the outbox");
+    } finally {
+      harness.smtp.start();
+    }
+    Eventually.await("the email after SMTP is back", Duration.ofSeconds(15), () -> harness.mailsFor("flt-eleven").size() == 1);
+    assertThat(harness.count("SELECT count(*) FROM notification_outbox WHERE tenant_id = 'flt-eleven' AND status = 'sent'")).isEqualTo(2);
+    t.step("SMTP back: the email arrived; the outbox is drained");
+    t.done();
+  }
+
+  @Test
+  void s15_oneHundredConcurrentChecksAreAllAnsweredCorrectly() throws Exception {
+    Timeline t = new Timeline("15. 100 concurrent budget checks -> all answered correctly");
+    String[] spends = {"10", "85", "105", "115"};
+    String[] states = {"ok", "warning", "critical", "blocked"};
+    for (int i = 0; i < spends.length; i++) {
+      harness.tenant(api, "flt-many-" + i, "\"max_budget\": 100");
+      harness.spend("flt-many-" + i, spends[i]);
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(100);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<String>> answers = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      int tenant = i % 4;
+      answers.add(pool.submit(() -> {
+        go.await();
+        Answer a = status("flt-many-" + tenant);
+        return tenant + ":" + a.status() + ":" + a.json().get("state").asText();
+      }));
+    }
+    go.countDown();
+    for (Future<String> answer : answers) {
+      String[] parts = answer.get().split(":");
+      int tenant = Integer.parseInt(parts[0]);
+      assertThat(parts[1]).isEqualTo("200");
+      assertThat(parts[2]).isEqualTo(states[tenant]);
+    }
+    pool.shutdown();
+    t.step("100 answers, every state as expected");
+    t.done();
+  }
+
+  private static Answer status(String tenant) {
+    return api.get("/v1/tenants/" + tenant + "/budget", Harness.PLATFORM);
+  }
+}

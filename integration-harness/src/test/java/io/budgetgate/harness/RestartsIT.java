@@ -1,0 +1,99 @@
+package io.budgetgate.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.budgetgate.testing.ApiClient;
+import io.budgetgate.testing.ApiClient.Answer;
+import io.budgetgate.testing.Eventually;
+import io.budgetgate.testing.Webhooks;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** BudgetGate killed hard, and PostgreSQL going away under it. */
+class RestartsIT {
+
+  @Test
+  void s12_killedWithPendingDeliveriesEveryOneIsDeliveredExactlyOnceAfterRestart() throws Exception {
+    Timeline t = new Timeline("12. SIGKILL with deliveries pending -> restart -> every notification delivered exactly once");
+    try (Harness harness = new Harness()) {
+      List<String> tenants = List.of("kill-a", "kill-b", "kill-c");
+      BudgetGateProcess first = harness.start();
+      harness.smtp.stop();
+      try {
+        Webhooks webhooks = new Webhooks(first.baseUrl());
+        for (String tenant : tenants) {
+          harness.tenant(first.api(), tenant, "\"max_budget\": 100");
+          assertThat(webhooks.send(Webhooks.event("budget_crossed", "112", tenant)).status()).isEqualTo(200);
+        }
+        Eventually.await("every email attempted and failed once, every Slack message sent", Duration.ofSeconds(15), () ->
+            harness.count("SELECT count(*) FROM notification_outbox WHERE channel = 'email' AND status = 'pending' AND attempts >= 1") == 3
+            && harness.count("SELECT count(*) FROM notification_outbox WHERE channel = 'slack' AND status = 'sent'") == 3);
+        t.step("3 alerts: Slack messages sent, emails pending (SMTP down)");
+        first.kill();
+        t.step("BudgetGate killed with SIGKILL");
+      } finally {
+        first.close();
+        harness.smtp.start();
+      }
+
+      try (BudgetGateProcess second = harness.start()) {
+        t.step("BudgetGate started again; SMTP up");
+        Eventually.await("every pending email", Duration.ofSeconds(30),
+            () -> tenants.stream().allMatch(tenant -> harness.mailsFor(tenant).size() >= 1));
+        Eventually.await("the outbox drained", Duration.ofSeconds(15),
+            () -> harness.count("SELECT count(*) FROM notification_outbox WHERE status <> 'sent'") == 0);
+        for (String tenant : tenants) {
+          assertThat(harness.mailsFor(tenant)).as(tenant).hasSize(1);
+          assertThat(harness.slackFor(tenant)).as(tenant).hasSize(1);
+        }
+        t.step("each of the 3 emails (and Slack messages) delivered exactly once");
+      }
+      t.done();
+    }
+  }
+
+  @Test
+  void s13_postgresGoingAwayGivesClean503sThenRecoversWithoutARestart() throws Exception {
+    Timeline t = new Timeline("13. PostgreSQL restarted during traffic -> clean 503s -> recovers without a BudgetGate restart");
+    try (Harness harness = new Harness()) {
+      URI db = URI.create(harness.db.url().substring("jdbc:".length()));
+      try (TcpProxy proxy = new TcpProxy(db.getHost(), db.getPort())) {
+        Map<String, String> env = new LinkedHashMap<>(harness.env());
+        env.put("DATABASE_URL", "jdbc:postgresql://127.0.0.1:" + proxy.port() + db.getRawPath()
+            + (db.getRawQuery() == null ? "" : "?" + db.getRawQuery()));
+        try (BudgetGateProcess budgetgate = new BudgetGateProcess(env, Harness.shortTimings()).start()) {
+          ApiClient api = budgetgate.api();
+          harness.tenant(api, "pg-one", "\"max_budget\": 100");
+          assertThat(api.get("/v1/tenants/pg-one", Harness.VIEWER).status()).isEqualTo(200);
+          t.step("traffic flowing through the proxy");
+
+          proxy.cut();
+          t.step("PostgreSQL cut off (connections reset, port refusing)");
+          for (int i = 0; i < 5; i++) {
+            Answer read = api.get("/v1/tenants/pg-one", Harness.VIEWER);
+            Answer write = api.post("/v1/tenants", Harness.ADMIN, "{\"tenant_id\": \"pg-down-" + i + "\", \"name\": \"x\"}");
+            assertThat(read.status()).as(read.body()).isEqualTo(503);
+            assertThat(read.json().get("error").asText()).isEqualTo("database_unavailable");
+            assertThat(write.status()).as(write.body()).isEqualTo(503);
+          }
+          assertThat(budgetgate.admin().get("/healthcheck", null).status()).isEqualTo(500);
+          t.step("reads and writes answered 503 database_unavailable; health check unhealthy");
+
+          proxy.restore();
+          t.step("PostgreSQL reachable again");
+          Eventually.await("reads answered again without a restart", Duration.ofSeconds(20),
+              () -> api.get("/v1/tenants/pg-one", Harness.VIEWER).status() == 200);
+          harness.tenant(api, "pg-two", "\"max_budget\": 100");
+          assertThat(harness.count("SELECT count(*) FROM tenant_configs WHERE tenant_id LIKE 'pg-down-%'")).isZero();
+          assertThat(harness.litellm.hasKey("pg-down-0")).as("the key made before the failed write was deleted").isFalse();
+          t.step("recovered: reads and writes work; nothing half-written from the outage");
+        }
+      }
+      t.done();
+    }
+  }
+}

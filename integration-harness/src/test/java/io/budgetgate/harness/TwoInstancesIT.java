@@ -1,0 +1,67 @@
+package io.budgetgate.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.budgetgate.testing.Eventually;
+import io.budgetgate.testing.Webhooks;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** Two BudgetGate processes sharing PostgreSQL and Redis, as behind a load balancer. */
+class TwoInstancesIT {
+
+  @Test
+  void s14_oneEmailForFiftyWebhooksAndJobsRunOncePerTick() throws Exception {
+    Timeline t = new Timeline("14. two instances: 50 webhooks spread over both -> one email; jobs run once per tick");
+    try (Harness harness = new Harness();
+        BudgetGateProcess a = harness.start();
+        BudgetGateProcess b = harness.start()) {
+      t.step("instances on " + a.baseUrl() + " and " + b.baseUrl());
+      harness.tenant(a.api(), "two-hooks", "\"max_budget\": 100");
+      List<Webhooks> senders = List.of(new Webhooks(a.baseUrl()), new Webhooks(b.baseUrl()));
+      String body = Webhooks.event("budget_crossed", "100", "two-hooks");
+      ExecutorService pool = Executors.newFixedThreadPool(50);
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<Integer>> answers = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        Webhooks sender = senders.get(i % 2);
+        answers.add(pool.submit(() -> {
+          go.await();
+          return sender.send(body).status();
+        }));
+      }
+      go.countDown();
+      for (Future<Integer> answer : answers) {
+        assertThat(answer.get()).isEqualTo(200);
+      }
+      pool.shutdown();
+      Eventually.await("the email", Duration.ofSeconds(15), () -> harness.mailsFor("two-hooks").size() == 1);
+      Eventually.await("the outbox drained by either instance", Duration.ofSeconds(15),
+          () -> harness.count("SELECT count(*) FROM notification_outbox WHERE status <> 'sent'") == 0);
+      assertThat(harness.mailsFor("two-hooks")).hasSize(1);
+      assertThat(harness.slackFor("two-hooks")).hasSize(1);
+      t.step("50 webhooks over 2 instances: 50 alerts stored, exactly 1 email and 1 Slack message");
+
+      harness.tenant(b.api(), "two-periods", "\"max_budget\": 100, \"budget_duration\": \"10s\"");
+      harness.tenant(b.api(), "two-silent", "\"max_budget\": 100");
+      harness.spend("two-silent", "90");
+      Eventually.await("two period resets", Duration.ofSeconds(30), () -> harness.count(
+          "SELECT count(*) FROM audit_log WHERE tenant_id = 'two-periods' AND action = 'budget.reset'") >= 2);
+      assertThat(harness.count("""
+          SELECT count(*) FROM (SELECT details->>'period_ended_at' FROM audit_log
+           WHERE tenant_id = 'two-periods' AND action = 'budget.reset' GROUP BY 1 HAVING count(*) > 1) twice""")).isZero();
+      t.step("the reset job ran once per period across both instances");
+      assertThat(harness.count(
+          "SELECT count(*) FROM budget_alert_history WHERE tenant_id = 'two-silent' AND source = 'reconciler'")).isEqualTo(1);
+      assertThat(harness.mailsFor("two-silent")).hasSize(1);
+      t.step("the reconciler raised the silent crossing once, one email");
+      t.done();
+    }
+  }
+}
