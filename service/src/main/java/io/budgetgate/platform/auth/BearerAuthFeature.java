@@ -11,6 +11,8 @@ import jakarta.ws.rs.core.FeatureContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
+import java.io.IOException;
+import java.io.InputStream;
 import java.security.Principal;
 import java.util.Optional;
 
@@ -40,6 +42,7 @@ public final class BearerAuthFeature implements DynamicFeature {
   @Priority(Priorities.AUTHENTICATION)
   private static final class Filter implements ContainerRequestFilter {
     private static final String PREFIX = "Bearer ";
+    private static final int MAX_DRAIN = 1 << 20;
     private final TokenRegistry tokens;
     private final Role required;
 
@@ -52,16 +55,16 @@ public final class BearerAuthFeature implements DynamicFeature {
     public void filter(ContainerRequestContext request) {
       String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
       if (header == null || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
-        request.abortWith(unauthorized("a bearer token is required: send 'Authorization: Bearer <token>'"));
+        refuse(request, unauthorized("a bearer token is required: send 'Authorization: Bearer <token>'"));
         return;
       }
       Optional<Caller> caller = tokens.authenticate(header.substring(PREFIX.length()).trim());
       if (caller.isEmpty()) {
-        request.abortWith(unauthorized("the bearer token is not recognised"));
+        refuse(request, unauthorized("the bearer token is not recognised"));
         return;
       }
       if (!caller.get().role().includes(required)) {
-        request.abortWith(
+        refuse(request,
             ApiError.response(
                 Response.Status.FORBIDDEN,
                 "forbidden",
@@ -71,6 +74,22 @@ public final class BearerAuthFeature implements DynamicFeature {
       }
       boolean secure = request.getSecurityContext().isSecure();
       request.setSecurityContext(new CallerContext(caller.get(), secure));
+    }
+
+    /**
+     * Reads what is left of a small request body before refusing, so the connection can be reused:
+     * a body left unread while the answer goes out makes the server close a keep-alive connection
+     * the client may already be reusing.
+     */
+    private static void refuse(ContainerRequestContext request, Response answer) {
+      if (request.hasEntity()) {
+        try (InputStream body = request.getEntityStream()) {
+          body.readNBytes(MAX_DRAIN);
+        } catch (IOException e) {
+          // the client went away; nothing to keep alive
+        }
+      }
+      request.abortWith(answer);
     }
 
     private static Response unauthorized(String message) {
