@@ -43,7 +43,8 @@ public class LiteLlmClient {
     this.masterKey = config.masterKey();
     this.timeout = Duration.ofMillis(config.timeout().toMilliseconds());
     this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
-    this.json = mapper.copy().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    this.json = mapper.copy().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+        .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
     this.retry =
         Retry.of(
             "litellm",

@@ -51,7 +51,8 @@ public final class LiteLlmSimulator implements Managed {
     this.host = host;
     this.requestedPort = port;
     this.masterKey = masterKey;
-    this.json = json.copy().enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    this.json = json.copy().enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+        .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
     this.keys = new SimulatedKeys(this.json, clock);
     this.clock = clock;
   }
@@ -119,6 +120,26 @@ public final class LiteLlmSimulator implements Managed {
   public int callCount(String path) {
     AtomicInteger count = calls.get(path);
     return count == null ? 0 : count.get();
+  }
+
+  /**
+   * Creates a key with a value chosen by the caller (LiteLLM's {@code /key/generate} accepts a
+   * custom {@code key} too); contract tests use it to set up provider states. Replaces any key
+   * with the same alias.
+   */
+  public void createKey(String rawKey, String alias, BigDecimal maxBudget, String budgetDuration, BigDecimal spend) {
+    keys.delete(alias);
+    keys.delete(rawKey);
+    SimulatedKeys.Row row = keys.create(rawKey, alias, maxBudget, budgetDuration, json.createObjectNode().put("tenant_id", alias));
+    synchronized (keys) {
+      row.spend = spend;
+      row.budgetResetAt = nextReset(budgetDuration);
+    }
+  }
+
+  /** Forgets every key (between contract interactions). */
+  public void clearKeys() {
+    keys.clear();
   }
 
   /** Sets a key's spend, as LiteLLM's own {@code /key/update {"spend": ...}} would. */

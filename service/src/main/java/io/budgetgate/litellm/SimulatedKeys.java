@@ -74,7 +74,10 @@ final class SimulatedKeys {
   synchronized Row create(String alias, BigDecimal maxBudget, String budgetDuration, JsonNode metadata) {
     byte[] bytes = new byte[16];
     random.nextBytes(bytes);
-    String key = "sk-" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return create("sk-" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes), alias, maxBudget, budgetDuration, metadata);
+  }
+
+  synchronized Row create(String key, String alias, BigDecimal maxBudget, String budgetDuration, JsonNode metadata) {
     ObjectNode meta = metadata != null && metadata.isObject() ? ((ObjectNode) metadata).deepCopy() : json.createObjectNode();
     Row row = new Row(key, hash(key), alias, meta, clock.instant());
     row.maxBudget = maxBudget;
@@ -101,6 +104,10 @@ final class SimulatedKeys {
 
   synchronized void touch(Row row) {
     row.updatedAt = clock.instant();
+  }
+
+  synchronized void clear() {
+    byToken.clear();
   }
 
   synchronized int size() {

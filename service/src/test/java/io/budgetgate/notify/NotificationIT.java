@@ -152,7 +152,8 @@ class NotificationIT {
     List<MimeMessage> mails = awaitMail(tenant, 1);
 
     assertThat(subject(mails.get(0))).contains("blocked");
-    assertThat(count("SELECT count(*) FROM notification_outbox WHERE tenant_id = '" + tenant + "' AND status = 'sent'")).isEqualTo(2);
+    Eventually.await("both deliveries marked sent (the mail lands before the row is marked)", Duration.ofSeconds(10),
+        () -> count("SELECT count(*) FROM notification_outbox WHERE tenant_id = '" + tenant + "' AND status = 'sent'") == 2);
   }
 
   @Test
@@ -163,6 +164,8 @@ class NotificationIT {
     webhooks.send(Webhooks.event("threshold_crossed", "90", tenant));
 
     assertThat(awaitSlack(tenant, 1)).hasSize(1);
+    Eventually.await("the Slack row marked sent", Duration.ofSeconds(10), () -> count(
+        "SELECT count(*) FROM notification_outbox WHERE tenant_id = '" + tenant + "' AND channel = 'slack' AND status = 'sent'") == 1);
     assertThat(count("SELECT attempts FROM notification_outbox WHERE tenant_id = '" + tenant + "' AND channel = 'slack'")).isEqualTo(2);
   }
 

@@ -45,7 +45,8 @@ class OutboxRestartIT {
       try {
         Eventually.await("the queued mail after the restart", Duration.ofSeconds(15), () -> !smtp.messages().isEmpty());
         assertThat(smtp.messages().get(0).getSubject()).contains("survivor").contains("blocked");
-        assertThat(count(given, "SELECT count(*) FROM notification_outbox WHERE tenant_id = 'survivor' AND status = 'sent'")).isEqualTo(1);
+        Eventually.await("the row marked sent", Duration.ofSeconds(10), () -> count(given,
+            "SELECT count(*) FROM notification_outbox WHERE tenant_id = 'survivor' AND status = 'sent'") == 1);
       } finally {
         second.after();
       }

@@ -1,0 +1,203 @@
+package io.budgetgate.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import au.com.dius.pact.consumer.MockServer;
+import au.com.dius.pact.consumer.dsl.PactDslJsonBody;
+import au.com.dius.pact.consumer.dsl.PactDslWithProvider;
+import au.com.dius.pact.consumer.junit5.PactConsumerTestExt;
+import au.com.dius.pact.consumer.junit5.PactTestFor;
+import au.com.dius.pact.core.model.PactSpecVersion;
+import au.com.dius.pact.core.model.V4Pact;
+import au.com.dius.pact.core.model.annotations.Pact;
+import io.budgetgate.litellm.LiteLlmClient;
+import io.budgetgate.litellm.LiteLlmConfig;
+import io.budgetgate.litellm.LiteLlmRejectedException;
+import io.budgetgate.litellm.VirtualKey;
+import io.budgetgate.litellm.api.GeneratedKey;
+import io.budgetgate.litellm.api.KeyGenerateRequest;
+import io.budgetgate.litellm.api.KeyInfo;
+import io.budgetgate.litellm.api.KeyUpdate;
+import io.dropwizard.jackson.Jackson;
+import io.dropwizard.util.Duration;
+import java.math.BigDecimal;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * BudgetGate's LiteLLM client as a consumer of LiteLLM's key API: one interaction per call the
+ * client makes. Matchers state shapes and types, not one sample's values. The pact file goes to
+ * contract-tests/pacts/ and is verified against the simulator by {@link LiteLlmSimulatorProviderIT}.
+ */
+@ExtendWith(PactConsumerTestExt.class)
+@PactTestFor(providerName = Contracts.LITELLM, pactVersion = PactSpecVersion.V4)
+class LiteLlmClientPactTest {
+  static final String AUTH = "Bearer sk-[A-Za-z0-9_-]+";
+  static final String ISO = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([+-]\\d{2}:\\d{2}|Z)?";
+  static final String KEY = "sk-[A-Za-z0-9_-]+";
+  static final String HASH = "[0-9a-f]{64}";
+
+  @Pact(consumer = Contracts.BUDGETGATE)
+  V4Pact generateKey(PactDslWithProvider builder) {
+    return builder
+        .given(Contracts.NO_KEY_FOR_ACME)
+        .uponReceiving("a request to generate the key of tenant acme")
+        .method("POST").path("/key/generate")
+        .matchHeader("Authorization", AUTH, "Bearer " + Contracts.MASTER_KEY)
+        .matchHeader("Content-Type", Contracts.JSON_TYPE, "application/json")
+        .body(new PactDslJsonBody()
+            .stringType("key_alias", "acme")
+            .decimalType("max_budget", new BigDecimal("110.00"))
+            .stringMatcher("budget_duration", "\\d+(s|m|h|d|w|mo)", "30d")
+            .object("metadata").stringType("tenant_id", "acme").stringType("managed_by", "budgetgate").closeObject())
+        .willRespondWith().status(200)
+        .body(new PactDslJsonBody()
+            .stringMatcher("key", KEY, "sk-acme-test-key")
+            .stringMatcher("token", HASH, "5f2b2a6b5a0f8c3e6f4b8e1a2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f")
+            .stringType("key_alias", "acme")
+            .numberType("max_budget", 110.0))
+        .toPact(V4Pact.class);
+  }
+
+  @Test
+  @PactTestFor(pactMethod = "generateKey")
+  void generatesAKeyAndReadsTheRawKeyAndItsHash(MockServer server) {
+    GeneratedKey key = client(server).generateKey(new KeyGenerateRequest("acme", new BigDecimal("110.00"), "30d",
+        Map.of("tenant_id", "acme", "managed_by", "budgetgate")));
+
+    assertThat(key.key().reveal()).startsWith("sk-");
+    assertThat(key.tokenHash()).hasSize(64);
+    assertThat(key.keyAlias()).isEqualTo("acme");
+  }
+
+  @Pact(consumer = Contracts.BUDGETGATE)
+  V4Pact keyInfo(PactDslWithProvider builder) {
+    return builder
+        .given(Contracts.ACME_AT_85)
+        .uponReceiving("a request for the budget of acme's key")
+        .method("GET").path("/key/info").matchQuery("key", KEY, Contracts.ACME_KEY)
+        .matchHeader("Authorization", AUTH, "Bearer " + Contracts.MASTER_KEY)
+        .willRespondWith().status(200)
+        .body(new PactDslJsonBody()
+            .stringMatcher("key", HASH, "5f2b2a6b5a0f8c3e6f4b8e1a2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f")
+            .object("info")
+            .stringType("key_alias", "acme")
+            .numberType("spend", 85.0)
+            .numberType("max_budget", 110.0)
+            .stringType("budget_duration", "30d")
+            .stringMatcher("budget_reset_at", ISO, "2026-12-01T00:00:00.000000+00:00")
+            .closeObject())
+        .toPact(V4Pact.class);
+  }
+
+  @Test
+  @PactTestFor(pactMethod = "keyInfo")
+  void readsTheBudgetFieldsUnderInfo(MockServer server) {
+    KeyInfo info = client(server).keyInfo(new VirtualKey(Contracts.ACME_KEY));
+
+    assertThat(info.spend()).isEqualByComparingTo("85");
+    assertThat(info.maxBudget()).isEqualByComparingTo("110");
+    assertThat(info.budgetDuration()).isEqualTo("30d");
+    assertThat(info.budgetResetAt()).isNotNull();
+  }
+
+  @Pact(consumer = Contracts.BUDGETGATE)
+  V4Pact keyInfoOverBudget(PactDslWithProvider builder) {
+    return builder
+        .given(Contracts.ACME_OVER)
+        .uponReceiving("a request for the budget of a key whose spend is above its max_budget")
+        .method("GET").path("/key/info").matchQuery("key", KEY, Contracts.ACME_KEY)
+        .matchHeader("Authorization", AUTH, "Bearer " + Contracts.MASTER_KEY)
+        .willRespondWith().status(200)
+        .body(new PactDslJsonBody()
+            .object("info")
+            .numberType("spend", 125.5)
+            .numberType("max_budget", 110.0)
+            .closeObject())
+        .toPact(V4Pact.class);
+  }
+
+  @Test
+  @PactTestFor(pactMethod = "keyInfoOverBudget")
+  void readsASpendAboveMaxBudgetAsIs(MockServer server) {
+    KeyInfo info = client(server).keyInfo(new VirtualKey(Contracts.ACME_KEY));
+
+    assertThat(info.spend()).isGreaterThan(info.maxBudget());
+  }
+
+  @Pact(consumer = Contracts.BUDGETGATE)
+  V4Pact unknownKey(PactDslWithProvider builder) {
+    return builder
+        .given(Contracts.NO_KEY_FOR_ACME)
+        .uponReceiving("a request for the budget of a key that does not exist")
+        .method("GET").path("/key/info").matchQuery("key", KEY, "sk-missing-key")
+        .matchHeader("Authorization", AUTH, "Bearer " + Contracts.MASTER_KEY)
+        .willRespondWith().status(404)
+        .body(new PactDslJsonBody()
+            .object("error")
+            .stringType("message", "Key not found in database")
+            .stringValue("type", "not_found_error")
+            .stringMatcher("code", "404", "404")
+            .closeObject())
+        .toPact(V4Pact.class);
+  }
+
+  @Test
+  @PactTestFor(pactMethod = "unknownKey")
+  void anUnknownKeyIsANotFoundRejection(MockServer server) {
+    Throwable failure = catchThrowable(() -> client(server).keyInfo(new VirtualKey("sk-missing-key")));
+
+    assertThat(failure).isInstanceOf(LiteLlmRejectedException.class);
+    assertThat(((LiteLlmRejectedException) failure).isNotFound()).isTrue();
+  }
+
+  @Pact(consumer = Contracts.BUDGETGATE)
+  V4Pact updateKey(PactDslWithProvider builder) {
+    return builder
+        .given(Contracts.ACME_AT_85)
+        .uponReceiving("a request to move acme's max_budget and reset its spend")
+        .method("POST").path("/key/update")
+        .matchHeader("Authorization", AUTH, "Bearer " + Contracts.MASTER_KEY)
+        .matchHeader("Content-Type", Contracts.JSON_TYPE, "application/json")
+        .body(new PactDslJsonBody()
+            .stringMatcher("key", KEY, Contracts.ACME_KEY)
+            .decimalType("max_budget", new BigDecimal("165.00"))
+            .numberType("spend", 0))
+        .willRespondWith().status(200)
+        .body(new PactDslJsonBody().stringMatcher("key", KEY, Contracts.ACME_KEY))
+        .toPact(V4Pact.class);
+  }
+
+  @Test
+  @PactTestFor(pactMethod = "updateKey")
+  void updatesMaxBudgetAndSpend(MockServer server) {
+    client(server).updateKey(new KeyUpdate(new VirtualKey(Contracts.ACME_KEY), new BigDecimal("165.00"), null, BigDecimal.ZERO));
+  }
+
+  @Pact(consumer = Contracts.BUDGETGATE)
+  V4Pact deleteKey(PactDslWithProvider builder) {
+    return builder
+        .given(Contracts.ACME_AT_85)
+        .uponReceiving("a request to delete acme's key")
+        .method("POST").path("/key/delete")
+        .matchHeader("Authorization", AUTH, "Bearer " + Contracts.MASTER_KEY)
+        .matchHeader("Content-Type", Contracts.JSON_TYPE, "application/json")
+        .body(new PactDslJsonBody().array("keys").stringMatcher(KEY, Contracts.ACME_KEY).closeArray())
+        .willRespondWith().status(200)
+        .body(new PactDslJsonBody().array("deleted_keys").stringMatcher(KEY, Contracts.ACME_KEY).closeArray())
+        .toPact(V4Pact.class);
+  }
+
+  @Test
+  @PactTestFor(pactMethod = "deleteKey")
+  void deletesAKey(MockServer server) {
+    client(server).deleteKey(new VirtualKey(Contracts.ACME_KEY));
+  }
+
+  static LiteLlmClient client(MockServer server) {
+    return new LiteLlmClient(new LiteLlmConfig(server.getUrl(), Contracts.MASTER_KEY, Duration.seconds(5), 1,
+        Duration.milliseconds(10), 2.0, null, null), Jackson.newObjectMapper());
+  }
+}
