@@ -59,7 +59,7 @@ class TwoInstancesIT {
       t.step("the reset job ran once per period across both instances");
       assertThat(harness.count(
           "SELECT count(*) FROM budget_alert_history WHERE tenant_id = 'two-silent' AND source = 'reconciler'")).isEqualTo(1);
-      assertThat(harness.mailsFor("two-silent")).hasSize(1);
+      Eventually.await("the reconciler's email", Duration.ofSeconds(15), () -> harness.mailsFor("two-silent").size() == 1);
       t.step("the reconciler raised the silent crossing once, one email");
       t.done();
     }

@@ -15,7 +15,6 @@ import io.budgetgate.testing.TestRedis;
 import io.budgetgate.testing.Webhooks;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.DropwizardTestSupport;
-import io.dropwizard.testing.ResourceHelpers;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -54,7 +53,7 @@ class OutboxRestartIT {
   }
 
   private static DropwizardTestSupport<BudgetGateConfiguration> app(int smtpPort) {
-    return new DropwizardTestSupport<>(BudgetGateApplication.class, ResourceHelpers.resourceFilePath("test-app.yml"),
+    return new DropwizardTestSupport<>(BudgetGateApplication.class, TestApps.configPath(),
         ConfigOverride.config("database.url", DB.url()),
         ConfigOverride.config("database.user", DB.user()),
         ConfigOverride.config("database.password", DB.password()),

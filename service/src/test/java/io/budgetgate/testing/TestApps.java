@@ -18,6 +18,28 @@ import java.util.List;
 public final class TestApps {
   private TestApps() {}
 
+  /**
+   * test-app.yml as a file path: straight from the classpath in the service module, copied out of
+   * the test-jar for the modules that use it from there.
+   */
+  public static String configPath() {
+    java.net.URL url = TestApps.class.getResource("/test-app.yml");
+    if (url == null) {
+      throw new IllegalStateException("test-app.yml is not on the classpath");
+    }
+    if ("file".equals(url.getProtocol())) {
+      return ResourceHelpers.resourceFilePath("test-app.yml");
+    }
+    try (java.io.InputStream in = url.openStream()) {
+      java.nio.file.Path copy = java.nio.file.Files.createTempFile("budgetgate-test-app", ".yml");
+      copy.toFile().deleteOnExit();
+      java.nio.file.Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      return copy.toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A fresh database on the test server with the whole changelog applied. */
   public static TestPostgres.Database migratedDatabase() {
     TestPostgres.Database db = TestPostgres.newDatabase();
@@ -63,7 +85,7 @@ public final class TestApps {
     overrides.addAll(List.of(extra));
     return new DropwizardAppExtension<>(
         type,
-        ResourceHelpers.resourceFilePath("test-app.yml"),
+        configPath(),
         overrides.toArray(ConfigOverride[]::new));
   }
 }

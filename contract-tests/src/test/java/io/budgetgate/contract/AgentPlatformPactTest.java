@@ -1,0 +1,195 @@
+package io.budgetgate.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import au.com.dius.pact.consumer.MockServer;
+import au.com.dius.pact.consumer.dsl.PactDslJsonBody;
+import au.com.dius.pact.consumer.dsl.PactDslWithProvider;
+import au.com.dius.pact.consumer.junit5.PactConsumerTestExt;
+import au.com.dius.pact.consumer.junit5.PactTestFor;
+import au.com.dius.pact.core.model.PactSpecVersion;
+import au.com.dius.pact.core.model.V4Pact;
+import au.com.dius.pact.core.model.annotations.Pact;
+import io.budgetgate.testing.ApiClient;
+import io.budgetgate.testing.TestTokens;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The agent platform as consumer of BudgetGate's API: budget status and the llm-access decision
+ * (allowed, grace band, 402), and the 401 / 403 / 404 bodies it must handle. Verified against the
+ * running service by {@link BudgetGateApiProviderIT}.
+ */
+@ExtendWith(PactConsumerTestExt.class)
+@PactTestFor(providerName = Contracts.BUDGETGATE_API, pactVersion = PactSpecVersion.V4)
+class AgentPlatformPactTest {
+  static final String BEARER = "Bearer [A-Za-z0-9._-]+";
+  static final String ISO = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z";
+
+  static PactDslJsonBody status(PactDslJsonBody body, String state, boolean allowed) {
+    return body
+        .stringValue("tenant_id", "acme")
+        .stringValue("state", state)
+        .booleanValue("allowed", allowed)
+        .numberType("spend")
+        .numberType("max_budget")
+        .numberType("override_total")
+        .numberType("effective_budget")
+        .numberType("percent_used")
+        .integerType("alert_threshold")
+        .integerType("grace_threshold")
+        .numberType("alert_at")
+        .numberType("block_at")
+        .numberType("remaining")
+        .stringMatcher("source", "live|cache|stale|unavailable", "live")
+        .booleanType("degraded", false)
+        .stringMatcher("checked_at", ISO, "2026-11-29T12:00:00.123456Z");
+  }
+
+  @Pact(consumer = Contracts.AGENT_PLATFORM)
+  V4Pact budgetStatus(PactDslWithProvider builder) {
+    return builder
+        .given(Contracts.ACME_SPEND_50)
+        .uponReceiving("a request for acme's budget status")
+        .method("GET").path("/v1/tenants/acme/budget")
+        .matchHeader("Authorization", BEARER, "Bearer " + TestTokens.PLATFORM)
+        .willRespondWith().status(200)
+        .body(status(new PactDslJsonBody(), "ok", true))
+        .toPact(V4Pact.class);
+  }
+
+  @Pact(consumer = Contracts.AGENT_PLATFORM)
+  V4Pact accessAllowed(PactDslWithProvider builder) {
+    return builder
+        .given(Contracts.ACME_SPEND_50)
+        .uponReceiving("a request for LLM access within budget")
+        .method("POST").path("/v1/tenants/acme/llm-access")
+        .matchHeader("Authorization", BEARER, "Bearer " + TestTokens.PLATFORM)
+        .willRespondWith().status(200)
+        .body(new PactDslJsonBody()
+            .booleanValue("allowed", true)
+            .stringMatcher("base_url", "https?://.+", "http://litellm:4000")
+            .stringMatcher("api_key", "sk-[A-Za-z0-9_-]+", "sk-acme-virtual-key")
+            .object("budget").stringValue("state", "ok").booleanValue("allowed", true).closeObject())
+        .toPact(V4Pact.class);
+  }
+
+  @Pact(consumer = Contracts.AGENT_PLATFORM)
+  V4Pact accessInGrace(PactDslWithProvider builder) {
+    return builder
+        .given(Contracts.ACME_SPEND_105)
+        .uponReceiving("a request for LLM access in the grace band")
+        .method("POST").path("/v1/tenants/acme/llm-access")
+        .matchHeader("Authorization", BEARER, "Bearer " + TestTokens.PLATFORM)
+        .willRespondWith().status(200)
+        .body(new PactDslJsonBody()
+            .booleanValue("allowed", true)
+            .stringMatcher("api_key", "sk-[A-Za-z0-9_-]+", "sk-acme-virtual-key")
+            .object("budget").stringValue("state", "critical").booleanValue("allowed", true).closeObject())
+        .toPact(V4Pact.class);
+  }
+
+  @Pact(consumer = Contracts.AGENT_PLATFORM)
+  V4Pact accessRefused(PactDslWithProvider builder) {
+    return builder
+        .given(Contracts.ACME_SPEND_115)
+        .uponReceiving("a request for LLM access over the grace limit")
+        .method("POST").path("/v1/tenants/acme/llm-access")
+        .matchHeader("Authorization", BEARER, "Bearer " + TestTokens.PLATFORM)
+        .willRespondWith().status(402)
+        .matchHeader("Retry-After", "\\d+", "86400")
+        .body(status(new PactDslJsonBody()
+            .integerType("code", 402)
+            .stringValue("error", "budget_exceeded")
+            .stringMatcher("message", ".*acme.*", "tenant 'acme' is over budget: ...")
+            .object("details"), "blocked", false)
+            .stringValue("budget_duration", "30d")
+            .stringMatcher("budget_reset_at", ISO, "2026-12-01T00:00:00Z")
+            .closeObject())
+        .toPact(V4Pact.class);
+  }
+
+  @Pact(consumer = Contracts.AGENT_PLATFORM)
+  V4Pact noToken(PactDslWithProvider builder) {
+    return builder
+        .given(Contracts.ACME_SPEND_50)
+        .uponReceiving("a request for LLM access without a token")
+        .method("POST").path("/v1/tenants/acme/llm-access")
+        .willRespondWith().status(401)
+        .body(LiteLlmWebhookPactTest.error("unauthorized"))
+        .toPact(V4Pact.class);
+  }
+
+  @Pact(consumer = Contracts.AGENT_PLATFORM)
+  V4Pact wrongRole(PactDslWithProvider builder) {
+    return builder
+        .given(Contracts.ACME_SPEND_50)
+        .uponReceiving("a request for LLM access with a viewer token")
+        .method("POST").path("/v1/tenants/acme/llm-access")
+        .matchHeader("Authorization", BEARER, "Bearer " + TestTokens.VIEWER)
+        .willRespondWith().status(403)
+        .body(LiteLlmWebhookPactTest.error("forbidden"))
+        .toPact(V4Pact.class);
+  }
+
+  @Pact(consumer = Contracts.AGENT_PLATFORM)
+  V4Pact unknownTenant(PactDslWithProvider builder) {
+    return builder
+        .given(Contracts.ACME_SPEND_50)
+        .uponReceiving("a request for LLM access of an unknown tenant")
+        .method("POST").path("/v1/tenants/nobody/llm-access")
+        .matchHeader("Authorization", BEARER, "Bearer " + TestTokens.PLATFORM)
+        .willRespondWith().status(404)
+        .body(LiteLlmWebhookPactTest.error("unknown_tenant"))
+        .toPact(V4Pact.class);
+  }
+
+  @Test
+  @PactTestFor(pactMethod = "budgetStatus")
+  void readsTheStatus(MockServer server) {
+    assertThat(api(server).get("/v1/tenants/acme/budget", TestTokens.PLATFORM).json().get("state").asText()).isEqualTo("ok");
+  }
+
+  @Test
+  @PactTestFor(pactMethod = "accessAllowed")
+  void getsTheKeyWhenAllowed(MockServer server) {
+    assertThat(api(server).post("/v1/tenants/acme/llm-access", TestTokens.PLATFORM, "").json().get("api_key").asText()).startsWith("sk-");
+  }
+
+  @Test
+  @PactTestFor(pactMethod = "accessInGrace")
+  void getsTheKeyInTheGraceBand(MockServer server) {
+    assertThat(api(server).post("/v1/tenants/acme/llm-access", TestTokens.PLATFORM, "").json().at("/budget/state").asText())
+        .isEqualTo("critical");
+  }
+
+  @Test
+  @PactTestFor(pactMethod = "accessRefused")
+  void isToldToStopAndWhenToRetry(MockServer server) {
+    ApiClient.Answer answer = api(server).post("/v1/tenants/acme/llm-access", TestTokens.PLATFORM, "");
+    assertThat(answer.status()).isEqualTo(402);
+    assertThat(answer.header("Retry-After")).isNotNull();
+  }
+
+  @Test
+  @PactTestFor(pactMethod = "noToken")
+  void withoutATokenIs401(MockServer server) {
+    assertThat(api(server).post("/v1/tenants/acme/llm-access", null, "").status()).isEqualTo(401);
+  }
+
+  @Test
+  @PactTestFor(pactMethod = "wrongRole")
+  void withTheWrongRoleIs403(MockServer server) {
+    assertThat(api(server).post("/v1/tenants/acme/llm-access", TestTokens.VIEWER, "").status()).isEqualTo(403);
+  }
+
+  @Test
+  @PactTestFor(pactMethod = "unknownTenant")
+  void anUnknownTenantIs404(MockServer server) {
+    assertThat(api(server).post("/v1/tenants/nobody/llm-access", TestTokens.PLATFORM, "").status()).isEqualTo(404);
+  }
+
+  private static ApiClient api(MockServer server) {
+    return new ApiClient(server.getUrl());
+  }
+}

@@ -1,0 +1,107 @@
+package io.budgetgate.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.budgetgate.litellm.LiteLlmBudgetExceededException;
+import io.budgetgate.litellm.LiteLlmClient;
+import io.budgetgate.litellm.LiteLlmConfig;
+import io.budgetgate.litellm.LiteLlmRejectedException;
+import io.budgetgate.litellm.LiteLlmSimulator;
+import io.budgetgate.litellm.VirtualKey;
+import io.budgetgate.litellm.api.GeneratedKey;
+import io.budgetgate.litellm.api.KeyGenerateRequest;
+import io.budgetgate.litellm.api.KeyInfo;
+import io.budgetgate.litellm.api.KeyUpdate;
+import io.budgetgate.testing.TestApps;
+import io.budgetgate.testing.TestTokens;
+import io.dropwizard.jackson.Jackson;
+import io.dropwizard.util.Duration;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real LiteLLM answers (reconstructed from reference/litellm-api.md, including issue #26672's
+ * {@code /key/info}), served byte for byte over HTTP: the client reads each, ignores unknown
+ * fields, and copes with LiteLLM's nulls.
+ */
+class LiteLlmFixtureTest {
+  static final LiteLlmSimulator SERVER = TestApps.simulator();
+  final LiteLlmClient client = new LiteLlmClient(new LiteLlmConfig(SERVER.baseUrl(), TestTokens.LITELLM_MASTER_KEY,
+      Duration.seconds(2), 1, Duration.milliseconds(10), 2.0, null, null), Jackson.newObjectMapper());
+
+  @AfterEach
+  void heal() {
+    SERVER.heal();
+  }
+
+  @AfterAll
+  static void stop() {
+    SERVER.stop();
+  }
+
+  @Test
+  void keyInfoFromIssue26672WithNullMaxBudgetAndExtraFields() throws IOException {
+    serve(200, "key-info-issue-26672.json");
+
+    KeyInfo info = client.keyInfo(new VirtualKey("sk-whatever"));
+
+    assertThat(info.spend()).isEqualByComparingTo("78.70");
+    assertThat(info.maxBudget()).isNull();
+    assertThat(info.budgetDuration()).isEqualTo("1d");
+    assertThat(info.budgetResetAt()).isEqualTo(Instant.parse("2026-06-04T00:00:00Z"));
+  }
+
+  @Test
+  void generateAnswerWithSoftBudgetTableAndNulls() throws IOException {
+    serve(200, "key-generate.json");
+
+    GeneratedKey key = client.generateKey(new KeyGenerateRequest("tenant-42", new BigDecimal("100"), "30d", Map.of()));
+
+    assertThat(key.key().reveal()).isEqualTo("sk-AbCdEfGhIjKlMnOpQrStUv");
+    assertThat(key.tokenHash()).startsWith("9f86d081");
+    assertThat(key.keyAlias()).isEqualTo("tenant-42");
+  }
+
+  @Test
+  void updateAndDeleteAnswersAreAccepted() throws IOException {
+    serve(200, "key-update.json");
+    client.updateKey(new KeyUpdate(new VirtualKey("sk-AbCdEfGhIjKlMnOpQrStUv"), new BigDecimal("165"), null, BigDecimal.ZERO));
+    serve(200, "key-delete.json");
+    client.deleteKey(new VirtualKey("sk-AbCdEfGhIjKlMnOpQrStUv"));
+  }
+
+  @Test
+  void notFoundIsRecognised() throws IOException {
+    serve(404, "error-not-found.json");
+
+    Throwable failure = catchThrowable(() -> client.keyInfo(new VirtualKey("sk-gone")));
+
+    assertThat(((LiteLlmRejectedException) failure).isNotFound()).isTrue();
+  }
+
+  @Test
+  void budgetExceededIsRecognisedInBothStatusVariants() throws IOException {
+    for (int status : new int[] {400, 429}) {
+      serve(status, "error-budget-exceeded-" + status + ".json");
+
+      Throwable failure = catchThrowable(() -> client.keyInfo(new VirtualKey("sk-over")));
+
+      assertThat(failure).isInstanceOf(LiteLlmBudgetExceededException.class).hasMessageContaining("Budget has been exceeded");
+      assertThat(((LiteLlmBudgetExceededException) failure).status()).isEqualTo(status);
+    }
+  }
+
+  private static void serve(int status, String fixture) throws IOException {
+    try (InputStream in = LiteLlmFixtureTest.class.getResourceAsStream("/litellm/" + fixture)) {
+      SERVER.respondWith(status, new String(in.readAllBytes(), StandardCharsets.UTF_8), 1);
+    }
+  }
+}
