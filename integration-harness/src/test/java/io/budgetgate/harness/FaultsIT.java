@@ -1,5 +1,7 @@
 package io.budgetgate.harness;
 
+import io.budgetgate.testing.ServiceProcess;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.budgetgate.testing.ApiClient;
@@ -20,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /** Lost webhooks, a failing LiteLLM, a failing SMTP server, and many checks at once. */
 class FaultsIT {
   static Harness harness;
-  static BudgetGateProcess budgetgate;
+  static ServiceProcess budgetgate;
   static ApiClient api;
   static Webhooks webhooks;
 

@@ -1,5 +1,7 @@
 package io.budgetgate.harness;
 
+import io.budgetgate.testing.ServiceProcess;
+
 import io.budgetgate.litellm.LiteLlmSimulator;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.Mailbox;
@@ -78,12 +80,12 @@ final class Harness implements AutoCloseable {
     return o;
   }
 
-  BudgetGateProcess start() throws Exception {
+  ServiceProcess start() throws Exception {
     return start(shortTimings());
   }
 
-  BudgetGateProcess start(Map<String, String> overrides) throws Exception {
-    return new BudgetGateProcess(env(), overrides).start();
+  ServiceProcess start(Map<String, String> overrides) throws Exception {
+    return new ServiceProcess(env(), overrides).start();
   }
 
   /** Creates a tenant whose emails and Slack messages land in this harness. */

@@ -1,5 +1,7 @@
 package io.budgetgate.harness;
 
+import io.budgetgate.testing.ServiceProcess;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.budgetgate.testing.ApiClient;
@@ -17,7 +19,7 @@ import redis.clients.jedis.JedisPooled;
 class RedisOutageIT {
   static TestRedis.EmbeddedRedis redis;
   static Harness harness;
-  static BudgetGateProcess budgetgate;
+  static ServiceProcess budgetgate;
 
   @BeforeAll
   static void start() throws Exception {

@@ -1,5 +1,7 @@
 package io.budgetgate.harness;
 
+import io.budgetgate.testing.ServiceProcess;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.budgetgate.testing.ApiClient;
@@ -21,7 +23,7 @@ class RestartsIT {
     Timeline t = new Timeline("12. SIGKILL with deliveries pending -> restart -> every notification delivered exactly once");
     try (Harness harness = new Harness()) {
       List<String> tenants = List.of("kill-a", "kill-b", "kill-c");
-      BudgetGateProcess first = harness.start();
+      ServiceProcess first = harness.start();
       harness.smtp.stop();
       try {
         Webhooks webhooks = new Webhooks(first.baseUrl());
@@ -40,7 +42,7 @@ class RestartsIT {
         harness.smtp.start();
       }
 
-      try (BudgetGateProcess second = harness.start()) {
+      try (ServiceProcess second = harness.start()) {
         t.step("BudgetGate started again; SMTP up");
         Eventually.await("every pending email", Duration.ofSeconds(30),
             () -> tenants.stream().allMatch(tenant -> harness.mailsFor(tenant).size() >= 1));
@@ -65,7 +67,7 @@ class RestartsIT {
         Map<String, String> env = new LinkedHashMap<>(harness.env());
         env.put("DATABASE_URL", "jdbc:postgresql://127.0.0.1:" + proxy.port() + db.getRawPath()
             + (db.getRawQuery() == null ? "" : "?" + db.getRawQuery()));
-        try (BudgetGateProcess budgetgate = new BudgetGateProcess(env, Harness.shortTimings()).start()) {
+        try (ServiceProcess budgetgate = new ServiceProcess(env, Harness.shortTimings()).start()) {
           ApiClient api = budgetgate.api();
           harness.tenant(api, "pg-one", "\"max_budget\": 100");
           assertThat(api.get("/v1/tenants/pg-one", Harness.VIEWER).status()).isEqualTo(200);

@@ -1,5 +1,7 @@
 package io.budgetgate.harness;
 
+import io.budgetgate.testing.ServiceProcess;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.budgetgate.testing.Eventually;
@@ -20,8 +22,8 @@ class TwoInstancesIT {
   void s14_oneEmailForFiftyWebhooksAndJobsRunOncePerTick() throws Exception {
     Timeline t = new Timeline("14. two instances: 50 webhooks spread over both -> one email; jobs run once per tick");
     try (Harness harness = new Harness();
-        BudgetGateProcess a = harness.start();
-        BudgetGateProcess b = harness.start()) {
+        ServiceProcess a = harness.start();
+        ServiceProcess b = harness.start()) {
       t.step("instances on " + a.baseUrl() + " and " + b.baseUrl());
       harness.tenant(a.api(), "two-hooks", "\"max_budget\": 100");
       List<Webhooks> senders = List.of(new Webhooks(a.baseUrl()), new Webhooks(b.baseUrl()));

@@ -1,5 +1,7 @@
 package io.budgetgate.harness;
 
+import io.budgetgate.testing.ServiceProcess;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.budgetgate.testing.ApiClient;
@@ -15,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** The story's five workflows, plus overrides and budget periods, against BudgetGate as a process. */
 class WorkflowsIT {
   static Harness harness;
-  static BudgetGateProcess budgetgate;
+  static ServiceProcess budgetgate;
   static ApiClient api;
   static Webhooks webhooks;
 

@@ -18,13 +18,13 @@ import java.util.Set;
  * @param token the key's hash, or null
  * @param teamId LiteLLM team id, taken as a tenant id, or null
  */
-record LiteLlmEvent(BigDecimal spend, String event, String keyAlias, String token, String teamId) {
+public record LiteLlmEvent(BigDecimal spend, String event, String keyAlias, String token, String teamId) {
   /** Events that report where a key stands against its budget. */
   static final Set<String> BUDGET_EVENTS = Set.of(
       "budget_crossed", "max_budget_alert", "soft_budget_crossed", "threshold_crossed", "projected_limit_exceeded");
 
   /** Reads and checks the fields, naming every problem at once (422). */
-  static LiteLlmEvent from(JsonNode body) {
+  public static LiteLlmEvent from(JsonNode body) {
     if (body == null || !body.isObject()) {
       throw ValidationException.of("body", "must be a JSON object (LiteLLM's WebhookEvent)");
     }

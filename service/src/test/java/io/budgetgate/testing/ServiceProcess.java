@@ -1,9 +1,5 @@
-package io.budgetgate.harness;
+package io.budgetgate.testing;
 
-import io.budgetgate.testing.ApiClient;
-import io.budgetgate.testing.Eventually;
-import io.budgetgate.testing.ServiceJar;
-import io.budgetgate.testing.TestRedis;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * BudgetGate as users run it: {@code java -jar budgetgate.jar server config.yml}, settings from
  * environment variables, short timings as Dropwizard {@code -Ddw.*} overrides of config.yml.
  */
-final class BudgetGateProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
   private final Map<String, String> env;
   private final Map<String, String> overrides;
   private final File log;
@@ -28,7 +24,7 @@ final class BudgetGateProcess implements AutoCloseable {
   private final int adminPort;
   private Process process;
 
-  BudgetGateProcess(Map<String, String> env, Map<String, String> overrides) throws IOException {
+  public ServiceProcess(Map<String, String> env, Map<String, String> overrides) throws IOException {
     this.httpPort = TestRedis.freePort();
     this.adminPort = TestRedis.freePort();
     this.env = new LinkedHashMap<>(env);
@@ -38,7 +34,7 @@ final class BudgetGateProcess implements AutoCloseable {
     this.log = File.createTempFile("budgetgate-harness-", ".log");
   }
 
-  BudgetGateProcess start() throws Exception {
+  public ServiceProcess start() throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
@@ -66,26 +62,26 @@ final class BudgetGateProcess implements AutoCloseable {
     return this;
   }
 
-  String baseUrl() {
+  public String baseUrl() {
     return "http://127.0.0.1:" + httpPort;
   }
 
-  ApiClient api() {
+  public ApiClient api() {
     return new ApiClient(baseUrl());
   }
 
-  ApiClient admin() {
+  public ApiClient admin() {
     return new ApiClient("http://127.0.0.1:" + adminPort);
   }
 
   /** SIGKILL: no shutdown hook, no graceful stop, as a crash or the OOM killer. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
   /** SIGTERM and wait. */
-  void stop() throws InterruptedException {
+  public void stop() throws InterruptedException {
     if (process != null && process.isAlive()) {
       process.destroy();
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -94,7 +90,7 @@ final class BudgetGateProcess implements AutoCloseable {
     }
   }
 
-  String output() {
+  public String output() {
     try {
       return Files.readString(log.toPath(), StandardCharsets.UTF_8);
     } catch (IOException e) {

@@ -1,0 +1,144 @@
+package io.budgetgate.perf;
+
+import static io.gatling.javaapi.core.CoreDsl.StringBody;
+import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
+import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
+import static io.gatling.javaapi.core.CoreDsl.csv;
+import static io.gatling.javaapi.core.CoreDsl.details;
+import static io.gatling.javaapi.core.CoreDsl.global;
+import static io.gatling.javaapi.core.CoreDsl.nothingFor;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
+import static io.gatling.javaapi.http.HttpDsl.http;
+import static io.gatling.javaapi.http.HttpDsl.status;
+
+import io.budgetgate.webhook.SignatureVerifier;
+import io.gatling.javaapi.core.Assertion;
+import io.gatling.javaapi.core.PopulationBuilder;
+import io.gatling.javaapi.core.ScenarioBuilder;
+import io.gatling.javaapi.core.Simulation;
+import io.gatling.javaapi.http.HttpProtocolBuilder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The load suites (open workload model), run in sequence against one seeded BudgetGate: cache
+ * misses, cached checks beside the no-op baseline, llm-access, signed webhooks at 50/s (and, in
+ * the full profile, a step-up), and 100 checks at once. The story's thresholds are assertions, so
+ * missing one fails the run; every other figure is printed by informational assertions.
+ */
+public class BudgetGateSimulation extends Simulation {
+  static final List<String> NAMES = List.of("status-miss", "status-cached", "noop", "llm-access", "webhook-50",
+      "webhook-step-100", "webhook-step-150", "webhook-step-200", "webhook-step-300", "concurrent-100");
+
+  /** Offered rate (users/s) and length (s) of each scenario, by profile: the report's throughput basis. */
+  static Map<String, int[]> plan(boolean full) {
+    Map<String, int[]> plan = new LinkedHashMap<>();
+    plan.put("status-miss", new int[] {100, PerfEnvironment.TENANTS / 100});
+    plan.put("status-cached", new int[] {full ? 200 : 100, full ? 45 : 30});
+    plan.put("noop", new int[] {full ? 200 : 100, full ? 45 : 30});
+    plan.put("llm-access", new int[] {full ? 100 : 50, full ? 30 : 20});
+    plan.put("webhook-50", new int[] {50, full ? 60 : 30});
+    if (full) {
+      for (int rate : new int[] {100, 150, 200, 300}) {
+        plan.put("webhook-step-" + rate, new int[] {rate, 20});
+      }
+    }
+    return plan;
+  }
+
+  private final boolean full = "full".equals(System.getProperty("perf.profile", "smoke"));
+  private final double scale = Double.parseDouble(System.getProperty("perf.gateScale", "1.0"));
+  private final String token = System.getProperty("perf.token");
+  private final SignatureVerifier signer = new SignatureVerifier(System.getProperty("perf.webhookSecret"), Duration.ofMinutes(5));
+  private final HttpProtocolBuilder protocol = http.baseUrl(System.getProperty("perf.baseUrl"))
+      .header("Authorization", "Bearer " + token)
+      .acceptHeader("application/json")
+      .shareConnections();
+
+  {
+    String feeder = System.getProperty("perf.tenants");
+    Map<String, int[]> plan = plan(full);
+    int cachedRate = plan.get("status-cached")[0];
+    int cachedSeconds = plan.get("status-cached")[1]; // ends before the first snapshots (60 s TTL) expire
+
+    ScenarioBuilder miss = scenario("status-miss").feed(csv(feeder).queue())
+        .exec(http("status-miss").get("/v1/tenants/#{tenant_id}/budget").check(status().is(200)));
+    ScenarioBuilder cached = scenario("status-cached").feed(csv(feeder).random())
+        .exec(http("status-cached").get("/v1/tenants/#{tenant_id}/budget").check(status().is(200)));
+    ScenarioBuilder noop = scenario("noop").exec(http("noop").get("/v1/ping").check(status().is(200)));
+    ScenarioBuilder access = scenario("llm-access").feed(csv(feeder).random())
+        .exec(http("llm-access").post("/v1/tenants/#{tenant_id}/llm-access").check(status().in(200, 402)));
+    ScenarioBuilder burst = scenario("concurrent-100").feed(csv(feeder).random())
+        .exec(http("concurrent-100").get("/v1/tenants/#{tenant_id}/budget").check(status().is(200)));
+
+    List<PopulationBuilder> webhookSteps = new ArrayList<>();
+    if (full) {
+      for (int rate : new int[] {100, 150, 200, 300}) {
+        webhookSteps.add(webhooks("webhook-step-" + rate, feeder).injectOpen(nothingFor(Duration.ofSeconds(10)),
+            constantUsersPerSec(rate).during(Duration.ofSeconds(20))));
+      }
+    }
+    PopulationBuilder chain = miss.injectOpen(constantUsersPerSec(100).during(Duration.ofSeconds(PerfEnvironment.TENANTS / 100)))
+        .andThen(
+            cached.injectOpen(constantUsersPerSec(cachedRate).during(Duration.ofSeconds(cachedSeconds))),
+            noop.injectOpen(constantUsersPerSec(cachedRate).during(Duration.ofSeconds(cachedSeconds))))
+        .andThen(access.injectOpen(constantUsersPerSec(plan.get("llm-access")[0]).during(Duration.ofSeconds(plan.get("llm-access")[1]))))
+        .andThen(webhooks("webhook-50", feeder).injectOpen(constantUsersPerSec(50).during(Duration.ofSeconds(plan.get("webhook-50")[1]))));
+    for (PopulationBuilder step : webhookSteps) {
+      chain = chain.andThen(step);
+    }
+    chain = chain.andThen(burst.injectOpen(nothingFor(Duration.ofSeconds(2)), atOnceUsers(100)));
+
+    setUp(chain).protocols(protocol).assertions(assertions());
+  }
+
+  /** Signed LiteLLM budget events for random tenants at random spends, as a relay sends them. */
+  private ScenarioBuilder webhooks(String name, String feeder) {
+    return scenario(name).feed(csv(feeder).random())
+        .exec(session -> {
+          String body = "{\"spend\": " + ThreadLocalRandom.current().nextInt(60, 130) + ".5, \"max_budget\": 110.0,"
+              + " \"key_alias\": \"" + session.getString("tenant_id") + "\", \"token\": null, \"team_id\": null,"
+              + " \"event\": \"threshold_crossed\", \"event_group\": \"key\", \"event_message\": \"Threshold Crossed\"}";
+          String id = "msg_" + UUID.randomUUID();
+          String ts = String.valueOf(Instant.now().getEpochSecond());
+          return session.set("body", body).set("wid", id).set("wts", ts)
+              .set("wsig", signer.signatureFor(id, ts, body.getBytes(StandardCharsets.UTF_8)));
+        })
+        .exec(http(name).post("/webhooks/litellm")
+            .header("Content-Type", "application/json")
+            .header("webhook-id", "#{wid}").header("webhook-timestamp", "#{wts}").header("webhook-signature", "#{wsig}")
+            .body(StringBody("#{body}"))
+            .check(status().is(200)));
+  }
+
+  private List<Assertion> assertions() {
+    List<Assertion> out = new ArrayList<>();
+    // the story's gates (perf.gateScale shrinks them, to prove a missed gate fails the run)
+    out.add(details("status-cached").responseTime().percentile(95.0).lt((int) Math.ceil(50 * scale)));
+    out.add(details("status-miss").responseTime().percentile(95.0).lt((int) Math.ceil(50 * scale)));
+    out.add(details("webhook-50").responseTime().percentile(95.0).lt((int) Math.ceil(100 * scale)));
+    out.add(details("concurrent-100").responseTime().max().lt((int) Math.ceil(5000 * scale)));
+    out.add(global().failedRequests().count().is(0L));
+    // figures for the report: printed with their actual values, never failing
+    for (String name : NAMES) {
+      if (!full && name.startsWith("webhook-step")) {
+        continue;
+      }
+      out.add(details(name).responseTime().percentile(50.0).lt(Integer.MAX_VALUE));
+      out.add(details(name).responseTime().percentile(95.0).lt(Integer.MAX_VALUE));
+      out.add(details(name).responseTime().percentile(99.0).lt(Integer.MAX_VALUE));
+      out.add(details(name).responseTime().max().lt(Integer.MAX_VALUE));
+      out.add(details(name).requestsPerSec().gte(0.0));
+      out.add(details(name).allRequests().count().gte(0L));
+      out.add(details(name).failedRequests().count().gte(0L));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,124 @@
+package io.budgetgate.perf;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.budgetgate.litellm.LiteLlmSimulator;
+import io.budgetgate.testing.ApiClient;
+import io.budgetgate.testing.ServiceJar;
+import io.budgetgate.testing.ServiceProcess;
+import io.budgetgate.testing.TestPostgres;
+import io.budgetgate.testing.TestRedis;
+import io.budgetgate.testing.TestTokens;
+import io.budgetgate.testing.Webhooks;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * What the load runs against: BudgetGate from the built jar with config.yml on real PostgreSQL and
+ * Redis (the CI machine's through BUDGETGATE_TEST_*, else embedded), the LiteLLM simulator, and
+ * 1,000 tenants spread over every budget state.
+ */
+final class PerfEnvironment implements AutoCloseable {
+  static final int TENANTS = 1000;
+  /** Share of tenants per state: ok, warning, critical, blocked. */
+  static final Map<String, Integer> MIX = Map.of("ok", 400, "warning", 250, "critical", 200, "blocked", 150);
+  private static final Map<String, String> SPEND = Map.of("ok", "40", "warning", "85", "critical", "105", "blocked", "125");
+
+  final TestPostgres.Database db = TestPostgres.newDatabase();
+  final String redisUrl = TestRedis.url();
+  final LiteLlmSimulator litellm = new LiteLlmSimulator("127.0.0.1", 0, TestTokens.LITELLM_MASTER_KEY, new ObjectMapper(),
+      Clock.systemUTC());
+  ServiceProcess service;
+  final List<String[]> tenants = new ArrayList<>();
+
+  PerfEnvironment start() throws Exception {
+    litellm.start();
+    Map<String, String> env = env();
+    ServiceJar.Run migrate = ServiceJar.run(env, 120, "db", "migrate", ServiceJar.shippedConfig("config.yml").toString());
+    if (migrate.exitCode() != 0) {
+      throw new IllegalStateException("db migrate failed:\n" + migrate.output());
+    }
+    Map<String, String> overrides = new LinkedHashMap<>();
+    overrides.put("logging.level", "WARN");
+    service = new ServiceProcess(env, overrides).start();
+    return this;
+  }
+
+  Map<String, String> env() {
+    Map<String, String> env = new LinkedHashMap<>(ServiceJar.productionEnv(db, litellm.baseUrl(), 0, 0));
+    env.remove("HTTP_PORT");
+    env.remove("ADMIN_PORT");
+    env.put("REDIS_URL", redisUrl);
+    env.put("WEBHOOK_SECRET", Webhooks.SECRET);
+    env.put("VIEWER_TOKEN_SHA256", "04afacc947b28c94e15578a9db68c1d1bf775b3ff82bc88e31d4465f26bc0b42");
+    return env;
+  }
+
+  /** Creates the tenants over HTTP (so each has a LiteLLM key) and sets their spend in LiteLLM. */
+  void seed() throws Exception {
+    List<String[]> plan = new ArrayList<>();
+    int n = 0;
+    for (String state : List.of("ok", "warning", "critical", "blocked")) {
+      for (int i = 0; i < MIX.get(state); i++) {
+        plan.add(new String[] {String.format("perf-%04d", n++), state});
+      }
+    }
+    ApiClient api = service.api();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Future<?>> done = new ArrayList<>();
+    for (String[] tenant : plan) {
+      done.add(pool.submit(() -> {
+        ApiClient.Answer created = api.post("/v1/tenants", TestTokens.ADMIN, "{\"tenant_id\": \"" + tenant[0] + "\", \"name\": \""
+            + tenant[0] + "\", \"max_budget\": 100, \"budget_duration\": \"1mo\"}");
+        if (created.status() != 201) {
+          throw new IllegalStateException("seeding " + tenant[0] + ": " + created.status() + " " + created.body());
+        }
+        litellm.setSpend(tenant[0], new BigDecimal(SPEND.get(tenant[1])));
+        return null;
+      }));
+    }
+    for (Future<?> f : done) {
+      f.get();
+    }
+    pool.shutdown();
+    tenants.addAll(plan);
+  }
+
+  /** The tenants as a Gatling CSV feeder file. */
+  Path writeFeeder(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    StringBuilder csv = new StringBuilder("tenant_id,state\n");
+    tenants.forEach(t -> csv.append(t[0]).append(',').append(t[1]).append('\n'));
+    Path file = dir.resolve("tenants.csv");
+    Files.writeString(file, csv.toString());
+    return file;
+  }
+
+  long pendingOutbox() throws Exception {
+    try (Connection c = db.connect(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM notification_outbox WHERE status = 'pending'")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (service != null) {
+      service.close();
+    }
+    litellm.stop();
+  }
+}

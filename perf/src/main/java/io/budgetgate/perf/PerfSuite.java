@@ -1,0 +1,148 @@
+package io.budgetgate.perf;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.budgetgate.testing.TestTokens;
+import io.budgetgate.testing.Webhooks;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the load suites end to end: environment up, 1,000 tenants seeded, Gatling in a child JVM,
+ * outbox drain and Redis dedup measured, (full profile) JMH, report written, and a non-zero exit
+ * when a gate is missed. Arguments: profile ({@code smoke} or {@code full}), report path, gate scale.
+ */
+public final class PerfSuite {
+  private PerfSuite() {}
+
+  public static void main(String[] args) throws Exception {
+    String profile = args.length > 0 ? args[0] : "smoke";
+    Path report = Path.of(args.length > 1 ? args[1] : "target/perf/report.md");
+    double scale = args.length > 2 ? Double.parseDouble(args[2]) : 1.0;
+    System.setProperty("java.awt.headless", "true");
+    Path work = Path.of("target", "perf").toAbsolutePath();
+    List<String> failures = new ArrayList<>();
+    int exit;
+    try (PerfEnvironment env = new PerfEnvironment().start()) {
+      log("BudgetGate up at " + env.service.baseUrl() + "; seeding " + PerfEnvironment.TENANTS + " tenants");
+      env.seed();
+      Path feeder = env.writeFeeder(work);
+      log("running Gatling, profile " + profile);
+      List<String> output = new ArrayList<>();
+      int gatling = run(output, javaCommand(List.of(
+          "-Dperf.profile=" + profile, "-Dperf.gateScale=" + scale, "-Dperf.baseUrl=" + env.service.baseUrl(),
+          "-Dperf.tenants=" + feeder, "-Dperf.token=" + TestTokens.PLATFORM, "-Dperf.webhookSecret=" + Webhooks.SECRET),
+          "io.gatling.app.Gatling", "-s", BudgetGateSimulation.class.getName(), "-nr", "-rf", work.resolve("gatling").toString()));
+      double drain = drainSeconds(env);
+      log(String.format(Locale.ROOT, "outbox drained in %.1f s", drain));
+      double dedup = DedupBenchmark.run(env.redisUrl, Duration.ofSeconds(5));
+      log(String.format(Locale.ROOT, "dedup: %.0f ops/s", dedup));
+      Map<String, ScenarioStats> stats = ScenarioStats.parse(output, BudgetGateSimulation.NAMES);
+      output.stream().filter(l -> l.contains(": false (actual")).forEach(l -> failures.add(l.trim()));
+      if (drain > 10) {
+        failures.add(String.format(Locale.ROOT, "outbox drain %.1f s > 10 s", drain));
+      }
+      if (dedup < 1000) {
+        failures.add(String.format(Locale.ROOT, "dedup %.0f ops/s < 1000", dedup));
+      }
+      if (stats.isEmpty()) {
+        failures.add("Gatling printed no figures (exit " + gatling + ")");
+      }
+      List<String[]> jmh = "full".equals(profile) ? jmh(work) : List.of();
+      PerfReport.write(report, new PerfReport.Run(BudgetGateSimulation.plan("full".equals(profile)), profile, machine(), stats, drain, dedup, gatling, failures, jmh));
+      log("report written to " + report.toAbsolutePath());
+      exit = gatling != 0 || !failures.isEmpty() ? 1 : 0;
+    }
+    if (exit != 0) {
+      System.err.println("PERF GATE FAILED:\n  " + String.join("\n  ", failures));
+    } else {
+      System.out.println("perf gates passed");
+    }
+    System.exit(exit);
+  }
+
+  private static double drainSeconds(PerfEnvironment env) throws Exception {
+    long started = System.nanoTime();
+    while (env.pendingOutbox() > 0) {
+      if (System.nanoTime() - started > TimeUnit.SECONDS.toNanos(60)) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    return (System.nanoTime() - started) / 1e9;
+  }
+
+  private static List<String[]> jmh(Path work) throws Exception {
+    Path json = work.resolve("jmh.json");
+    log("running JMH microbenchmarks");
+    int code = run(new ArrayList<>(), javaCommand(List.of(), "org.openjdk.jmh.Main", "io.budgetgate.perf.jmh",
+        "-f", "1", "-wi", "2", "-w", "1s", "-i", "3", "-r", "1s", "-rf", "json", "-rff", json.toString()));
+    List<String[]> rows = new ArrayList<>();
+    if (code != 0 || !Files.exists(json)) {
+      return rows;
+    }
+    for (JsonNode b : new ObjectMapper().readTree(json.toFile())) {
+      JsonNode m = b.get("primaryMetric");
+      rows.add(new String[] {b.get("benchmark").asText().replace("io.budgetgate.perf.jmh.", ""), b.get("mode").asText(),
+          String.format(Locale.ROOT, "%.3f", m.get("score").asDouble()), String.format(Locale.ROOT, "%.3f", m.get("scoreError").asDouble()),
+          m.get("scoreUnit").asText()});
+    }
+    return rows;
+  }
+
+  private static List<String> javaCommand(List<String> props, String mainClass, String... args) {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx768m",
+        // what Gatling's own launcher passes: it reflects into java.lang
+        "--add-opens=java.base/java.lang=ALL-UNNAMED", "-XX:MaxInlineLevel=20", "-XX:MaxTrivialSize=12",
+        "-cp", System.getProperty("java.class.path")));
+    command.addAll(props);
+    command.add(mainClass);
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  /** Runs a child process, echoing and keeping its output. */
+  private static int run(List<String> output, List<String> command) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        System.out.println(line);
+        output.add(line);
+      }
+    }
+    return process.waitFor();
+  }
+
+  private static String machine() {
+    String cpu = "unknown CPU";
+    String memory = "unknown memory";
+    try {
+      cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+          .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(cpu);
+      memory = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+          .map(l -> String.format(Locale.ROOT, "%.1f GiB", Long.parseLong(l.replaceAll("\\D", "")) / 1024.0 / 1024.0)).findFirst()
+          .orElse(memory);
+    } catch (IOException | RuntimeException e) {
+      // not Linux: keep the defaults
+    }
+    return String.format(Locale.ROOT, "- %d cores (%s), %s RAM%n- %s %s, Java %s (%s)%n- PostgreSQL and Redis: %s",
+        Runtime.getRuntime().availableProcessors(), cpu, memory, System.getProperty("os.name"), System.getProperty("os.version"),
+        System.getProperty("java.version"), System.getProperty("java.vm.name"),
+        System.getenv("BUDGETGATE_TEST_DATABASE_URL") != null ? "this machine's servers (BUDGETGATE_TEST_* variables)" : "embedded");
+  }
+
+  private static void log(String message) {
+    System.out.println("[perf] " + message);
+  }
+}
