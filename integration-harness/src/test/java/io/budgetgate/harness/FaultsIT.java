@@ -1,6 +1,5 @@
 package io.budgetgate.harness;
 
-import io.budgetgate.testing.ServiceProcess;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,30 +14,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Lost webhooks, a failing LiteLLM, a failing SMTP server, and many checks at once. */
-class FaultsIT {
-  static Harness harness;
-  static ServiceProcess budgetgate;
-  static ApiClient api;
-  static Webhooks webhooks;
-
-  @BeforeAll
-  static void start() throws Exception {
-    harness = new Harness();
-    budgetgate = harness.start();
-    api = budgetgate.api();
-    webhooks = new Webhooks(budgetgate.baseUrl());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    budgetgate.close();
-    harness.close();
-  }
+class FaultsIT extends OneInstance {
 
   @Test
   void s8_withoutAnyWebhookTheReconcilerRaisesTheAlertAndTheEmailArrives() {

@@ -1,6 +1,5 @@
 package io.budgetgate.harness;
 
-import io.budgetgate.testing.ServiceProcess;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,30 +9,10 @@ import io.budgetgate.testing.Eventually;
 import io.budgetgate.testing.Webhooks;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The story's five workflows, plus overrides and budget periods, against BudgetGate as a process. */
-class WorkflowsIT {
-  static Harness harness;
-  static ServiceProcess budgetgate;
-  static ApiClient api;
-  static Webhooks webhooks;
-
-  @BeforeAll
-  static void start() throws Exception {
-    harness = new Harness();
-    budgetgate = harness.start();
-    api = budgetgate.api();
-    webhooks = new Webhooks(budgetgate.baseUrl());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    budgetgate.close();
-    harness.close();
-  }
+class WorkflowsIT extends OneInstance {
 
   @Test
   void s1_tenantKeySpendWebhookAlertAuditEmailAndSlack() {

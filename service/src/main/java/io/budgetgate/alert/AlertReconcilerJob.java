@@ -1,13 +1,14 @@
 package io.budgetgate.alert;
 
 import io.budgetgate.budget.BudgetService;
+import io.budgetgate.platform.db.AdvisoryLock;
 import io.budgetgate.platform.http.ApiException;
 import io.dropwizard.lifecycle.Managed;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import io.budgetgate.platform.Schedulers;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,11 +39,7 @@ public final class AlertReconcilerJob implements Managed {
 
   @Override
   public void start() {
-    scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "alert-reconciler");
-      t.setDaemon(true);
-      return t;
-    });
+    scheduler = Schedulers.singleThread("alert-reconciler");
     scheduler.scheduleWithFixedDelay(() -> {
       try {
         runOnce();
@@ -62,29 +59,20 @@ public final class AlertReconcilerJob implements Managed {
 
   /** One round; returns the alerts raised, or -1 when another instance holds the lock. */
   public int runOnce() {
-    return jdbi.withHandle(handle -> {
-      boolean locked = handle.createQuery("SELECT pg_try_advisory_lock(:id)").bind("id", LOCK_ID).mapTo(Boolean.class).one();
-      if (!locked) {
-        return -1;
-      }
-      try {
-        int raised = 0;
-        String after = "";
-        List<String> page;
-        do {
-          String from = after;
-          page = handle.createQuery("SELECT tenant_id FROM tenant_configs WHERE tenant_id > :after ORDER BY tenant_id LIMIT :limit")
-              .bind("after", from).bind("limit", PAGE).mapTo(String.class).list();
-          for (String tenantId : page) {
-            raised += reconcile(tenantId);
-          }
-          after = page.isEmpty() ? after : page.get(page.size() - 1);
-        } while (page.size() == PAGE);
-        return raised;
-      } finally {
-        handle.createQuery("SELECT pg_advisory_unlock(:id)").bind("id", LOCK_ID).mapTo(Boolean.class).one();
-      }
-    });
+    return AdvisoryLock.tryWith(jdbi, LOCK_ID, handle -> {
+      int raised = 0;
+      String after = "";
+      List<String> page;
+      do {
+        page = handle.createQuery("SELECT tenant_id FROM tenant_configs WHERE tenant_id > :after ORDER BY tenant_id LIMIT :limit")
+            .bind("after", after).bind("limit", PAGE).mapTo(String.class).list();
+        for (String tenantId : page) {
+          raised += reconcile(tenantId);
+        }
+        after = page.isEmpty() ? after : page.get(page.size() - 1);
+      } while (page.size() == PAGE);
+      return raised;
+    }).orElse(-1);
   }
 
   private int reconcile(String tenantId) {

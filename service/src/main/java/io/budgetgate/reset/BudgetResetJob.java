@@ -1,14 +1,14 @@
 package io.budgetgate.reset;
 
 import io.budgetgate.budget.BudgetService;
+import io.budgetgate.platform.db.AdvisoryLock;
 import io.budgetgate.platform.http.ApiException;
 import io.dropwizard.lifecycle.Managed;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import io.budgetgate.platform.Schedulers;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,11 +41,7 @@ public final class BudgetResetJob implements Managed {
 
   @Override
   public void start() {
-    scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "budget-reset-job");
-      t.setDaemon(true);
-      return t;
-    });
+    scheduler = Schedulers.singleThread("budget-reset-job");
     scheduler.scheduleWithFixedDelay(this::runSafely, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -69,26 +65,18 @@ public final class BudgetResetJob implements Managed {
    * One round. Returns how many periods were reset, or -1 when another instance holds the lock.
    */
   public int runOnce() {
-    return jdbi.withHandle(handle -> {
-      ResetDao lock = handle.attach(ResetDao.class);
-      if (!lock.tryLock(LOCK_ID)) {
-        return -1;
-      }
-      try {
-        int reset = 0;
-        List<String> due = jdbi.withExtension(ResetDao.class, dao -> dao.due(clock.instant(), 500));
-        for (String tenantId : due) {
-          try {
-            reset += resets.reset(ACTOR, tenantId, false) ? 1 : 0;
-          } catch (ApiException e) {
-            LOG.warn("tenant {}: {}; will retry next round", tenantId, e.getMessage());
-          }
+    return AdvisoryLock.tryWith(jdbi, LOCK_ID, handle -> {
+      int reset = 0;
+      for (String tenantId : handle.attach(ResetDao.class).due(clock.instant(), 500)) {
+        try {
+          reset += resets.reset(ACTOR, tenantId, false) ? 1 : 0;
+        } catch (ApiException e) {
+          LOG.warn("tenant {}: {}; will retry next round", tenantId, e.getMessage());
         }
-        budgets.syncKeysOutOfDate();
-        return reset;
-      } finally {
-        lock.unlock(LOCK_ID);
       }
-    });
+      budgets.syncKeysOutOfDate();
+      return reset;
+    }).orElse(-1);
   }
+
 }

@@ -29,10 +29,4 @@ interface ResetDao {
              version = version + 1, updated_at = :resetAt
        WHERE tenant_id = :tenantId""")
   int recordReset(String tenantId, Instant resetAt, Instant nextResetAt);
-
-  @SqlQuery("SELECT pg_try_advisory_lock(:lockId)")
-  boolean tryLock(long lockId);
-
-  @SqlQuery("SELECT pg_advisory_unlock(:lockId)")
-  boolean unlock(long lockId);
 }
