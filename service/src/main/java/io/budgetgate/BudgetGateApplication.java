@@ -128,7 +128,7 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
   }
 
   /** The API speaks snake_case JSON with ISO-8601 times and exact decimals. */
-  static void configureJson(ObjectMapper mapper) {
+  public static void configureJson(ObjectMapper mapper) {
     mapper.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
     mapper.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     mapper.enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);

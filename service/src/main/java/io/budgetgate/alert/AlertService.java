@@ -75,7 +75,7 @@ public class AlertService {
     if (recipients.none()) {
       reason = "no_recipients";
     } else {
-      String key = dedupKey(tenant.tenantId(), level, periodStart);
+      String key = DedupKey.of(tenant.tenantId(), level, periodStart);
       Optional<Boolean> first = dedup.putIfAbsent(key, now.toString(), dedupTtl);
       if (first.isEmpty()) {
         LOG.warn("alert dedup store unavailable; notifying tenant {} {} anyway (fail-safe)", tenant.tenantId(), level.wireName());
@@ -102,12 +102,6 @@ public class AlertService {
     audit.record(handle, source == AlertSource.WEBHOOK ? "litellm-webhook" : "budget-" + source.wireName(), "alert.raised",
         tenant.tenantId(), details);
     return new Raised(id, level, notified, reason);
-  }
-
-  /** {@code alert:{tenant}:{level}:{period_start}}, the period start in epoch microseconds. */
-  static String dedupKey(String tenantId, AlertLevel level, Instant periodStart) {
-    long micros = periodStart.getEpochSecond() * 1_000_000L + periodStart.getNano() / 1_000;
-    return "alert:" + tenantId + ":" + level.wireName() + ":" + micros;
   }
 
   /** Forgets dedup claims of an alert whose transaction did not commit. */

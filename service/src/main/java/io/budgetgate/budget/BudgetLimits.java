@@ -30,6 +30,6 @@ public record BudgetLimits(BigDecimal effectiveBudget, int alertThreshold, int g
 
   private BigDecimal percentOf(int percent) {
     BigDecimal exact = effectiveBudget.multiply(BigDecimal.valueOf(percent)).divide(HUNDRED).stripTrailingZeros();
-    return exact.scale() < 2 ? exact.setScale(2) : exact;
+    return exact.setScale(Math.max(2, exact.scale())); // at least cents, never rounded
   }
 }

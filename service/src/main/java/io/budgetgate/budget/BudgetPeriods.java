@@ -40,8 +40,7 @@ public final class BudgetPeriods {
 
   /** The next multiple of {@code step} after {@code current} within a unit of {@code span}; past it, the next unit's start. */
   private static LocalDateTime aligned(LocalDateTime start, int current, int step, int span, ChronoUnit unit) {
-    int next = (current / step + 1) * step;
-    return next >= span ? start.plus(span, unit) : start.plus(next, unit);
+    return start.plus(Math.min((current / step + 1) * step, span), unit);
   }
 
   private static LocalDateTime nextMonday(LocalDate today) {

@@ -15,11 +15,11 @@ public final class BudgetPolicy {
 
   private BudgetPolicy() {}
 
-  /** The state for this spend; a zero effective budget is blocked even at zero spend. */
+  /**
+   * The state for this spend. A zero effective budget is blocked even at zero spend, with no
+   * special case: {@code 0 x 100 >= grace x 0}.
+   */
   public static BudgetState state(BigDecimal spend, BigDecimal effectiveBudget, int alertThreshold, int graceThreshold) {
-    if (effectiveBudget.signum() <= 0) {
-      return BudgetState.BLOCKED;
-    }
     BigDecimal spendTimesHundred = spend.multiply(HUNDRED);
     if (spendTimesHundred.compareTo(effectiveBudget.multiply(BigDecimal.valueOf(graceThreshold))) >= 0) {
       return BudgetState.BLOCKED;
@@ -64,6 +64,6 @@ public final class BudgetPolicy {
 
   /** Negative spend from LiteLLM counts as zero. */
   public static BigDecimal sanitiseSpend(BigDecimal spend) {
-    return spend == null || spend.signum() < 0 ? BigDecimal.ZERO : spend;
+    return spend == null ? BigDecimal.ZERO : spend.max(BigDecimal.ZERO);
   }
 }

@@ -33,6 +33,8 @@ public record LiteLlmEvent(BigDecimal spend, String event, String keyAlias, Stri
     BigDecimal amount = null;
     if (spend == null || spend.isNull() || !spend.isNumber()) {
       errors.add(new FieldError("spend", "is required and must be a number (USD)"));
+    } else if (spend.isFloatingPointNumber() && !spend.isBigDecimal() && !Double.isFinite(spend.doubleValue())) {
+      errors.add(new FieldError("spend", "must be a finite number")); // found by WebhookFuzzTest: 1e400
     } else if (spend.decimalValue().signum() < 0) {
       errors.add(new FieldError("spend", "must be 0 or more"));
     } else {

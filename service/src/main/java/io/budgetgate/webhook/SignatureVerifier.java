@@ -1,14 +1,11 @@
 package io.budgetgate.webhook;
 
+import io.budgetgate.platform.Hmac;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Standard Webhooks (v1, HMAC-SHA256) verification: the signed content is
@@ -55,13 +52,12 @@ public final class SignatureVerifier {
     byte[] expected = sign(id.trim(), timestamp.trim(), body);
     boolean matched = false;
     for (String entry : signatureHeader.trim().split(" +")) {
-      int comma = entry.indexOf(',');
-      if (comma < 0 || !entry.substring(0, comma).equals("v1")) {
-        continue;
+      if (!entry.startsWith("v1,")) {
+        continue; // another scheme version, or not a signature at all
       }
       byte[] presented;
       try {
-        presented = Base64.getDecoder().decode(entry.substring(comma + 1));
+        presented = Base64.getDecoder().decode(entry.substring(3));
       } catch (IllegalArgumentException e) {
         continue;
       }
@@ -76,14 +72,7 @@ public final class SignatureVerifier {
   }
 
   private byte[] sign(String id, String timestamp, byte[] body) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
-      return mac.doFinal(body);
-    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-      throw new IllegalStateException("HmacSHA256 is part of every JRE", e);
-    }
+    return Hmac.sha256(key, (id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8), body);
   }
 
   private static boolean isBlank(String s) {

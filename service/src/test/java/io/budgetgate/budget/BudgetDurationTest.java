@@ -21,6 +21,14 @@ class BudgetDurationTest {
         .hasMessageMatching(".*(s, m, h, d, w or mo|at most 1mo).*");
   }
 
+  @org.junit.jupiter.api.Test
+  void aDurationIsAPositiveNumberOfKnownUnits() {
+    assertThatThrownBy(() -> new BudgetDuration(0, BudgetDuration.Unit.DAYS)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> BudgetDuration.Unit.of("y")).isInstanceOf(IllegalArgumentException.class);
+    assertThat(new BudgetDuration(1, BudgetDuration.Unit.MONTHS).toString()).isEqualTo("1mo");
+    assertThatThrownBy(() -> BudgetDuration.parse(null)).isInstanceOf(IllegalArgumentException.class);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"30D", " 7d "})
   void caseAndSurroundingSpaceAreForgiven(String text) {

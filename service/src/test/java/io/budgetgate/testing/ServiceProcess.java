@@ -38,6 +38,12 @@ public final class ServiceProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
+    String agent = System.getProperty("budgetgate.jacoco.agent");
+    if (agent != null && !agent.isBlank()) {
+      // coverage of the code these processes run, merged with the in-process tests' (module coverage)
+      command.add("-javaagent:" + agent + "=destfile=" + System.getProperty("budgetgate.jacoco.destfile")
+          + ",append=true,includes=io.budgetgate.*");
+    }
     overrides.forEach((k, v) -> command.add("-Ddw." + k + "=" + v));
     command.addAll(List.of("-jar", ServiceJar.jar().toString(), "server", ServiceJar.shippedConfig("config.yml").toString()));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log));

@@ -51,6 +51,12 @@ class SignatureVerifierTest {
   }
 
   @Test
+  void aSecretMustBeAStandardWebhooksSecret() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SignatureVerifier("not-a-secret", Duration.ofMinutes(5)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("whsec_");
+  }
+
+  @Test
   void timestampsMoreThanFiveMinutesOffEitherWayFail() {
     byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
     String sig = verifier.signatureFor("msg", "1796000000", body);
@@ -63,6 +69,8 @@ class SignatureVerifierTest {
     assertThat(verifier.verify("msg", "soon", sig, body, t)).isEqualTo(SignatureVerifier.Outcome.MALFORMED_TIMESTAMP);
     assertThat(verifier.verify("msg", "1796000000", null, body, t)).isEqualTo(SignatureVerifier.Outcome.MISSING_HEADER);
     assertThat(verifier.verify(" ", "1796000000", sig, body, t)).isEqualTo(SignatureVerifier.Outcome.MISSING_HEADER);
+    assertThat(verifier.verify("msg", null, sig, body, t)).isEqualTo(SignatureVerifier.Outcome.MISSING_HEADER);
+    assertThat(verifier.verify(null, "1796000000", sig, body, t)).isEqualTo(SignatureVerifier.Outcome.MISSING_HEADER);
   }
 
   private static JsonNode vectors() throws Exception {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** The cache of a single instance: a map with per-entry expiry, read against the injected clock. */
 public final class InProcessCache implements KeyValueCache {
@@ -14,7 +15,7 @@ public final class InProcessCache implements KeyValueCache {
 
   private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
   private final Clock clock;
-  private int writes;
+  private final AtomicLong writes = new AtomicLong();
 
   public InProcessCache(Clock clock) {
     this.clock = clock;
@@ -36,7 +37,7 @@ public final class InProcessCache implements KeyValueCache {
   @Override
   public void put(String key, String value, Duration ttl) {
     entries.put(key, new Entry(value, clock.instant().plus(ttl)));
-    if (++writes % SWEEP_EVERY == 0) {
+    if (writes.incrementAndGet() % SWEEP_EVERY == 0) {
       Instant now = clock.instant();
       entries.values().removeIf(e -> !now.isBefore(e.expiresAt()));
     }
@@ -55,6 +56,11 @@ public final class InProcessCache implements KeyValueCache {
     for (String key : keys) {
       entries.remove(key);
     }
+  }
+
+  /** Entries held, expired ones not yet swept included. */
+  int size() {
+    return entries.size();
   }
 
   @Override
