@@ -55,7 +55,11 @@ class LocalModeIT {
         assertThat(pg.isAlive()).as("postgres " + pg.pid() + " after Ctrl-C").isFalse();
       }
     } finally {
-      process.destroyForcibly();
+      // SIGTERM first: a SIGKILLed service cannot stop its embedded PostgreSQL
+      process.destroy();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
       Files.deleteIfExists(log.toPath());
     }
   }
