@@ -25,6 +25,7 @@ import io.budgetgate.platform.auth.AuthWiring;
 import io.budgetgate.platform.db.DatabaseStartup;
 import io.budgetgate.platform.db.SchemaMigrations;
 import io.budgetgate.platform.http.ErrorHandling;
+import io.budgetgate.platform.PrometheusWiring;
 import io.budgetgate.platform.http.PingResource;
 import io.budgetgate.tenant.TenantWiring;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
@@ -89,6 +90,7 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
 
     AuthWiring.wire(config.getAuth(), config.getMode(), environment);
     environment.jersey().register(new PingResource());
+    PrometheusWiring.wire(environment);
     LiteLlmClient litellm = LiteLlmWiring.wire(config.getLitellm(), clock, environment);
     AuditLog audit = AuditWiring.wire(jdbi, clock, environment);
     KeyValueCache cache = CacheWiring.wire(config.getRedis(), clock, environment);

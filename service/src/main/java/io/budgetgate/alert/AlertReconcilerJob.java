@@ -23,12 +23,15 @@ public final class AlertReconcilerJob implements Managed {
   /** Advisory lock id: "BGRECON" in ASCII. */
   static final long LOCK_ID = 0x42475245434f4e00L;
   private static final int PAGE = 500;
+  /** The states the per-state gauges report. */
+  static final java.util.List<String> STATES = java.util.List.of("ok", "warning", "critical", "blocked", "unknown");
 
   private final Jdbi jdbi;
   private final BudgetService budgets;
   private final AlertService alerts;
   private final Duration interval;
   private ScheduledExecutorService scheduler;
+  private volatile java.util.Map<String, Integer> lastCounts = java.util.Map.of();
 
   AlertReconcilerJob(Jdbi jdbi, BudgetService budgets, AlertService alerts, Duration interval) {
     this.jdbi = jdbi;
@@ -60,6 +63,7 @@ public final class AlertReconcilerJob implements Managed {
   /** One round; returns the alerts raised, or -1 when another instance holds the lock. */
   public int runOnce() {
     return AdvisoryLock.tryWith(jdbi, LOCK_ID, handle -> {
+      java.util.Map<String, Integer> counts = new java.util.HashMap<>();
       int raised = 0;
       String after = "";
       List<String> page;
@@ -67,17 +71,24 @@ public final class AlertReconcilerJob implements Managed {
         page = handle.createQuery("SELECT tenant_id FROM tenant_configs WHERE tenant_id > :after ORDER BY tenant_id LIMIT :limit")
             .bind("after", after).bind("limit", PAGE).mapTo(String.class).list();
         for (String tenantId : page) {
-          raised += reconcile(tenantId);
+          raised += reconcile(tenantId, counts);
         }
         after = page.isEmpty() ? after : page.get(page.size() - 1);
       } while (page.size() == PAGE);
+      lastCounts = java.util.Map.copyOf(counts);
       return raised;
     }).orElse(-1);
   }
 
-  private int reconcile(String tenantId) {
+  /** Tenants per state as of this instance's last round (0 before its first, or on instances that never hold the lock). */
+  int tenantsIn(String state) {
+    return lastCounts.getOrDefault(state, 0);
+  }
+
+  private int reconcile(String tenantId, java.util.Map<String, Integer> counts) {
     try {
       var status = budgets.liveStatus(tenantId);
+      counts.merge(status.state(), 1, Integer::sum);
       if (!"live".equals(status.source())) {
         return 0; // LiteLLM did not answer: nothing new to learn about this tenant now
       }

@@ -43,9 +43,13 @@ public class AlertService {
   private final Duration dedupTtl;
   private final Clock clock;
   private final Supplier<UUID> ids;
+  private final java.util.Map<AlertLevel, com.codahale.metrics.Counter> raisedCounters = new java.util.EnumMap<>(AlertLevel.class);
 
   AlertService(Jdbi jdbi, KeyValueCache dedup, TenantService tenants, Outbox outbox, AuditLog audit, Duration dedupTtl,
-      Clock clock, Supplier<UUID> ids) {
+      Clock clock, Supplier<UUID> ids, com.codahale.metrics.MetricRegistry metrics) {
+    for (AlertLevel level : AlertLevel.values()) {
+      raisedCounters.put(level, metrics.counter("alerts.raised." + level.wireName()));
+    }
     this.jdbi = jdbi;
     this.dedup = dedup;
     this.tenants = tenants;
@@ -101,6 +105,7 @@ public class AlertService {
     details.put("suppression_reason", reason);
     audit.record(handle, source == AlertSource.WEBHOOK ? "litellm-webhook" : "budget-" + source.wireName(), "alert.raised",
         tenant.tenantId(), details);
+    raisedCounters.get(level).inc(); // counted when written; a rolled-back transaction over-counts by one
     return new Raised(id, level, notified, reason);
   }
 

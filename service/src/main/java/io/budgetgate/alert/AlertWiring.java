@@ -27,10 +27,13 @@ public final class AlertWiring {
         rs.getTimestamp("period_start") == null ? null : rs.getTimestamp("period_start").toInstant(),
         rs.getBoolean("notified"), rs.getString("suppression_reason"), rs.getTimestamp("created_at").toInstant()));
     AlertService alerts = new AlertService(jdbi, cache, tenants, outbox, audit,
-        Duration.ofMillis(config.dedupTtl().toMilliseconds()), clock, UUID::randomUUID);
+        Duration.ofMillis(config.dedupTtl().toMilliseconds()), clock, UUID::randomUUID, environment.metrics());
     budgets.onFreshStatus(status -> alerts.raiseIfHigher(status, AlertSource.CHECK));
     AlertReconcilerJob reconciler = new AlertReconcilerJob(jdbi, budgets, alerts,
         Duration.ofMillis(config.reconcileInterval().toMilliseconds()));
+    for (String state : AlertReconcilerJob.STATES) {
+      environment.metrics().register("budget.tenants." + state, (com.codahale.metrics.Gauge<Integer>) () -> reconciler.tenantsIn(state));
+    }
     environment.lifecycle().manage(reconciler);
     environment.jersey().register(new AlertResource(alerts));
     return new Alerts(alerts, reconciler);

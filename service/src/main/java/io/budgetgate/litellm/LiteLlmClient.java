@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
 import io.budgetgate.litellm.api.GeneratedKey;
 import io.budgetgate.litellm.api.KeyGenerateRequest;
 import io.budgetgate.litellm.api.KeyInfo;
@@ -37,8 +40,15 @@ public class LiteLlmClient {
   private final HttpClient http;
   private final ObjectMapper json;
   private final Retry retry;
+  private final Timer calls;
+  private final Counter failures;
 
   public LiteLlmClient(LiteLlmConfig config, ObjectMapper mapper) {
+    this(config, mapper, new MetricRegistry());
+  }
+
+  /** With {@code litellm.calls} (latency of every call, retries included) and {@code litellm.failures}. */
+  public LiteLlmClient(LiteLlmConfig config, ObjectMapper mapper, MetricRegistry metrics) {
     this.baseUrl = URI.create(config.baseUrl().endsWith("/") ? config.baseUrl() : config.baseUrl() + "/");
     this.masterKey = config.masterKey();
     this.timeout = Duration.ofMillis(config.timeout().toMilliseconds());
@@ -55,6 +65,8 @@ public class LiteLlmClient {
                         Duration.ofMillis(config.initialBackoff().toMilliseconds()), config.backoffMultiplier()))
                 .retryExceptions(LiteLlmUnavailableException.class)
                 .build());
+    this.calls = metrics.timer("litellm.calls");
+    this.failures = metrics.counter("litellm.failures");
   }
 
   /** Creates a virtual key; the answer holds the raw key, which LiteLLM never shows again. */
@@ -120,7 +132,12 @@ public class LiteLlmClient {
   private JsonNode call(String method, String path, JsonNode body) {
     String operation = method + " /" + path.replaceFirst("\\?.*", "");
     Supplier<JsonNode> attempt = () -> attempt(method, path, body, operation);
-    return retry.executeSupplier(attempt);
+    try (Timer.Context ignored = calls.time()) {
+      return retry.executeSupplier(attempt);
+    } catch (LiteLlmException e) {
+      failures.inc();
+      throw e;
+    }
   }
 
   private JsonNode attempt(String method, String path, JsonNode body, String operation) {

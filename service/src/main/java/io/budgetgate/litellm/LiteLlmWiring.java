@@ -13,7 +13,7 @@ public final class LiteLlmWiring {
           config.simulator().host(), config.simulator().port(), config.masterKey(), environment.getObjectMapper(), clock);
       environment.lifecycle().manage(simulator);
     }
-    LiteLlmClient client = new LiteLlmClient(config, environment.getObjectMapper());
+    LiteLlmClient client = new LiteLlmClient(config, environment.getObjectMapper(), environment.metrics());
     environment.healthChecks().register("litellm", new LiteLlmHealthCheck(client, config.baseUrl()));
     return client;
   }

@@ -29,6 +29,8 @@ public final class NotifyWiring {
     environment.lifecycle().manage(dispatcher);
     environment.metrics().register("notifications.outbox.pending",
         (Gauge<Long>) () -> jdbi.withExtension(OutboxDao.class, OutboxDao::pending));
+    environment.metrics().register("notifications.outbox.oldest_pending_seconds",
+        (Gauge<Double>) () -> jdbi.withExtension(OutboxDao.class, dao -> dao.oldestPendingSeconds(clock.instant())));
     return new Notifications(outbox, dispatcher);
   }
 }

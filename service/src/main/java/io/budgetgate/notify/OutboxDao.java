@@ -55,4 +55,7 @@ interface OutboxDao {
 
   @SqlQuery("SELECT count(*) FROM notification_outbox WHERE status = 'pending'")
   long pending();
+
+  @SqlQuery("SELECT COALESCE(EXTRACT(EPOCH FROM (:now - min(created_at))), 0) FROM notification_outbox WHERE status = 'pending'")
+  double oldestPendingSeconds(java.time.Instant now);
 }
