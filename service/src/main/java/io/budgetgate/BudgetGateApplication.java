@@ -22,6 +22,9 @@ import io.budgetgate.reset.ResetWiring;
 import io.budgetgate.litellm.LiteLlmClient;
 import io.budgetgate.litellm.LiteLlmWiring;
 import io.budgetgate.platform.auth.AuthWiring;
+import io.budgetgate.platform.auth.TokenRegistry;
+import io.budgetgate.dashboard.DashboardWiring;
+import io.dropwizard.views.common.ViewBundle;
 import io.budgetgate.platform.db.DatabaseStartup;
 import io.budgetgate.platform.db.SchemaMigrations;
 import io.budgetgate.platform.http.ErrorHandling;
@@ -72,6 +75,7 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
         return SchemaMigrations.CHANGELOG;
       }
     });
+    bootstrap.addBundle(new ViewBundle<>());
   }
 
   /** Strict: a ${VAR} with no value and no ":-default" stops the service, naming the variable. */
@@ -88,22 +92,26 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
     Jdbi jdbi = new JdbiFactory().build(environment, config.getDatabase(), "database");
     jdbi.registerArrayType(String.class, "text");
 
-    AuthWiring.wire(config.getAuth(), config.getMode(), environment);
+    TokenRegistry tokens = AuthWiring.wire(config.getAuth(), config.getMode(), environment);
     environment.jersey().register(new PingResource());
     PrometheusWiring.wire(environment);
     LiteLlmClient litellm = LiteLlmWiring.wire(config.getLitellm(), clock, environment);
     AuditLog audit = AuditWiring.wire(jdbi, clock, environment);
     KeyValueCache cache = CacheWiring.wire(config.getRedis(), clock, environment);
     TenantService tenants = TenantWiring.wire(jdbi, litellm, audit, config.getTenantDefaults(), clock, environment);
-    BudgetService budgets = BudgetWiring.wire(jdbi, litellm, cache, audit, config.getBudget(),
+    BudgetWiring.Budgets budgetFeature = BudgetWiring.wire(jdbi, litellm, cache, audit, config.getBudget(),
         config.getLitellm().publicBaseUrl(), clock, environment);
-    resetJob = ResetWiring.wire(jdbi, litellm, budgets, audit, clock,
+    BudgetService budgets = budgetFeature.service();
+    ResetWiring.Resets resets = ResetWiring.wire(jdbi, litellm, budgets, audit, clock,
         Duration.ofMillis(config.getBudget().jobInterval().toMilliseconds()), environment);
+    resetJob = resets.job();
     notifications = NotifyWiring.wire(jdbi, audit, config.getNotifications(), clock, environment);
     alerts = AlertWiring.wire(jdbi, cache, tenants, budgets, notifications.outbox(), audit, config.getAlerts(), clock,
         environment);
     WebhookWiring.wire(jdbi, config.getWebhook(), tenants, budgets, alerts.service(), notifications.outbox(), audit, clock,
         environment);
+    DashboardWiring.wire(config.getDashboard(), config.getMode(), tokens,
+        new DashboardWiring.Sources(tenants, budgetFeature, resets.service(), alerts.service(), audit), clock, environment);
   }
 
   /** The period-reset job, for tests and operators' tooling that run a round on demand. */

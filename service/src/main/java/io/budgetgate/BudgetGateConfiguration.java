@@ -8,6 +8,7 @@ import io.budgetgate.platform.RunMode;
 import io.budgetgate.platform.auth.AuthConfig;
 import io.budgetgate.platform.db.EmbeddedDatabaseConfig;
 import io.budgetgate.alert.AlertConfig;
+import io.budgetgate.dashboard.DashboardConfig;
 import io.budgetgate.notify.NotifyConfig;
 import io.budgetgate.webhook.WebhookConfig;
 import io.budgetgate.tenant.TenantDefaults;
@@ -41,6 +42,8 @@ public class BudgetGateConfiguration extends Configuration {
   @Valid @NotNull @JsonProperty private AlertConfig alerts = AlertConfig.defaults();
 
   @Valid @NotNull @JsonProperty private NotifyConfig notifications = NotifyConfig.previewsOnly();
+
+  @Valid @NotNull @JsonProperty private DashboardConfig dashboard = DashboardConfig.defaults();
 
   public RunMode getMode() {
     return mode;
@@ -84,5 +87,9 @@ public class BudgetGateConfiguration extends Configuration {
 
   public NotifyConfig getNotifications() {
     return notifications;
+  }
+
+  public DashboardConfig getDashboard() {
+    return dashboard;
   }
 }

@@ -148,7 +148,8 @@ public class AlertService {
     }
   }
 
-  List<AlertView> recent(String tenantId, int limit) {
+  /** The tenant's alert history, newest first; 404 for an unknown tenant. */
+  public List<AlertView> recent(String tenantId, int limit) {
     tenants.require(tenantId);
     return jdbi.withExtension(AlertDao.class, dao -> dao.recent(tenantId, limit));
   }

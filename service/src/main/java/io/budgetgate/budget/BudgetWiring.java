@@ -13,7 +13,10 @@ import org.jdbi.v3.core.Jdbi;
 public final class BudgetWiring {
   private BudgetWiring() {}
 
-  public static BudgetService wire(Jdbi jdbi, LiteLlmClient litellm, KeyValueCache cache, AuditLog audit,
+  /** What other features use: status and enforcement, overrides, and the all-tenants board. */
+  public record Budgets(BudgetService service, OverrideService overrides, BudgetBoard board) {}
+
+  public static Budgets wire(Jdbi jdbi, LiteLlmClient litellm, KeyValueCache cache, AuditLog audit,
       BudgetConfig config, String publicLiteLlmUrl, Clock clock, Environment environment) {
     BudgetRowMappers.register(jdbi);
     BudgetCache budgetCache = new BudgetCache(cache, environment.getObjectMapper(),
@@ -22,6 +25,6 @@ public final class BudgetWiring {
     OverrideService overrides = new OverrideService(jdbi, budgets, audit, clock, UUID::randomUUID);
     environment.jersey().register(new BudgetResource(budgets, overrides));
     environment.jersey().register(new LlmAccessResource(budgets, publicLiteLlmUrl, clock));
-    return budgets;
+    return new Budgets(budgets, overrides, new BudgetBoard(jdbi, clock));
   }
 }

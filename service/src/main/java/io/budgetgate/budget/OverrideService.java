@@ -40,7 +40,8 @@ public class OverrideService {
     this.ids = ids;
   }
 
-  OverrideView grant(Caller caller, String tenantId, GrantOverrideRequest request) {
+  /** Grants an override: 422 naming each bad field, 404 for an unknown tenant; audited as the caller. */
+  public OverrideView grant(Caller caller, String tenantId, GrantOverrideRequest request) {
     Instant now = clock.instant();
     Instant startsAt = validate(request, now);
     UUID id = ids.get();
@@ -63,7 +64,8 @@ public class OverrideService {
     return view(jdbi.withExtension(BudgetDao.class, dao -> dao.override(tenantId, id)).orElseThrow(), now);
   }
 
-  List<OverrideView> list(String tenantId) {
+  /** The tenant's overrides, active and past. */
+  public List<OverrideView> list(String tenantId) {
     Instant now = clock.instant();
     return jdbi.withExtension(BudgetDao.class, dao -> {
       dao.find(tenantId).orElseThrow(() -> TenantService.unknownTenant(tenantId));

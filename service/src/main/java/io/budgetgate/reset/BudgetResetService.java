@@ -47,7 +47,7 @@ public class BudgetResetService {
    *
    * @return whether a reset happened
    */
-  boolean reset(String actor, String tenantId, boolean onDemand) {
+  public boolean reset(String actor, String tenantId, boolean onDemand) {
     Instant now = clock.instant();
     boolean done = jdbi.inTransaction(handle -> {
       ResetDao dao = handle.attach(ResetDao.class);

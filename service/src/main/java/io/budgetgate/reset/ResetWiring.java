@@ -12,7 +12,10 @@ import org.jdbi.v3.core.Jdbi;
 public final class ResetWiring {
   private ResetWiring() {}
 
-  public static BudgetResetJob wire(Jdbi jdbi, LiteLlmClient litellm, BudgetService budgets, AuditLog audit,
+  /** The reset service (for the dashboard's reset form) and the periodic job. */
+  public record Resets(BudgetResetService service, BudgetResetJob job) {}
+
+  public static Resets wire(Jdbi jdbi, LiteLlmClient litellm, BudgetService budgets, AuditLog audit,
       Clock clock, Duration interval, Environment environment) {
     jdbi.registerRowMapper(ResetDao.PeriodRow.class, (rs, ctx) -> new ResetDao.PeriodRow(
         rs.getString("tenant_id"),
@@ -24,6 +27,6 @@ public final class ResetWiring {
     BudgetResetJob job = new BudgetResetJob(jdbi, resets, budgets, clock, interval);
     environment.lifecycle().manage(job);
     environment.jersey().register(new BudgetResetResource(resets, budgets));
-    return job;
+    return new Resets(resets, job);
   }
 }

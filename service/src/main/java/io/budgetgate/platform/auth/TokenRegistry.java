@@ -37,6 +37,14 @@ public final class TokenRegistry {
   }
 
   /**
+   * The digests of the configured tokens held by exactly this caller (name and role); empty once
+   * that token is removed or its role changes, which is how dashboard sessions signed in with it end.
+   */
+  public List<byte[]> digestsOf(Caller caller) {
+    return entries.stream().filter(e -> e.caller().equals(caller)).map(e -> e.digest().clone()).toList();
+  }
+
+  /**
    * The caller holding this token, if any. Every entry is compared (no early exit), so the time
    * taken does not say which entry matched or how much of a digest did.
    */

@@ -1,0 +1,46 @@
+package io.budgetgate.budget;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+
+/** Every tenant's budget with its last recorded spend, in two queries however many tenants there are. */
+interface BudgetBoardDao {
+
+  /**
+   * One row per tenant. A spend sampled before the tenant's last reset is not carried into the new
+   * period: the reset zeroed it, so the row says 0 as of the reset.
+   */
+  record BoardRow(String tenantId, String name, BigDecimal maxBudget, int alertThreshold, int graceThreshold,
+      String budgetDuration, Instant budgetResetAt, BigDecimal spend, Instant spendAt) {}
+
+  @SqlQuery("""
+      SELECT t.tenant_id, t.name, t.max_budget, t.alert_threshold, t.grace_threshold, t.budget_duration,
+             t.budget_reset_at,
+             CASE WHEN s.sampled_at IS NULL AND t.litellm_key_last_reset IS NULL THEN NULL
+                  WHEN s.sampled_at IS NULL OR s.sampled_at < t.litellm_key_last_reset THEN 0
+                  ELSE s.spend END AS spend,
+             CASE WHEN s.sampled_at IS NULL OR s.sampled_at < t.litellm_key_last_reset THEN t.litellm_key_last_reset
+                  ELSE s.sampled_at END AS spend_at
+        FROM tenant_configs t
+        LEFT JOIN LATERAL (
+             SELECT spend, sampled_at FROM spend_samples ss
+              WHERE ss.tenant_id = t.tenant_id
+              ORDER BY ss.sampled_at DESC LIMIT 1) s ON TRUE""")
+  @RegisterConstructorMapper(BoardRow.class)
+  List<BoardRow> tenants();
+
+  @SqlQuery("""
+      SELECT * FROM budget_overrides
+       WHERE revoked_at IS NULL AND starts_at <= :now AND expires_at > :now""")
+  List<BudgetOverride> liveOverrides(Instant now);
+
+  @SqlQuery("""
+      SELECT sampled_at, spend FROM spend_samples
+       WHERE tenant_id = :tenantId AND sampled_at >= :from
+       ORDER BY sampled_at""")
+  @RegisterConstructorMapper(BudgetBoard.Sample.class)
+  List<BudgetBoard.Sample> samples(String tenantId, Instant from);
+}

@@ -1,0 +1,51 @@
+package io.budgetgate.dashboard;
+
+import io.budgetgate.alert.AlertService;
+import io.budgetgate.audit.AuditLog;
+import io.budgetgate.budget.BudgetWiring;
+import io.budgetgate.platform.RunMode;
+import io.budgetgate.platform.auth.TokenRegistry;
+import io.budgetgate.reset.BudgetResetService;
+import io.budgetgate.tenant.TenantService;
+import io.dropwizard.core.setup.Environment;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Builds the operator dashboard: sessions, the sign-in form, the overview and tenant pages. */
+public final class DashboardWiring {
+  private static final Logger LOG = LoggerFactory.getLogger(DashboardWiring.class);
+
+  private DashboardWiring() {}
+
+  /** The features the dashboard reads from and acts through. */
+  public record Sources(TenantService tenants, BudgetWiring.Budgets budgets, BudgetResetService resets,
+      AlertService alerts, AuditLog audit) {}
+
+  public static void wire(DashboardConfig config, RunMode mode, TokenRegistry tokens, Sources from, Clock clock,
+      Environment environment) {
+    DashboardSessions sessions = new DashboardSessions(secret(config, mode), tokens,
+        Duration.ofMillis(config.sessionTtl().toMilliseconds()));
+    DashboardGate gate = new DashboardGate(sessions, clock);
+    TenantPage tenantPage = new TenantPage(from.tenants(), from.budgets().service(), from.budgets().overrides(),
+        from.budgets().board(), from.alerts(), from.audit(), clock);
+    environment.jersey().register(new SignInResource(sessions, gate, clock));
+    environment.jersey().register(new DashboardResource(gate, new Overview(from.budgets().board(), config.pageSize()),
+        tenantPage, from.budgets().overrides(), from.resets(), clock));
+  }
+
+  private static byte[] secret(DashboardConfig config, RunMode mode) {
+    if (!config.sessionSecret().isEmpty()) {
+      return DashboardConfig.decode(config.sessionSecret());
+    }
+    if (mode != RunMode.LOCAL) {
+      LOG.warn("DASHBOARD_SESSION_SECRET is not set: dashboard sessions are signed with a random secret, so they end "
+          + "when this instance restarts and another instance will not accept them");
+    }
+    byte[] random = new byte[DashboardConfig.MIN_SECRET_BYTES];
+    new SecureRandom().nextBytes(random);
+    return random;
+  }
+}
