@@ -1,0 +1,260 @@
+package io.budgetgate.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.budgetgate.BudgetGateConfiguration;
+import io.budgetgate.litellm.LiteLlmSimulator;
+import io.budgetgate.testing.ApiClient;
+import io.budgetgate.testing.BudgetScenario;
+import io.budgetgate.testing.ClockedApplication;
+import io.budgetgate.testing.TestApps;
+import io.budgetgate.testing.TestPostgres;
+import io.budgetgate.testing.TestTokens;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The dashboard over HTTP as a browser without JavaScript would use it: cookies, forms, redirects. */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class DashboardIT {
+  static final Instant START = Instant.parse("2026-11-10T12:00:00Z");
+  static final TestPostgres.Database DB = TestApps.migratedDatabase();
+  static final LiteLlmSimulator LITELLM = TestApps.simulator(ClockedApplication.CLOCK);
+  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(ClockedApplication.class, DB, LITELLM);
+  static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+  static final Pattern FORM_TOKEN = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+
+  static BudgetScenario given;
+  static String base;
+
+  @BeforeAll
+  static void tenants() {
+    ClockedApplication.CLOCK.set(START);
+    base = "http://127.0.0.1:" + APP.getLocalPort();
+    given = new BudgetScenario(new ApiClient(base), LITELLM, DB);
+    given.tenant("calm", "\"name\": \"Calm & Co <script>alert(1)</script>\", \"max_budget\": 100");
+    given.tenant("warm", "\"max_budget\": 100");
+    given.tenant("hot", "\"max_budget\": 100");
+    given.tenant("over", "\"max_budget\": 100, \"budget_duration\": \"30d\"");
+    given.spend("calm", "10");
+    given.spend("warm", "85");
+    given.spend("hot", "97");
+    given.spend("over", "120");
+  }
+
+  @BeforeEach
+  void startOfTime() {
+    ClockedApplication.CLOCK.set(START);
+  }
+
+  @Test
+  void pagesRedirectToSignInAndComeBackAfterwards() throws Exception {
+    HttpResponse<String> page = get("/dashboard/tenants/hot?notice=reset", null);
+
+    assertThat(page.statusCode()).isEqualTo(303);
+    assertThat(page.headers().firstValue("Location").orElseThrow())
+        .endsWith("/dashboard/sign-in?next=%2Fdashboard%2Ftenants%2Fhot%3Fnotice%3Dreset");
+
+    HttpResponse<String> signedIn = signIn(TestTokens.VIEWER, "/dashboard/tenants/hot");
+    assertThat(signedIn.statusCode()).isEqualTo(303);
+    assertThat(signedIn.headers().firstValue("Location").orElseThrow()).endsWith("/dashboard/tenants/hot");
+  }
+
+  @Test
+  void signInSetsAStrictHttpOnlyExpiringCookieThatHoldsNoToken() throws Exception {
+    HttpResponse<String> signedIn = signIn(TestTokens.ADMIN, "https://evil.example/");
+
+    String setCookie = signedIn.headers().firstValue("Set-Cookie").orElseThrow();
+    assertThat(setCookie).startsWith("bg_session=").contains("HttpOnly").contains("SameSite=Strict")
+        .contains("Max-Age=28800").contains("Path=/dashboard").doesNotContain(TestTokens.ADMIN)
+        .doesNotContain(io.budgetgate.platform.auth.TokenRegistry.sha256Hex(TestTokens.ADMIN));
+    assertThat(signedIn.headers().firstValue("Location").orElseThrow()).as("never sent off-site").endsWith("/dashboard");
+  }
+
+  @Test
+  void anUnknownTokenIsRefusedWithoutACookie() throws Exception {
+    HttpResponse<String> refused = signIn("not-a-token", "/dashboard");
+
+    assertThat(refused.statusCode()).isEqualTo(401);
+    assertThat(refused.headers().firstValue("Set-Cookie")).isEmpty();
+    assertThat(refused.body()).contains("That token is not recognised");
+  }
+
+  @Test
+  void theTenantPageShowsLiveStatusAlertsAndAuditWithNamesEscaped() throws Exception {
+    String cookie = session(TestTokens.VIEWER);
+
+    HttpResponse<String> page = get("/dashboard/tenants/calm", cookie);
+
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
+    assertThat(page.headers().firstValue("Cache-Control")).contains("no-store");
+    assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("default-src 'none'");
+    assertThat(page.body()).contains("Calm &amp; Co &lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>")
+        .contains("data-percent=\"10.0\"").contains("tenant.created");
+    assertThat(page.body()).as("a viewer gets no forms").doesNotContain("override-form").doesNotContain("reset-form");
+  }
+
+  @Test
+  void aViewerCannotActEvenWithAValidFormToken() throws Exception {
+    String cookie = session(TestTokens.VIEWER);
+    String formToken = formToken(cookie, "hot");
+    long before = given.count("SELECT count(*) FROM budget_overrides WHERE tenant_id = 'hot'");
+
+    HttpResponse<String> refused = post("/dashboard/tenants/hot/overrides", cookie,
+        "csrf=" + formToken + "&amount=50&reason=viewer+try&hours=24", null);
+
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.body()).contains("only an admin token may change budgets");
+    assertThat(given.count("SELECT count(*) FROM budget_overrides WHERE tenant_id = 'hot'")).isEqualTo(before);
+  }
+
+  @Test
+  void formsWithoutTheSessionsFormTokenOrFromAnotherOriginChangeNothing() throws Exception {
+    String admin = session(TestTokens.ADMIN);
+    String otherSession = formToken(session(TestTokens.ADMIN), "hot");
+    long resets = given.count("SELECT count(*) FROM audit_log WHERE action = 'budget.reset' AND tenant_id = 'hot'");
+
+    assertThat(post("/dashboard/tenants/hot/reset", admin, "", null).statusCode()).isEqualTo(403);
+    assertThat(post("/dashboard/tenants/hot/reset", admin, "csrf=" + otherSession, null).statusCode()).isEqualTo(403);
+    assertThat(post("/dashboard/tenants/hot/reset", admin, "csrf=" + formToken(admin, "hot"), "http://evil.example")
+        .statusCode()).isEqualTo(403);
+    assertThat(given.count("SELECT count(*) FROM audit_log WHERE action = 'budget.reset' AND tenant_id = 'hot'"))
+        .isEqualTo(resets);
+  }
+
+  @Test
+  void anAdminGrantsAnOverrideThroughTheFormAuditedAsThroughTheApi() throws Exception {
+    String admin = session(TestTokens.ADMIN);
+    assertThat(given.statusJson("over").get("allowed").asBoolean()).isFalse();
+
+    HttpResponse<String> granted = post("/dashboard/tenants/over/overrides", admin,
+        "csrf=" + formToken(admin, "over") + "&amount=50&reason=" + enc("launch week") + "&hours=48",
+        base);
+
+    assertThat(granted.statusCode()).as(granted.body()).isEqualTo(303);
+    assertThat(granted.headers().firstValue("Location").orElseThrow()).endsWith("/dashboard/tenants/over?notice=override");
+    assertThat(given.statusJson("over").get("allowed").asBoolean()).as("unblocked at once").isTrue();
+    assertThat(given.one("SELECT actor || ' ' || (details->>'amount') || ' ' || (details->>'reason') FROM audit_log "
+        + "WHERE action = 'override.granted' AND tenant_id = 'over'")).isEqualTo("test-admin 50.00 launch week");
+    assertThat(given.one("SELECT expires_at - starts_at FROM budget_overrides WHERE tenant_id = 'over'"))
+        .isEqualTo("2 days");
+    assertThat(get("/dashboard/tenants/over?notice=override", admin).body()).contains("Override granted.")
+        .contains("launch week");
+  }
+
+  @Test
+  void aBadOverrideFormNamesEveryFieldAndStoresNothing() throws Exception {
+    String admin = session(TestTokens.ADMIN);
+
+    HttpResponse<String> refused = post("/dashboard/tenants/warm/overrides", admin,
+        "csrf=" + formToken(admin, "warm") + "&amount=lots&reason=&hours=0", null);
+
+    assertThat(refused.statusCode()).isEqualTo(422);
+    assertThat(refused.body()).contains("amount must be a number").contains("hours must be between 1 and 2160")
+        .contains("reason is required");
+    assertThat(given.count("SELECT count(*) FROM budget_overrides WHERE tenant_id = 'warm'")).isZero();
+
+    HttpResponse<String> negative = post("/dashboard/tenants/warm/overrides", admin,
+        "csrf=" + formToken(admin, "warm") + "&amount=-5&reason=x&hours=1", null);
+    assertThat(negative.statusCode()).as("the API's own rules apply too").isEqualTo(422);
+    assertThat(negative.body()).contains("amount");
+  }
+
+  @Test
+  void theResetFormStartsANewPeriodAsTheApiDoes() throws Exception {
+    given.tenant("resettable", "\"max_budget\": 100, \"budget_duration\": \"7d\"");
+    given.spend("resettable", "70");
+    String admin = session(TestTokens.ADMIN);
+
+    HttpResponse<String> reset = post("/dashboard/tenants/resettable/reset", admin,
+        "csrf=" + formToken(admin, "resettable"), null);
+
+    assertThat(reset.statusCode()).isEqualTo(303);
+    assertThat(given.statusJson("resettable").get("spend").decimalValue()).isZero();
+    assertThat(given.one("SELECT actor FROM audit_log WHERE action = 'budget.reset' AND tenant_id = 'resettable'"))
+        .isEqualTo("test-admin");
+  }
+
+  @Test
+  void anUnknownTenantIsA404PageNotAnError() throws Exception {
+    String viewer = session(TestTokens.VIEWER);
+
+    assertThat(get("/dashboard/tenants/nobody", viewer).statusCode()).isEqualTo(404);
+    assertThat(get("/dashboard/tenants/" + enc("Bad Id!"), viewer).statusCode()).isEqualTo(404);
+    String admin = session(TestTokens.ADMIN);
+    assertThat(post("/dashboard/tenants/nobody/reset", admin, "csrf=" + formToken(admin, "calm"), null).statusCode())
+        .isEqualTo(404);
+  }
+
+  @Test
+  void aSessionEndsAfterEightHoursAndAfterSigningOut() throws Exception {
+    String cookie = session(TestTokens.VIEWER);
+    assertThat(get("/dashboard/tenants/calm", cookie).statusCode()).isEqualTo(200);
+
+    ClockedApplication.CLOCK.advance(Duration.ofHours(8));
+    assertThat(get("/dashboard/tenants/calm", cookie).statusCode()).isEqualTo(303);
+
+    String fresh = session(TestTokens.VIEWER);
+    HttpResponse<String> out = post("/dashboard/sign-out", fresh, "csrf=" + formToken(fresh, "calm"), null);
+    assertThat(out.statusCode()).isEqualTo(303);
+    assertThat(out.headers().firstValue("Set-Cookie").orElseThrow()).contains("bg_session=;").contains("Max-Age=0");
+  }
+
+  // ---- a browser without JavaScript, by hand
+
+  static String session(String token) throws Exception {
+    String setCookie = signIn(token, "/dashboard").headers().firstValue("Set-Cookie").orElseThrow();
+    return setCookie.substring(0, setCookie.indexOf(';'));
+  }
+
+  static HttpResponse<String> signIn(String token, String next) throws Exception {
+    return post("/dashboard/sign-in", null, "token=" + enc(token) + "&next=" + enc(next), null);
+  }
+
+  static String formToken(String cookie, String tenant) throws Exception {
+    Matcher m = FORM_TOKEN.matcher(get("/dashboard/tenants/" + tenant, cookie).body());
+    assertThat(m.find()).as("the page carries a form token").isTrue();
+    return m.group(1);
+  }
+
+  static HttpResponse<String> get(String path, String cookie) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).GET();
+    if (cookie != null) {
+      b.header("Cookie", cookie);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static HttpResponse<String> post(String path, String cookie, String form, String origin)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(form));
+    if (cookie != null) {
+      b.header("Cookie", cookie);
+    }
+    if (origin != null) {
+      b.header("Origin", origin);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static String enc(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+}
