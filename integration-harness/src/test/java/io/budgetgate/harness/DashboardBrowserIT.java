@@ -1,0 +1,169 @@
+package io.budgetgate.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.budgetgate.testing.ApiClient;
+import io.budgetgate.testing.Eventually;
+import io.budgetgate.testing.ServiceProcess;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The operator dashboard in Debian's Chromium (headless, through chromedriver): sign in, read the
+ * usage bars of a warning, a critical and a blocked tenant, grant an override through the form and
+ * see the tenant unblocked. Saves the screenshots README shows. Runs with {@code -Pbrowser}.
+ */
+class DashboardBrowserIT {
+  /** The fill colour per state, as the browser computes it from the page's CSS. */
+  static final Map<String, String> COLOURS = Map.of(
+      "ok", "rgba(46, 125, 50, 1)",
+      "warning", "rgba(249, 168, 37, 1)",
+      "critical", "rgba(239, 108, 0, 1)",
+      "blocked", "rgba(198, 40, 40, 1)");
+
+  static Harness harness;
+  static ServiceProcess budgetgate;
+  static ApiClient api;
+  static Path profile;
+  static WebDriver browser;
+
+  @BeforeAll
+  static void start() throws Exception {
+    harness = new Harness();
+    budgetgate = harness.start();
+    api = budgetgate.api();
+    profile = Files.createTempDirectory("budgetgate-chromium-");
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(System.getProperty("budgetgate.chromium", "/usr/bin/chromium"));
+    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--user-data-dir=" + profile, "--window-size=1440,1500", "--force-device-scale-factor=1");
+    ChromeDriverService driver = new ChromeDriverService.Builder()
+        .usingDriverExecutable(new File(System.getProperty("budgetgate.chromedriver", "/usr/bin/chromedriver")))
+        .usingAnyFreePort().build();
+    browser = new ChromeDriver(driver, options);
+    browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (browser != null) {
+      browser.quit();
+    }
+    budgetgate.close();
+    harness.close();
+    try (Stream<Path> files = Files.walk(profile)) {
+      files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+    }
+  }
+
+  @Test
+  void anAdminReadsTheBarsAndUnblocksATenantThroughTheOverrideForm() throws Exception {
+    Timeline t = new Timeline("dashboard in Chromium: sign in, bars, override form");
+    tenantsSpendingOverSeveralRounds();
+    t.step("7 tenants, spend rising over several reconciler rounds");
+
+    browser.get(budgetgate.baseUrl() + "/dashboard");
+    assertThat(browser.getCurrentUrl()).as("not signed in: sent to the sign-in form").contains("/dashboard/sign-in");
+    browser.findElement(By.id("token")).sendKeys(Harness.ADMIN);
+    browser.findElement(By.id("sign-in")).click();
+    assertThat(browser.getCurrentUrl()).endsWith("/dashboard");
+    t.step("signed in with the admin bearer token; the overview lists " + rows() + " tenants");
+
+    assertBar("br-warm", "warning", 85.0);
+    assertBar("br-hot", "critical", 97.0);
+    assertBar("br-over", "blocked", 120.0);
+    assertBar("br-calm", "ok", 12.0);
+    t.step("bars of warning 85 %, critical 97 %, blocked 120 % match in width and colour");
+    screenshot("dashboard-overview.png");
+
+    browser.findElement(By.linkText("br-over")).click();
+    assertThat(browser.findElement(By.id("state")).getText()).isEqualTo("blocked");
+    assertThat(browser.findElements(By.cssSelector("#spend-chart polyline"))).hasSize(1);
+    assertThat(api.post("/v1/tenants/br-over/llm-access", Harness.PLATFORM, "").status()).isEqualTo(402);
+    browser.findElement(By.id("amount")).sendKeys("50");
+    browser.findElement(By.id("reason")).sendKeys("launch week, approved by finance");
+    WebElement hours = browser.findElement(By.id("hours"));
+    hours.clear();
+    hours.sendKeys("48");
+    screenshot("dashboard-tenant-blocked.png");
+    browser.findElement(By.id("grant")).click();
+    t.step("override of $50 for 48 h granted through the tenant page's form");
+
+    assertThat(browser.findElement(By.id("notice")).getText()).isEqualTo("Override granted.");
+    assertThat(browser.findElement(By.id("state")).getText()).isEqualTo("warning");
+    assertThat(browser.findElement(By.id("usage")).getAttribute("data-percent")).isEqualTo("80.0");
+    assertThat(browser.findElement(By.id("overrides")).getText()).contains("$50.00").contains("launch week");
+    assertThat(browser.findElement(By.id("audit")).getText()).contains("override.granted").contains("admin");
+    assertThat(api.post("/v1/tenants/br-over/llm-access", Harness.PLATFORM, "").status()).isEqualTo(200);
+    screenshot("dashboard-tenant-unblocked.png");
+    t.step("the page shows it unblocked (warning, 80 %), and llm-access answers 200");
+
+    browser.findElement(By.linkText("All budgets")).click();
+    assertBar("br-over", "warning", 80.0);
+    t.step("the overview agrees: br-over is a warning at 80 %");
+    t.done();
+  }
+
+  private static void tenantsSpendingOverSeveralRounds() {
+    String[][] tenants = {
+        {"br-calm", "12"}, {"br-steady", "40"}, {"br-busy", "66"}, {"br-warm", "85"}, {"br-hot", "97"},
+        {"br-edge", "104"}, {"br-over", "120"}};
+    for (String[] tenant : tenants) {
+      harness.tenant(api, tenant[0], "\"name\": \"" + tenant[0].substring(3) + " team\", \"max_budget\": 100, "
+          + "\"budget_duration\": \"30d\"");
+    }
+    int rounds = 5;
+    for (int round = 1; round <= rounds; round++) {
+      long samplesBefore = harness.count("SELECT count(*) FROM spend_samples");
+      for (String[] tenant : tenants) {
+        java.math.BigDecimal full = new java.math.BigDecimal(tenant[1]);
+        harness.spend(tenant[0], full.multiply(java.math.BigDecimal.valueOf(round))
+            .divide(java.math.BigDecimal.valueOf(rounds), 2, java.math.RoundingMode.HALF_UP).toPlainString());
+      }
+      Eventually.await("a reconciler round after spend step " + round, Duration.ofSeconds(20),
+          () -> harness.count("SELECT count(*) FROM spend_samples") >= samplesBefore + 2L * tenants.length);
+    }
+  }
+
+  private static void assertBar(String tenant, String state, double percent) {
+    WebElement row = browser.findElement(By.cssSelector("tr[data-tenant='" + tenant + "']"));
+    WebElement track = row.findElement(By.cssSelector(".track"));
+    WebElement fill = track.findElement(By.cssSelector(".fill"));
+    double scale = Double.parseDouble(track.getAttribute("data-scale"));
+
+    assertThat(track.getAttribute("data-state")).as(tenant + " state").isEqualTo(state);
+    assertThat(Double.parseDouble(track.getAttribute("data-percent"))).as(tenant + " percent").isEqualTo(percent);
+    assertThat((double) fill.getRect().getWidth() / track.getRect().getWidth()).as(tenant + " bar width")
+        .isCloseTo(Math.min(percent, scale) / scale, within(0.01));
+    assertThat(fill.getCssValue("background-color")).as(tenant + " bar colour").isEqualTo(COLOURS.get(state));
+  }
+
+  private static int rows() {
+    return browser.findElements(By.cssSelector("#tenants tbody tr[data-tenant]")).size();
+  }
+
+  private static void screenshot(String name) throws IOException {
+    Path dir = Path.of(System.getProperty("budgetgate.screenshots", "target/screenshots"));
+    Files.createDirectories(dir);
+    Files.write(dir.resolve(name), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+  }
+}
