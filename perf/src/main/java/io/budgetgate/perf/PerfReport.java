@@ -16,7 +16,8 @@ import org.knowm.xchart.CategoryChartBuilder;
 final class PerfReport {
   /** One measured run. */
   record Run(Map<String, int[]> plan, String profile, String machine, Map<String, ScenarioStats> scenarios, double outboxDrainSeconds,
-      double dedupOpsPerSecond, int gatlingExit, List<String> gateFailures, List<String[]> jmh) {}
+      double dedupOpsPerSecond, int gatlingExit, List<String> gateFailures, List<String[]> jmh,
+      DashboardBenchmark.Result dashboard) {}
 
   private PerfReport() {}
 
@@ -60,6 +61,7 @@ final class PerfReport {
     if (burst != null) {
       md.append(String.format(Locale.ROOT, "- 100 concurrent budget checks: all answered within %.0f ms (gate: 5,000 ms).%n", burst.max()));
     }
+    dashboard(md, run.dashboard());
     md.append("\n## Gates\n\n");
     md.append("| gate | threshold | measured | result |\n|---|---|---|---|\n");
     gate(md, run, "status-cached", "p95 < 50 ms (story); aim <= 5 ms", s -> s.p95());
@@ -70,6 +72,9 @@ final class PerfReport {
         run.outboxDrainSeconds() <= 10 ? "pass" : "FAIL"));
     md.append(String.format(Locale.ROOT, "| dedup rate | >= 1,000 ops/s | %.0f | %s |%n", run.dedupOpsPerSecond(),
         run.dedupOpsPerSecond() >= 1000 ? "pass" : "FAIL"));
+    md.append(String.format(Locale.ROOT, "| dashboard overview, %,d tenants | p95 <= %.0f ms | %.0f ms | %s |%n",
+        run.dashboard().tenants(), PerfSuite.DASHBOARD_P95_MS, run.dashboard().overview().p95(),
+        run.gateFailures().stream().anyMatch(f -> f.startsWith("dashboard")) ? "FAIL" : "pass"));
     md.append("\nGatling exit code: ").append(run.gatlingExit()).append(run.gatlingExit() == 0 ? " (every assertion held)" : " (an assertion failed)")
         .append(run.gateFailures().isEmpty() ? "" : "; failures: " + String.join("; ", run.gateFailures())).append(".\n");
     stepUp(md, run);
@@ -81,6 +86,18 @@ final class PerfReport {
       }
     }
     return md.toString();
+  }
+
+  private static void dashboard(StringBuilder md, DashboardBenchmark.Result d) {
+    md.append(String.format(Locale.ROOT, "%n## Dashboard with %,d tenants%n%n", d.tenants()));
+    md.append(String.format(Locale.ROOT, "%,d tenants (the seeded ones plus the rest inserted into PostgreSQL) with %,d spend "
+        + "samples; one signed-in viewer requesting each page in turn, end to end over HTTP (query, sort, Mustache render, "
+        + "transfer). The overview's first page is %,d bytes (50 rows).%n%n", d.tenants(), d.samples(), d.overviewBytes()));
+    md.append("| page | requests | p50 ms | p95 ms | max ms |\n|---|---:|---:|---:|---:|\n");
+    for (DashboardBenchmark.Timing t : List.of(d.overview(), d.filtered(), d.tenantPage())) {
+      md.append(String.format(Locale.ROOT, "| `%s` | %d | %.1f | %.1f | %.1f |%n", t.path(), t.requests(), t.p50(), t.p95(),
+          t.max()));
+    }
   }
 
   private static void stepUp(StringBuilder md, Run run) {

@@ -23,6 +23,9 @@ import java.util.concurrent.TimeUnit;
  * when a gate is missed. Arguments: profile ({@code smoke} or {@code full}), report path, gate scale.
  */
 public final class PerfSuite {
+  /** The dashboard is timed with this many tenants (the "fast with 5,000 tenants"). */
+  static final int DASHBOARD_TENANTS = 5000;
+  static final double DASHBOARD_P95_MS = 500;
   private PerfSuite() {}
 
   public static void main(String[] args) throws Exception {
@@ -47,6 +50,13 @@ public final class PerfSuite {
       log(String.format(Locale.ROOT, "outbox drained in %.1f s", drain));
       double dedup = DedupBenchmark.run(env.redisUrl, Duration.ofSeconds(5));
       log(String.format(Locale.ROOT, "dedup: %.0f ops/s", dedup));
+      log("timing the dashboard with " + DASHBOARD_TENANTS + " tenants");
+      DashboardBenchmark.Result dashboard = DashboardBenchmark.run(env, DASHBOARD_TENANTS, "full".equals(profile) ? 100 : 20);
+      log(String.format(Locale.ROOT, "dashboard overview p95 %.0f ms", dashboard.overview().p95()));
+      if (dashboard.overview().p95() > DASHBOARD_P95_MS * scale) {
+        failures.add(String.format(Locale.ROOT, "dashboard overview p95 %.0f ms > %.0f ms", dashboard.overview().p95(),
+            DASHBOARD_P95_MS * scale));
+      }
       Map<String, ScenarioStats> stats = ScenarioStats.parse(output, BudgetGateSimulation.NAMES);
       output.stream().filter(l -> l.contains(": false (actual")).forEach(l -> failures.add(l.trim()));
       if (drain > 10) {
@@ -59,7 +69,7 @@ public final class PerfSuite {
         failures.add("Gatling printed no figures (exit " + gatling + ")");
       }
       List<String[]> jmh = "full".equals(profile) ? jmh(work) : List.of();
-      PerfReport.write(report, new PerfReport.Run(BudgetGateSimulation.plan("full".equals(profile)), profile, machine(), stats, drain, dedup, gatling, failures, jmh));
+      PerfReport.write(report, new PerfReport.Run(BudgetGateSimulation.plan("full".equals(profile)), profile, machine(), stats, drain, dedup, gatling, failures, jmh, dashboard));
       log("report written to " + report.toAbsolutePath());
       exit = gatling != 0 || !failures.isEmpty() ? 1 : 0;
     }
