@@ -6,7 +6,15 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.budgetgate.alert.AlertReconcilerJob;
+import io.budgetgate.alert.AlertResource;
 import io.budgetgate.alert.AlertWiring;
+import io.budgetgate.audit.AuditResource;
+import io.budgetgate.budget.BudgetResource;
+import io.budgetgate.budget.LlmAccessResource;
+import io.budgetgate.platform.openapi.OpenApiWiring;
+import io.budgetgate.reset.BudgetResetResource;
+import io.budgetgate.tenant.TenantResource;
+import io.budgetgate.webhook.WebhookResource;
 import io.budgetgate.audit.AuditLog;
 import io.budgetgate.notify.NotifyWiring;
 import io.budgetgate.notify.OutboxDispatcher;
@@ -41,11 +49,17 @@ import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.migrations.MigrationsBundle;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.apache.commons.text.StringSubstitutor;
 import org.jdbi.v3.core.Jdbi;
 
 /** BudgetGate: per-tenant LLM budget enforcement beside a LiteLLM proxy. */
 public class BudgetGateApplication extends Application<BudgetGateConfiguration> {
+  /** Every resource on the application port; {@code GET /openapi.json} describes exactly these. */
+  static final List<Class<?>> API_RESOURCES = List.of(TenantResource.class, BudgetResource.class,
+      LlmAccessResource.class, BudgetResetResource.class, AlertResource.class, AuditResource.class,
+      WebhookResource.class, PingResource.class);
+
   private BudgetResetJob resetJob;
   private NotifyWiring.Notifications notifications;
   private AlertWiring.Alerts alerts;
@@ -112,6 +126,7 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
         environment);
     DashboardWiring.wire(config.getDashboard(), config.getMode(), tokens,
         new DashboardWiring.Sources(tenants, budgetFeature, resets.service(), alerts.service(), audit), clock, environment);
+    OpenApiWiring.wire(API_RESOURCES, environment);
   }
 
   /** The period-reset job, for tests and operators' tooling that run a round on demand. */

@@ -7,6 +7,16 @@ import io.budgetgate.budget.api.OverrideView;
 import io.budgetgate.platform.auth.Caller;
 import io.budgetgate.platform.auth.RequiresRole;
 import io.budgetgate.platform.auth.Role;
+import io.budgetgate.platform.openapi.ErrorResponses;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.SchemaProperty;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -27,6 +37,7 @@ import java.util.UUID;
 /** {@code /v1/tenants/{tenant_id}/budget}: status, changes, and overrides. */
 @Path("/v1/tenants/{tenant_id}/budget")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "budget")
 public final class BudgetResource {
   private final BudgetService budgets;
   private final OverrideService overrides;
@@ -38,6 +49,11 @@ public final class BudgetResource {
 
   @GET
   @RequiresRole(Role.PLATFORM)
+  @Operation(operationId = "getBudgetStatus", summary = "The tenant's budget status: spend, limits, state, source")
+  @ApiResponse(responseCode = "200", description = "the status",
+      content = @Content(schema = @Schema(implementation = BudgetStatus.class)))
+  @ApiResponse(responseCode = "404", ref = ErrorResponses.UNKNOWN_TENANT)
+  @ApiResponse(responseCode = "503", ref = ErrorResponses.LITELLM_UNAVAILABLE)
   public BudgetStatus status(@PathParam("tenant_id") String tenantId) {
     return budgets.decide(tenantId).status();
   }
@@ -45,8 +61,16 @@ public final class BudgetResource {
   @PATCH
   @Consumes(MediaType.APPLICATION_JSON)
   @RequiresRole(Role.ADMIN)
+  @Operation(operationId = "updateBudget",
+      summary = "Change max_budget, thresholds or duration; left-out fields keep their value; synced to LiteLLM")
+  @ApiResponse(responseCode = "200", description = "the new status",
+      content = @Content(schema = @Schema(implementation = BudgetStatus.class)))
+  @ApiResponse(responseCode = "400", ref = ErrorResponses.MALFORMED_JSON)
+  @ApiResponse(responseCode = "404", ref = ErrorResponses.UNKNOWN_TENANT)
+  @ApiResponse(responseCode = "422", ref = ErrorResponses.VALIDATION_FAILED)
+  @ApiResponse(responseCode = "503", ref = ErrorResponses.LITELLM_UNAVAILABLE)
   public BudgetStatus patch(@Context SecurityContext security, @PathParam("tenant_id") String tenantId,
-      BudgetPatchRequest request) {
+      @RequestBody(required = true) BudgetPatchRequest request) {
     return budgets.patch(caller(security), tenantId, request);
   }
 
@@ -54,8 +78,16 @@ public final class BudgetResource {
   @Path("/overrides")
   @Consumes(MediaType.APPLICATION_JSON)
   @RequiresRole(Role.ADMIN)
+  @Operation(operationId = "grantOverride", summary = "Grant a time-boxed budget increase")
+  @ApiResponse(responseCode = "201", description = "the override",
+      headers = @Header(name = "Location", description = "/v1/tenants/{tenant_id}/budget/overrides/{id}"),
+      content = @Content(schema = @Schema(implementation = OverrideView.class)))
+  @ApiResponse(responseCode = "400", ref = ErrorResponses.MALFORMED_JSON)
+  @ApiResponse(responseCode = "404", ref = ErrorResponses.UNKNOWN_TENANT)
+  @ApiResponse(responseCode = "422", ref = ErrorResponses.VALIDATION_FAILED)
+  @ApiResponse(responseCode = "503", ref = ErrorResponses.LITELLM_UNAVAILABLE)
   public Response grant(@Context SecurityContext security, @Context UriInfo uri,
-      @PathParam("tenant_id") String tenantId, GrantOverrideRequest request) {
+      @PathParam("tenant_id") String tenantId, @RequestBody(required = true) GrantOverrideRequest request) {
     OverrideView granted = overrides.grant(caller(security), tenantId, request);
     return Response.created(uri.getAbsolutePathBuilder().path(granted.id().toString()).build()).entity(granted).build();
   }
@@ -63,6 +95,10 @@ public final class BudgetResource {
   @GET
   @Path("/overrides")
   @RequiresRole(Role.VIEWER)
+  @Operation(operationId = "listOverrides", summary = "Active, scheduled, expired and revoked overrides, newest first")
+  @ApiResponse(responseCode = "200", description = "the overrides", content = @Content(schemaProperties =
+      @SchemaProperty(name = "overrides", array = @ArraySchema(schema = @Schema(implementation = OverrideView.class)))))
+  @ApiResponse(responseCode = "404", ref = ErrorResponses.UNKNOWN_TENANT)
   public Map<String, List<OverrideView>> list(@PathParam("tenant_id") String tenantId) {
     return Map.of("overrides", overrides.list(tenantId));
   }
@@ -70,6 +106,9 @@ public final class BudgetResource {
   @DELETE
   @Path("/overrides/{override_id}")
   @RequiresRole(Role.ADMIN)
+  @Operation(operationId = "revokeOverride", summary = "Revoke an override; revoking it again changes nothing")
+  @ApiResponse(responseCode = "204", description = "revoked")
+  @ApiResponse(responseCode = "404", ref = ErrorResponses.UNKNOWN_OVERRIDE)
   public Response revoke(@Context SecurityContext security, @PathParam("tenant_id") String tenantId,
       @PathParam("override_id") String overrideId) {
     overrides.revoke(caller(security), tenantId, parseId(overrideId));

@@ -5,6 +5,13 @@ import io.budgetgate.budget.api.LlmAccess;
 import io.budgetgate.platform.auth.RequiresRole;
 import io.budgetgate.platform.auth.Role;
 import io.budgetgate.platform.http.ApiError;
+import io.budgetgate.platform.openapi.ErrorResponses;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import io.swagger.v3.oas.annotations.headers.Header;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -21,6 +28,7 @@ import java.time.Duration;
  */
 @Path("/v1/tenants/{tenant_id}/llm-access")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "budget")
 public final class LlmAccessResource {
   private static final Response.StatusType PAYMENT_REQUIRED = Response.Status.fromStatusCode(402);
 
@@ -36,6 +44,15 @@ public final class LlmAccessResource {
 
   @POST
   @RequiresRole(Role.PLATFORM)
+  @Operation(operationId = "requestLlmAccess", summary = "The enforcement decision: may this tenant call a model now?")
+  @ApiResponse(responseCode = "200", description = "allowed: where to call and with which key (the only answer carrying it)",
+      content = @Content(schema = @Schema(implementation = LlmAccess.class)))
+  @ApiResponse(responseCode = "402", description = "`budget_exceeded`: details is the budget status",
+      headers = @Header(name = "Retry-After", description = "seconds until budget_reset_at, when a reset is scheduled",
+          schema = @Schema(type = "integer")),
+      content = @Content(schema = @Schema(implementation = ApiError.class)))
+  @ApiResponse(responseCode = "404", ref = ErrorResponses.UNKNOWN_TENANT)
+  @ApiResponse(responseCode = "503", ref = ErrorResponses.LITELLM_UNAVAILABLE)
   public Response decide(@PathParam("tenant_id") String tenantId) {
     BudgetService.Decision decision = budgets.decide(tenantId);
     BudgetStatus status = decision.status();

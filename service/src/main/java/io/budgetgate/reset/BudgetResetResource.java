@@ -5,6 +5,12 @@ import io.budgetgate.budget.api.BudgetStatus;
 import io.budgetgate.platform.auth.Caller;
 import io.budgetgate.platform.auth.RequiresRole;
 import io.budgetgate.platform.auth.Role;
+import io.budgetgate.platform.openapi.ErrorResponses;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -16,6 +22,7 @@ import jakarta.ws.rs.core.SecurityContext;
 /** {@code POST /v1/tenants/{tenant_id}/budget/reset}: zero the spend now and start a new period. */
 @Path("/v1/tenants/{tenant_id}/budget/reset")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "budget")
 public final class BudgetResetResource {
   private final BudgetResetService resets;
   private final BudgetService budgets;
@@ -27,6 +34,11 @@ public final class BudgetResetResource {
 
   @POST
   @RequiresRole(Role.ADMIN)
+  @Operation(operationId = "resetBudget", summary = "Zero the key's spend in LiteLLM now and start a new period")
+  @ApiResponse(responseCode = "200", description = "the status after the reset",
+      content = @Content(schema = @Schema(implementation = BudgetStatus.class)))
+  @ApiResponse(responseCode = "404", ref = ErrorResponses.UNKNOWN_TENANT)
+  @ApiResponse(responseCode = "503", ref = ErrorResponses.LITELLM_UNAVAILABLE)
   public BudgetStatus reset(@Context SecurityContext security, @PathParam("tenant_id") String tenantId) {
     resets.reset(((Caller) security.getUserPrincipal()).name(), tenantId, true);
     return budgets.decide(tenantId).status();

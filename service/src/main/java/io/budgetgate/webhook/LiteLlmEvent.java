@@ -3,6 +3,7 @@ package io.budgetgate.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.budgetgate.platform.http.FieldError;
 import io.budgetgate.platform.http.ValidationException;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,8 @@ import java.util.Set;
  * @param token the key's hash, or null
  * @param teamId LiteLLM team id, taken as a tenant id, or null
  */
+@Schema(description = "The fields of LiteLLM's WebhookEvent that BudgetGate reads; others are kept in the raw payload. "
+    + "One of key_alias, token or team_id finds the tenant.", requiredProperties = {"spend", "event"})
 public record LiteLlmEvent(BigDecimal spend, String event, String keyAlias, String token, String teamId) {
   /** Events that report where a key stands against its budget. */
   static final Set<String> BUDGET_EVENTS = Set.of(

@@ -4,6 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.budgetgate.platform.http.ApiException;
+import io.budgetgate.platform.openapi.ErrorResponses;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import io.budgetgate.webhook.api.WebhookReply;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -27,6 +36,16 @@ import java.time.Clock;
  */
 @Path("/webhooks/litellm")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "webhooks")
+@ApiResponse(responseCode = "200", description = "`accepted` (alert stored; email and Slack are not awaited), "
+    + "`ignored`, or `duplicate` (webhook-id seen before: nothing changed)",
+    content = @Content(schema = @Schema(implementation = WebhookReply.class)))
+@ApiResponse(responseCode = "400", ref = ErrorResponses.MALFORMED_JSON)
+@ApiResponse(responseCode = "401", ref = ErrorResponses.INVALID_SIGNATURE)
+@ApiResponse(responseCode = "404", ref = ErrorResponses.UNKNOWN_TENANT)
+@ApiResponse(responseCode = "413", ref = ErrorResponses.PAYLOAD_TOO_LARGE)
+@ApiResponse(responseCode = "415", ref = ErrorResponses.UNSUPPORTED_MEDIA_TYPE)
+@ApiResponse(responseCode = "422", ref = ErrorResponses.VALIDATION_FAILED)
 public final class WebhookResource {
   static final int MAX_BODY = 64 * 1024;
 
@@ -45,7 +64,18 @@ public final class WebhookResource {
   }
 
   @POST
-  public Response signed(@Context HttpHeaders headers, InputStream body) throws IOException {
+  @Operation(operationId = "receiveSignedWebhook", summary = "A LiteLLM budget event signed with Standard Webhooks",
+      description = "No bearer token: the signature is the credential. Checked in order: size, content type, "
+          + "signature, JSON, fields, tenant.")
+  @Parameter(name = "webhook-id", in = ParameterIn.HEADER, required = true,
+      description = "unique per delivery; a redelivery reuses it and is answered `duplicate`")
+  @Parameter(name = "webhook-timestamp", in = ParameterIn.HEADER, required = true,
+      description = "unix seconds; more than 5 minutes off is refused (401)")
+  @Parameter(name = "webhook-signature", in = ParameterIn.HEADER, required = true,
+      description = "space-separated `v1,<base64 HMAC-SHA256 of {id}.{timestamp}.{raw body}>`; any one valid entry passes")
+  public Response signed(@Context HttpHeaders headers, @RequestBody(required = true, content = @Content(
+      mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = LiteLlmEvent.class))) InputStream body)
+      throws IOException {
     byte[] raw = readWithin(headers, body);
     SignatureVerifier.Outcome outcome = verifier.verify(headers.getHeaderString("webhook-id"),
         headers.getHeaderString("webhook-timestamp"), headers.getHeaderString("webhook-signature"), raw, clock.instant());
@@ -57,7 +87,13 @@ public final class WebhookResource {
 
   @POST
   @Path("/{token}")
-  public Response withPathToken(@PathParam("token") String token, @Context HttpHeaders headers, InputStream body)
+  @Operation(operationId = "receivePathTokenWebhook", summary = "A LiteLLM budget event from its native (unsigned) alerting",
+      description = "No bearer token: the path token is the credential, compared in constant time and masked in the "
+          + "request log. Answers 404 when no path token is configured.")
+  public Response withPathToken(
+      @Parameter(description = "the configured webhook.pathToken") @PathParam("token") String token,
+      @Context HttpHeaders headers, @RequestBody(required = true, content = @Content(
+          mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = LiteLlmEvent.class))) InputStream body)
       throws IOException {
     if (pathToken == null) {
       throw ApiException.notFound("not_found", "path-token webhooks are switched off (webhook.pathToken is empty)");

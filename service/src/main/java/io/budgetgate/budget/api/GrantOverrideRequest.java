@@ -1,5 +1,6 @@
 package io.budgetgate.budget.api;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.math.BigDecimal;
 import java.time.Instant;
 
@@ -11,4 +12,5 @@ import java.time.Instant;
  * @param expiresAt when it stops counting; must be in the future and after starts_at
  * @param startsAt when it starts counting (default: now)
  */
+@Schema(requiredProperties = {"amount", "reason", "expires_at"})
 public record GrantOverrideRequest(BigDecimal amount, String reason, Instant expiresAt, Instant startsAt) {}

@@ -1,6 +1,7 @@
 package io.budgetgate.platform.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -14,6 +15,8 @@ import jakarta.ws.rs.core.Response;
  * @param details optional structured data (e.g. the invalid fields)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Schema(description = "Every error body: the status again, a stable snake_case code, a sentence, optional details",
+    requiredProperties = {"code", "error", "message"})
 public record ApiError(int code, String error, String message, Object details) {
 
   /** A JSON error response with this status, code and message. */

@@ -1,5 +1,6 @@
 package io.budgetgate.tenant.api;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.math.BigDecimal;
 import java.util.List;
 
@@ -16,6 +17,7 @@ import java.util.List;
  * @param notificationEmails who gets budget emails
  * @param slackWebhookUrl optional Slack incoming-webhook URL
  */
+@Schema(requiredProperties = {"tenant_id", "name"})
 public record CreateTenantRequest(
     String tenantId,
     String name,
