@@ -95,13 +95,14 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
     AuditLog audit = AuditWiring.wire(jdbi, clock, environment);
     KeyValueCache cache = CacheWiring.wire(config.getRedis(), clock, environment);
     TenantService tenants = TenantWiring.wire(jdbi, litellm, audit, config.getTenantDefaults(), clock, environment);
-    BudgetService budgets = BudgetWiring.wire(jdbi, litellm, cache, audit, config.getBudget(),
+    BudgetWiring.Budgets budgetFeature = BudgetWiring.wire(jdbi, litellm, cache, audit, config.getBudget(),
         config.getLitellm().publicBaseUrl(), clock, environment);
+    BudgetService budgets = budgetFeature.service();
     resetJob = ResetWiring.wire(jdbi, litellm, budgets, audit, clock,
         Duration.ofMillis(config.getBudget().jobInterval().toMilliseconds()), environment);
     notifications = NotifyWiring.wire(jdbi, audit, config.getNotifications(), clock, environment);
-    alerts = AlertWiring.wire(jdbi, cache, tenants, budgets, notifications.outbox(), audit, config.getAlerts(), clock,
-        environment);
+    alerts = AlertWiring.wire(jdbi, cache, tenants, budgets, budgetFeature.history(), notifications.outbox(), audit,
+        config.getAlerts(), clock, environment);
     WebhookWiring.wire(jdbi, config.getWebhook(), tenants, budgets, alerts.service(), notifications.outbox(), audit, clock,
         environment);
   }
