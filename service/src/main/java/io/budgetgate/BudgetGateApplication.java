@@ -46,6 +46,7 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
   private BudgetResetJob resetJob;
   private NotifyWiring.Notifications notifications;
   private AlertWiring.Alerts alerts;
+  private io.budgetgate.budget.SpendHistory spendHistory;
 
   public static void main(String[] args) throws Exception {
     SchemaMigrations.disableLiquibaseAnalytics();
@@ -98,6 +99,7 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
     BudgetWiring.Budgets budgetFeature = BudgetWiring.wire(jdbi, litellm, cache, audit, config.getBudget(),
         config.getLitellm().publicBaseUrl(), clock, environment);
     BudgetService budgets = budgetFeature.service();
+    spendHistory = budgetFeature.history();
     resetJob = ResetWiring.wire(jdbi, litellm, budgets, audit, clock,
         Duration.ofMillis(config.getBudget().jobInterval().toMilliseconds()), environment);
     notifications = NotifyWiring.wire(jdbi, audit, config.getNotifications(), clock, environment);
@@ -115,6 +117,11 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
   /** The alert reconciler, for tests that run a round on demand. */
   public AlertReconcilerJob reconciler() {
     return alerts.reconciler();
+  }
+
+  /** Each tenant's spend samples, for tests and tooling that read them in process. */
+  public io.budgetgate.budget.SpendHistory spendHistory() {
+    return spendHistory;
   }
 
   /** The outbox dispatcher, for tests that drain it on demand. */

@@ -25,6 +25,7 @@ public final class MessageRenderer {
       .withZone(ZoneOffset.UTC);
   private static final Map<String, String> EMOJI = Map.of("warning", ":warning:", "critical", ":rotating_light:", "blocked", ":no_entry:");
   private static final Map<String, String> COLOR = Map.of("warning", "#bf8700", "critical", "#cf222e", "blocked", "#82071e");
+  private static final java.util.Set<String> FORECAST_LEVELS = java.util.Set.of("warning", "critical");
   private static final Map<String, String> TITLE = Map.of(
       "warning", "budget warning", "critical", "budget used up (grace period)", "blocked", "blocked: over budget");
 
@@ -32,10 +33,14 @@ public final class MessageRenderer {
   private final Map<String, Mustache> templates = new ConcurrentHashMap<>();
   private final ObjectMapper json = new ObjectMapper();
 
-  /** The figures of one alert. */
+  /**
+   * The figures of one alert.
+   *
+   * @param projectedBlockAt when the tenant is blocked at the recent burn rate; null = no projection
+   */
   public record Figures(
       String tenantId, String tenantName, String level, String source, BigDecimal spend, BigDecimal effectiveBudget,
-      BigDecimal percentUsed, int alertThreshold, int graceThreshold, Instant budgetResetAt) {}
+      BigDecimal percentUsed, int alertThreshold, int graceThreshold, Instant budgetResetAt, Instant projectedBlockAt) {}
 
   public RenderedMessage render(Figures f) {
     Map<String, Object> model = model(f);
@@ -59,13 +64,26 @@ public final class MessageRenderer {
     m.put("grace_threshold", f.graceThreshold());
     m.put("reset_text", f.budgetResetAt() == null ? "no scheduled reset (no budget period)" : RESET.format(f.budgetResetAt()));
     m.put("color", COLOR.get(f.level()));
+    forecast(f).ifPresent(sentence -> m.put("forecast", sentence));
     return m;
+  }
+
+  /**
+   * "At the current rate this tenant is blocked on ...": for warning and critical alerts that carry a
+   * projection (a blocked alert already says the tenant is blocked).
+   */
+  private static java.util.Optional<String> forecast(Figures f) {
+    if (f.projectedBlockAt() == null || !FORECAST_LEVELS.contains(f.level())) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of("At the current rate this tenant is blocked on " + RESET.format(f.projectedBlockAt()) + ".");
   }
 
   private String slack(Figures f, Map<String, Object> m) {
     String headline = EMOJI.get(f.level()) + " *" + f.tenantName() + "* (`" + f.tenantId() + "`): " + TITLE.get(f.level());
     String figures = "Spend *$" + m.get("spend") + "* of $" + m.get("effective_budget") + " (" + m.get("percent_used")
-        + "%), remaining $" + m.get("remaining") + ", resets " + m.get("reset_text") + ".";
+        + "%), remaining $" + m.get("remaining") + ", resets " + m.get("reset_text") + "."
+        + (m.containsKey("forecast") ? " " + m.get("forecast") : "");
     ObjectNode root = json.createObjectNode();
     root.put("text", headline + " " + figures);
     var blocks = root.putArray("blocks");
@@ -77,6 +95,9 @@ public final class MessageRenderer {
     field(fields, "Remaining", "$" + m.get("remaining"));
     field(fields, "Resets", String.valueOf(m.get("reset_text")));
     field(fields, "Source", f.source());
+    if (m.containsKey("forecast")) {
+      blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", String.valueOf(m.get("forecast")));
+    }
     return root.toString();
   }
 

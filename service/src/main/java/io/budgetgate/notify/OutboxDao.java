@@ -13,7 +13,8 @@ interface OutboxDao {
   record Delivery(
       long id, UUID alertId, String tenantId, String channel, String recipient, int attempts,
       String level, java.math.BigDecimal percentUsed, java.math.BigDecimal spend, java.math.BigDecimal effectiveBudget,
-      String source, String tenantName, int alertThreshold, int graceThreshold, Instant budgetResetAt) {}
+      String source, String tenantName, int alertThreshold, int graceThreshold, Instant budgetResetAt,
+      Instant projectedBlockAt) {}
 
   @SqlUpdate("""
       INSERT INTO notification_outbox (alert_id, tenant_id, channel, recipient, status, attempts, next_attempt_at, created_at)
@@ -36,7 +37,7 @@ interface OutboxDao {
           FROM due WHERE o.id = due.id
         RETURNING o.*)
       SELECT c.id, c.alert_id, c.tenant_id, c.channel, c.recipient, c.attempts,
-             a.level, a.percent_used, a.spend, a.effective_budget, a.source,
+             a.level, a.percent_used, a.spend, a.effective_budget, a.source, a.projected_block_at,
              t.name AS tenant_name, t.alert_threshold, t.grace_threshold, t.budget_reset_at
         FROM claimed c
         JOIN budget_alert_history a ON a.id = c.alert_id

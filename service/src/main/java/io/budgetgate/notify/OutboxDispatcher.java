@@ -115,7 +115,8 @@ public final class OutboxDispatcher implements Managed {
 
   private void deliver(OutboxDao.Delivery d) {
     RenderedMessage message = renderer.render(new MessageRenderer.Figures(d.tenantId(), d.tenantName(), d.level(), d.source(),
-        d.spend(), d.effectiveBudget(), d.percentUsed(), d.alertThreshold(), d.graceThreshold(), d.budgetResetAt()));
+        d.spend(), d.effectiveBudget(), d.percentUsed(), d.alertThreshold(), d.graceThreshold(), d.budgetResetAt(),
+        d.projectedBlockAt()));
     String where = d.channel().equals("slack") ? "Slack webhook" : d.recipient();
     try {
       boolean real = switch (d.channel()) {

@@ -38,6 +38,7 @@ final class SchemaAssertions {
     assertColumn("tenant_configs", "litellm_key_last_reset", "timestamp with time zone", "YES", null);
     assertColumn("budget_overrides", "amount", "numeric", "NO", null);
     assertColumn("budget_alert_history", "raw_payload", "jsonb", "YES", null);
+    assertColumn("budget_alert_history", "projected_block_at", "timestamp with time zone", "YES", null);
     assertColumn("audit_log", "details", "jsonb", "NO", "'{}'::jsonb");
 
     assertThat(one("""
