@@ -100,9 +100,9 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
         config.getLitellm().publicBaseUrl(), clock, environment);
     BudgetService budgets = budgetFeature.service();
     spendHistory = budgetFeature.history();
-    resetJob = ResetWiring.wire(jdbi, litellm, budgets, audit, clock,
-        Duration.ofMillis(config.getBudget().jobInterval().toMilliseconds()), environment);
     notifications = NotifyWiring.wire(jdbi, audit, config.getNotifications(), clock, environment);
+    resetJob = ResetWiring.wire(jdbi, litellm, budgets, spendHistory, tenants, notifications.outbox(), audit, clock,
+        Duration.ofMillis(config.getBudget().jobInterval().toMilliseconds()), environment);
     alerts = AlertWiring.wire(jdbi, cache, tenants, budgets, budgetFeature.history(), notifications.outbox(), audit,
         config.getAlerts(), clock, environment);
     WebhookWiring.wire(jdbi, config.getWebhook(), tenants, budgets, alerts.service(), notifications.outbox(), audit, clock,

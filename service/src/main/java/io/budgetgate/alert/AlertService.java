@@ -62,7 +62,7 @@ public class AlertService {
 
   /** The budget period an alert of this tenant belongs to: since the last reset, or since creation. */
   public static Instant periodStart(Tenant tenant) {
-    return tenant.litellmKeyLastReset() != null ? tenant.litellmKeyLastReset() : tenant.createdAt();
+    return tenant.periodStart();
   }
 
   /**

@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Renders an alert into an email (Mustache templates per level, HTML and text) and a Slack
- * message (an emoji per level, the figures as fields).
+ * Renders an alert (Mustache templates per level) or a budget reset notice into an email (HTML and
+ * text) and a Slack message (an emoji per kind, the figures as fields).
  */
 public final class MessageRenderer {
   private static final DateTimeFormatter RESET = DateTimeFormatter.ofPattern("EEE d MMM yyyy, HH:mm 'UTC'", Locale.ENGLISH)
@@ -41,6 +41,41 @@ public final class MessageRenderer {
   public record Figures(
       String tenantId, String tenantName, String level, String source, BigDecimal spend, BigDecimal effectiveBudget,
       BigDecimal percentUsed, int alertThreshold, int graceThreshold, Instant budgetResetAt, Instant projectedBlockAt) {}
+
+  /**
+   * What a budget reset notice says.
+   *
+   * @param finalSpend the ended period's spend as last read; null when not known
+   * @param effectiveBudget the budget (with overrides active at the reset)
+   * @param nextResetAt when the new period ends; null without a budget period
+   * @param trigger {@code period_end} (the schedule) or {@code on_demand} (an admin)
+   */
+  public record ResetFigures(String tenantId, String tenantName, BigDecimal finalSpend, BigDecimal effectiveBudget,
+      Instant nextResetAt, String trigger) {}
+
+  public RenderedMessage renderResetNotice(ResetFigures f) {
+    Map<String, Object> m = new HashMap<>();
+    m.put("tenant_id", f.tenantId());
+    m.put("tenant_name", f.tenantName());
+    m.put("final_spend", f.finalSpend() == null ? "not known" : "$" + money(f.finalSpend()));
+    m.put("effective_budget", money(f.effectiveBudget()));
+    m.put("reset_text", f.nextResetAt() == null ? "no scheduled reset (no budget period)" : RESET.format(f.nextResetAt()));
+    m.put("trigger_text", "on_demand".equals(f.trigger())
+        ? "An admin reset the budget on demand." : "The budget period ended on schedule.");
+    String subject = "[BudgetGate] " + f.tenantName() + " (" + f.tenantId() + "): budget reset, new period"
+        + (f.nextResetAt() == null ? "" : " until " + m.get("reset_text"));
+    String headline = ":arrows_counterclockwise: *" + f.tenantName() + "* (`" + f.tenantId() + "`): budget reset";
+    ObjectNode root = json.createObjectNode();
+    root.put("text", headline + ". Last period's spend " + m.get("final_spend") + " of $" + m.get("effective_budget")
+        + "; the new period resets " + m.get("reset_text") + ".");
+    var blocks = root.putArray("blocks");
+    blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", headline);
+    var fields = blocks.addObject().put("type", "section").putArray("fields");
+    field(fields, "Last period's spend", String.valueOf(m.get("final_spend")));
+    field(fields, "Budget", "$" + m.get("effective_budget"));
+    field(fields, "Next reset", String.valueOf(m.get("reset_text")));
+    return new RenderedMessage(subject, apply("reset.txt.mustache", m), apply("reset.html.mustache", m), root.toString());
+  }
 
   public RenderedMessage render(Figures f) {
     Map<String, Object> model = model(f);

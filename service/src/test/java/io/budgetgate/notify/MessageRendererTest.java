@@ -91,6 +91,33 @@ class MessageRendererTest {
     assertThat(m.text() + m.html() + m.slackJson()).doesNotContain("At the current rate");
   }
 
+  @Test
+  void aResetNoticeSaysTheTenantTheEndedPeriodsSpendTheBudgetAndTheNextReset() throws Exception {
+    RenderedMessage m = renderer.renderResetNotice(new MessageRenderer.ResetFigures("acme", "Acme <Corp>",
+        new BigDecimal("87.456"), new BigDecimal("150.00"), RESET, "period_end"));
+
+    assertThat(m.subject()).isEqualTo("[BudgetGate] Acme <Corp> (acme): budget reset, new period until Tue 1 Dec 2026, 00:00 UTC");
+    assertThat(m.text()).contains("the budget of tenant Acme <Corp> (acme) was reset")
+        .contains("Last period's spend:  $87.46").contains("Budget:               $150.00")
+        .contains("Next reset:           Tue 1 Dec 2026, 00:00 UTC").contains("The budget period ended on schedule.");
+    assertThat(m.html()).contains("Acme &lt;Corp&gt;").doesNotContain("Acme <Corp>").contains("<strong>$87.46</strong>")
+        .contains("$150.00");
+    JsonNode slack = new ObjectMapper().readTree(m.slackJson());
+    assertThat(slack.get("text").asText()).isEqualTo(":arrows_counterclockwise: *Acme <Corp>* (`acme`): budget reset. "
+        + "Last period's spend $87.46 of $150.00; the new period resets Tue 1 Dec 2026, 00:00 UTC.");
+    assertThat(slack.at("/blocks/1/fields").findValuesAsText("text")).contains("*Budget*\n$150.00");
+  }
+
+  @Test
+  void aResetNoticeOnDemandWithoutPeriodOrKnownSpendSaysSo() {
+    RenderedMessage m = renderer.renderResetNotice(new MessageRenderer.ResetFigures("acme", "Acme", null,
+        new BigDecimal("100"), null, "on_demand"));
+
+    assertThat(m.subject()).isEqualTo("[BudgetGate] Acme (acme): budget reset, new period");
+    assertThat(m.text()).contains("Last period's spend:  not known").contains("no scheduled reset")
+        .contains("An admin reset the budget on demand.");
+  }
+
   private RenderedMessage render(String level, String spend, String percent) {
     return render(level, spend, percent, null);
   }

@@ -52,6 +52,10 @@ final class SchemaAssertions {
     assertThat(one("SELECT tablename FROM pg_indexes WHERE indexname = 'idx_budget_overrides_tenant'")).isEqualTo("budget_overrides");
     assertThat(one("SELECT tablename FROM pg_indexes WHERE indexname = 'idx_budget_alerts_tenant'")).isEqualTo("budget_alert_history");
     assertSpendSamples();
+    assertThat(one("SELECT is_nullable FROM information_schema.columns WHERE table_name = 'notification_outbox' "
+        + "AND column_name = 'reset_notice_id'")).isEqualTo("YES");
+    assertThat(one("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'uq_budget_reset_notices_period'"))
+        .isEqualTo("UNIQUE (tenant_id, period_start)");
   }
 
   /** spend_samples, exactly as the dashboard reads it. */
@@ -74,7 +78,7 @@ final class SchemaAssertions {
   void assertBudgetSchemaAbsent() throws SQLException {
     assertThat(tables()).contains("tenant_configs", "audit_log")
         .doesNotContain("budget_overrides", "budget_alert_history", "notification_outbox", "webhook_deliveries",
-            "spend_samples");
+            "spend_samples", "budget_reset_notices");
     assertThat(columns("tenant_configs")).doesNotContainAnyElementsOf(BUDGET_COLUMNS);
     assertThat(indexes()).doesNotContain("idx_budget_overrides_tenant", "idx_budget_alerts_tenant");
   }
