@@ -63,6 +63,7 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
   private BudgetResetJob resetJob;
   private NotifyWiring.Notifications notifications;
   private AlertWiring.Alerts alerts;
+  private io.budgetgate.budget.SpendHistory spendHistory;
 
   public static void main(String[] args) throws Exception {
     SchemaMigrations.disableLiquibaseAnalytics();
@@ -116,12 +117,13 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
     BudgetWiring.Budgets budgetFeature = BudgetWiring.wire(jdbi, litellm, cache, audit, config.getBudget(),
         config.getLitellm().publicBaseUrl(), clock, environment);
     BudgetService budgets = budgetFeature.service();
-    ResetWiring.Resets resets = ResetWiring.wire(jdbi, litellm, budgets, audit, clock,
-        Duration.ofMillis(config.getBudget().jobInterval().toMilliseconds()), environment);
-    resetJob = resets.job();
+    spendHistory = budgetFeature.history();
     notifications = NotifyWiring.wire(jdbi, audit, config.getNotifications(), clock, environment);
-    alerts = AlertWiring.wire(jdbi, cache, tenants, budgets, notifications.outbox(), audit, config.getAlerts(), clock,
-        environment);
+    ResetWiring.Resets resets = ResetWiring.wire(jdbi, litellm, budgets, spendHistory, tenants, notifications.outbox(),
+        audit, clock, Duration.ofMillis(config.getBudget().jobInterval().toMilliseconds()), environment);
+    resetJob = resets.job();
+    alerts = AlertWiring.wire(jdbi, cache, tenants, budgets, budgetFeature.history(), notifications.outbox(), audit,
+        config.getAlerts(), clock, environment);
     WebhookWiring.wire(jdbi, config.getWebhook(), tenants, budgets, alerts.service(), notifications.outbox(), audit, clock,
         environment);
     DashboardWiring.wire(config.getDashboard(), config.getMode(), tokens,
@@ -137,6 +139,11 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
   /** The alert reconciler, for tests that run a round on demand. */
   public AlertReconcilerJob reconciler() {
     return alerts.reconciler();
+  }
+
+  /** Each tenant's spend samples, for tests and tooling that read them in process. */
+  public io.budgetgate.budget.SpendHistory spendHistory() {
+    return spendHistory;
   }
 
   /** The outbox dispatcher, for tests that drain it on demand. */

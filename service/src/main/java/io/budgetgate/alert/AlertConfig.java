@@ -8,17 +8,23 @@ import io.dropwizard.util.Duration;
  *
  * @param dedupTtl one notification per tenant, level and period within this window (1 h)
  * @param reconcileInterval how often the reconciler reads every tenant's spend from LiteLLM (60 s)
+ * @param spendSampleRetention how long the spend sample the reconciler stores each round is kept (35 days)
  */
 public record AlertConfig(
     @JsonProperty("dedupTtl") Duration dedupTtl,
-    @JsonProperty("reconcileInterval") Duration reconcileInterval) {
+    @JsonProperty("reconcileInterval") Duration reconcileInterval,
+    @JsonProperty("spendSampleRetention") Duration spendSampleRetention) {
 
   public AlertConfig {
     dedupTtl = dedupTtl == null ? Duration.seconds(3600) : dedupTtl;
     reconcileInterval = reconcileInterval == null ? Duration.seconds(60) : reconcileInterval;
+    spendSampleRetention = spendSampleRetention == null ? Duration.days(35) : spendSampleRetention;
+    if (spendSampleRetention.toMilliseconds() < java.time.Duration.ofDays(1).toMillis()) {
+      throw new IllegalArgumentException("alerts.spendSampleRetention must be at least 1 day (the forecast reads the last 24 h)");
+    }
   }
 
   public static AlertConfig defaults() {
-    return new AlertConfig(null, null);
+    return new AlertConfig(null, null, null);
   }
 }

@@ -15,12 +15,12 @@ interface AlertDao {
   @SqlUpdate("""
       INSERT INTO budget_alert_history (id, tenant_id, level, percent_used, spend, effective_budget, source,
                                         litellm_event, period_start, raw_payload, notification_suppressed,
-                                        suppression_reason, created_at)
+                                        suppression_reason, projected_block_at, created_at)
       VALUES (:id, :tenantId, :level, :percentUsed, :spend, :effectiveBudget, :source, :litellmEvent, :periodStart,
-              CAST(:rawPayload AS jsonb), :suppressed, :suppressionReason, :createdAt)""")
+              CAST(:rawPayload AS jsonb), :suppressed, :suppressionReason, :projectedBlockAt, :createdAt)""")
   void insert(UUID id, String tenantId, String level, BigDecimal percentUsed, BigDecimal spend, BigDecimal effectiveBudget,
       String source, String litellmEvent, Instant periodStart, String rawPayload, boolean suppressed,
-      String suppressionReason, Instant createdAt);
+      String suppressionReason, Instant projectedBlockAt, Instant createdAt);
 
   @SqlQuery("""
       SELECT id, tenant_id, level, percent_used, spend, effective_budget, source, litellm_event, period_start,

@@ -1,10 +1,13 @@
 package io.budgetgate.alert;
 
 import io.budgetgate.budget.BudgetService;
+import io.budgetgate.budget.SpendHistory;
+import io.budgetgate.tenant.TenantService;
 import io.budgetgate.platform.db.AdvisoryLock;
 import io.budgetgate.platform.http.ApiException;
 import io.dropwizard.lifecycle.Managed;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -15,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every {@code alerts.reconcileInterval}, reads every tenant's spend from LiteLLM and raises any
- * alert a lost webhook would have raised (source {@code reconciler}). One instance at a time
- * (PostgreSQL advisory lock).
+ * alert a lost webhook would have raised (source {@code reconciler}), and stores the spend as a
+ * sample for the forecast (pruning this tenant's samples older than the retention). One instance
+ * at a time (PostgreSQL advisory lock).
  */
 public final class AlertReconcilerJob implements Managed {
   private static final Logger LOG = LoggerFactory.getLogger(AlertReconcilerJob.class);
@@ -29,15 +33,22 @@ public final class AlertReconcilerJob implements Managed {
   private final Jdbi jdbi;
   private final BudgetService budgets;
   private final AlertService alerts;
+  private final TenantService tenants;
+  private final SpendHistory history;
   private final Duration interval;
+  private final Duration sampleRetention;
   private ScheduledExecutorService scheduler;
   private volatile java.util.Map<String, Integer> lastCounts = java.util.Map.of();
 
-  AlertReconcilerJob(Jdbi jdbi, BudgetService budgets, AlertService alerts, Duration interval) {
+  AlertReconcilerJob(Jdbi jdbi, BudgetService budgets, AlertService alerts, TenantService tenants, SpendHistory history,
+      Duration interval, Duration sampleRetention) {
     this.jdbi = jdbi;
     this.budgets = budgets;
     this.alerts = alerts;
+    this.tenants = tenants;
+    this.history = history;
     this.interval = interval;
+    this.sampleRetention = sampleRetention;
   }
 
   @Override
@@ -85,6 +96,16 @@ public final class AlertReconcilerJob implements Managed {
     return lastCounts.getOrDefault(state, 0);
   }
 
+  /** A lost sample only weakens the forecast: it must not cost this tenant its alert. */
+  private void sample(io.budgetgate.budget.api.BudgetStatus status) {
+    try {
+      Instant periodStart = AlertService.periodStart(tenants.require(status.tenantId()));
+      history.record(status.tenantId(), status.checkedAt(), status.spend(), periodStart, sampleRetention);
+    } catch (RuntimeException e) {
+      LOG.warn("could not store the spend sample of tenant {}: {}", status.tenantId(), e.toString());
+    }
+  }
+
   private int reconcile(String tenantId, java.util.Map<String, Integer> counts) {
     try {
       var status = budgets.liveStatus(tenantId);
@@ -92,6 +113,7 @@ public final class AlertReconcilerJob implements Managed {
       if (!"live".equals(status.source())) {
         return 0; // LiteLLM did not answer: nothing new to learn about this tenant now
       }
+      sample(status);
       return alerts.raiseIfHigher(status, AlertSource.RECONCILER).isPresent() ? 1 : 0;
     } catch (ApiException e) {
       LOG.warn("reconciler skipped tenant {}: {}", tenantId, e.getMessage());

@@ -62,7 +62,7 @@ public class AlertService {
 
   /** The budget period an alert of this tenant belongs to: since the last reset, or since creation. */
   public static Instant periodStart(Tenant tenant) {
-    return tenant.litellmKeyLastReset() != null ? tenant.litellmKeyLastReset() : tenant.createdAt();
+    return tenant.periodStart();
   }
 
   /**
@@ -93,7 +93,7 @@ public class AlertService {
     BigDecimal spend = status.spend() == null ? BigDecimal.ZERO : status.spend();
     BigDecimal percent = status.percentUsed() == null ? BigDecimal.ZERO : status.percentUsed();
     handle.attach(AlertDao.class).insert(id, tenant.tenantId(), level.wireName(), percent, spend, status.effectiveBudget(),
-        source.wireName(), litellmEvent, periodStart, rawPayload, reason != null, reason, now);
+        source.wireName(), litellmEvent, periodStart, rawPayload, reason != null, reason, status.projectedBlockAt(), now);
     boolean notified = reason == null && outbox.enqueue(handle, id, tenant.tenantId(), recipients, now) > 0;
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("alert_id", id.toString());

@@ -3,6 +3,7 @@ package io.budgetgate.alert;
 import io.budgetgate.alert.api.AlertView;
 import io.budgetgate.audit.AuditLog;
 import io.budgetgate.budget.BudgetService;
+import io.budgetgate.budget.SpendHistory;
 import io.budgetgate.notify.Outbox;
 import io.budgetgate.platform.cache.KeyValueCache;
 import io.budgetgate.tenant.TenantService;
@@ -19,7 +20,8 @@ public final class AlertWiring {
   /** The alert service and its reconciler job. */
   public record Alerts(AlertService service, AlertReconcilerJob reconciler) {}
 
-  public static Alerts wire(Jdbi jdbi, KeyValueCache cache, TenantService tenants, BudgetService budgets, Outbox outbox,
+  public static Alerts wire(Jdbi jdbi, KeyValueCache cache, TenantService tenants, BudgetService budgets, SpendHistory history,
+      Outbox outbox,
       AuditLog audit, AlertConfig config, Clock clock, Environment environment) {
     jdbi.registerRowMapper(AlertView.class, (rs, ctx) -> new AlertView(
         rs.getObject("id", UUID.class), rs.getString("tenant_id"), rs.getString("level"), rs.getBigDecimal("percent_used"),
@@ -29,8 +31,9 @@ public final class AlertWiring {
     AlertService alerts = new AlertService(jdbi, cache, tenants, outbox, audit,
         Duration.ofMillis(config.dedupTtl().toMilliseconds()), clock, UUID::randomUUID, environment.metrics());
     budgets.onFreshStatus(status -> alerts.raiseIfHigher(status, AlertSource.CHECK));
-    AlertReconcilerJob reconciler = new AlertReconcilerJob(jdbi, budgets, alerts,
-        Duration.ofMillis(config.reconcileInterval().toMilliseconds()));
+    AlertReconcilerJob reconciler = new AlertReconcilerJob(jdbi, budgets, alerts, tenants, history,
+        Duration.ofMillis(config.reconcileInterval().toMilliseconds()),
+        Duration.ofMillis(config.spendSampleRetention().toMilliseconds()));
     for (String state : AlertReconcilerJob.STATES) {
       environment.metrics().register("budget.tenants." + state, (com.codahale.metrics.Gauge<Integer>) () -> reconciler.tenantsIn(state));
     }

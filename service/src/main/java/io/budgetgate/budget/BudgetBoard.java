@@ -3,6 +3,7 @@ package io.budgetgate.budget;
 import io.budgetgate.budget.api.BudgetStatus;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -15,24 +16,24 @@ import org.jdbi.v3.core.Jdbi;
  */
 public class BudgetBoard {
   private final Jdbi jdbi;
+  private final SpendHistory history;
   private final Clock clock;
 
   /**
    * A tenant's line on the board.
    *
    * @param spendAt when the spend behind {@code status} was recorded; null when none is yet
+   * @param periodStart when the tenant's current budget period began (last reset, or creation)
    */
-  public record Line(String tenantId, String name, BudgetStatus status, Instant spendAt) {}
+  public record Line(String tenantId, String name, BudgetStatus status, Instant spendAt, Instant periodStart) {}
 
-  /** One recorded spend. */
-  public record Sample(Instant sampledAt, java.math.BigDecimal spend) {}
-
-  BudgetBoard(Jdbi jdbi, Clock clock) {
+  BudgetBoard(Jdbi jdbi, SpendHistory history, Clock clock) {
     this.jdbi = jdbi;
+    this.history = history;
     this.clock = clock;
   }
 
-  /** Every tenant, in no particular order. */
+  /** Every tenant, in no particular order; the statuses carry no forecast (see {@link #projectedBlockDates}). */
   public List<Line> lines() {
     Instant now = clock.instant();
     return jdbi.withExtension(BudgetBoardDao.class, dao -> {
@@ -42,18 +43,41 @@ public class BudgetBoard {
       return dao.tenants().stream().map(row -> new Line(row.tenantId(), row.name(),
           new BudgetSnapshot(row.tenantId(), row.maxBudget(), row.alertThreshold(), row.graceThreshold(),
               row.budgetDuration(), row.budgetResetAt(), overrides.getOrDefault(row.tenantId(), List.of()),
-              row.spend(), row.spendAt()).status(now, row.spend() == null ? SpendSource.UNAVAILABLE : SpendSource.STALE),
-          row.spendAt())).toList();
+              row.spend(), row.spendAt(), null)
+              .status(now, row.spend() == null ? SpendSource.UNAVAILABLE : SpendSource.STALE),
+          row.spendAt(), row.periodStart())).toList();
     });
   }
 
-  /** The tenant's recorded spend since {@code from}, oldest first. */
-  public List<Sample> spendSince(String tenantId, Instant from) {
-    return jdbi.withExtension(BudgetBoardDao.class, dao -> dao.samples(tenantId, from));
+  /**
+   * When each of these tenants is projected to be blocked at its recent burn rate, by the same
+   * forecast as the live status ({@link SpendForecast}); absent when there is no projection. One
+   * query for all of them, so ask for a page, not the whole board.
+   */
+  public Map<String, Instant> projectedBlockDates(List<Line> lines) {
+    if (lines.isEmpty()) {
+      return Map.of();
+    }
+    Instant now = clock.instant();
+    Map<String, List<SpendSample>> samples = jdbi.withExtension(BudgetBoardDao.class,
+        dao -> dao.samples(lines.stream().map(Line::tenantId).toList(), now.minus(SpendForecast.WINDOW), now)).stream()
+        .collect(Collectors.groupingBy(BudgetBoardDao.TenantSample::tenantId,
+            Collectors.mapping(s -> new SpendSample(s.sampledAt(), s.spend()), Collectors.toList())));
+    Map<String, Instant> projected = new HashMap<>();
+    for (Line line : lines) {
+      BudgetStatus s = line.status();
+      Instant at = SpendForecast.projectedBlockAt(s.spend(), s.blockAt(),
+          SpendForecast.burnRatePerHour(samples.getOrDefault(line.tenantId(), List.of()), line.periodStart(), now), now,
+          s.budgetResetAt());
+      if (at != null) {
+        projected.put(line.tenantId(), at);
+      }
+    }
+    return projected;
   }
 
-  /** When each of these tenants is projected to be blocked at its recent burn rate (absent: not projected). */
-  public Map<String, Instant> projectedBlockDates(List<BudgetStatus> statuses) {
-    return Map.of(); // TODO(forecast): wired to the spend forecast when it lands
+  /** The tenant's recorded spend since {@code from}, oldest first. */
+  public List<SpendSample> spendSince(String tenantId, Instant from) {
+    return history.spendSamples(tenantId, from);
   }
 }

@@ -6,7 +6,7 @@ import java.util.List;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
-/** Every tenant's budget with its last recorded spend, in two queries however many tenants there are. */
+/** Every tenant's budget with its last recorded spend, in a fixed number of queries however many tenants there are. */
 interface BudgetBoardDao {
 
   /**
@@ -14,11 +14,14 @@ interface BudgetBoardDao {
    * period: the reset zeroed it, so the row says 0 as of the reset.
    */
   record BoardRow(String tenantId, String name, BigDecimal maxBudget, int alertThreshold, int graceThreshold,
-      String budgetDuration, Instant budgetResetAt, BigDecimal spend, Instant spendAt) {}
+      String budgetDuration, Instant budgetResetAt, Instant periodStart, BigDecimal spend, Instant spendAt) {}
+
+  /** A sample with its tenant, for reading several tenants' samples at once. */
+  record TenantSample(String tenantId, Instant sampledAt, BigDecimal spend) {}
 
   @SqlQuery("""
       SELECT t.tenant_id, t.name, t.max_budget, t.alert_threshold, t.grace_threshold, t.budget_duration,
-             t.budget_reset_at,
+             t.budget_reset_at, COALESCE(t.litellm_key_last_reset, t.created_at) AS period_start,
              CASE WHEN s.sampled_at IS NULL AND t.litellm_key_last_reset IS NULL THEN NULL
                   WHEN s.sampled_at IS NULL OR s.sampled_at < t.litellm_key_last_reset THEN 0
                   ELSE s.spend END AS spend,
@@ -38,9 +41,8 @@ interface BudgetBoardDao {
   List<BudgetOverride> liveOverrides(Instant now);
 
   @SqlQuery("""
-      SELECT sampled_at, spend FROM spend_samples
-       WHERE tenant_id = :tenantId AND sampled_at >= :from
-       ORDER BY sampled_at""")
-  @RegisterConstructorMapper(BudgetBoard.Sample.class)
-  List<BudgetBoard.Sample> samples(String tenantId, Instant from);
+      SELECT tenant_id, sampled_at, spend FROM spend_samples
+       WHERE tenant_id = ANY(:tenantIds) AND sampled_at >= :from AND sampled_at <= :now""")
+  @RegisterConstructorMapper(TenantSample.class)
+  List<TenantSample> samples(List<String> tenantIds, Instant from, Instant now);
 }

@@ -8,7 +8,7 @@ import java.time.Instant;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 
-/** Row mappers for the budget feature's two row types. */
+/** Row mappers for the budget feature's row types. */
 final class BudgetRowMappers {
   private BudgetRowMappers() {}
 
@@ -23,6 +23,8 @@ final class BudgetRowMappers {
         instant(rs, "litellm_key_last_reset"),
         new VirtualKey(rs.getString("litellm_virtual_key")),
         rs.getLong("version")));
+    jdbi.registerRowMapper(SpendSample.class, (RowMapper<SpendSample>) (rs, ctx) -> new SpendSample(
+        instant(rs, "sampled_at"), rs.getBigDecimal("spend")));
     jdbi.registerRowMapper(BudgetOverride.class, (RowMapper<BudgetOverride>) (rs, ctx) -> new BudgetOverride(
         rs.getObject("id", java.util.UUID.class),
         rs.getString("tenant_id"),

@@ -48,6 +48,7 @@ public class BudgetService {
   private final LiteLlmClient litellm;
   private final BudgetCache cache;
   private final KeyBudgetSync keySync;
+  private final SpendHistory history;
   private final AuditLog audit;
   private final BudgetConfig config;
   private final Clock clock;
@@ -58,9 +59,10 @@ public class BudgetService {
   private final AtomicReference<Instant> lastDegradedWarning = new AtomicReference<>(Instant.MIN);
   private volatile java.util.function.Consumer<BudgetStatus> freshStatusListener = status -> { };
 
-  BudgetService(Jdbi jdbi, LiteLlmClient litellm, BudgetCache cache, AuditLog audit, BudgetConfig config,
-      Clock clock, MetricRegistry metrics) {
+  BudgetService(Jdbi jdbi, LiteLlmClient litellm, BudgetCache cache, SpendHistory history, AuditLog audit,
+      BudgetConfig config, Clock clock, MetricRegistry metrics) {
     this.jdbi = jdbi;
+    this.history = history;
     this.litellm = litellm;
     this.cache = cache;
     this.keySync = new KeyBudgetSync(litellm);
@@ -131,7 +133,16 @@ public class BudgetService {
     List<OverrideWindow> overrides = jdbi.withExtension(BudgetDao.class, dao -> dao.liveOverrides(tenantId, now))
         .stream().map(BudgetOverride::window).toList();
     return new BudgetSnapshot(tenantId, row.maxBudget(), row.alertThreshold(), row.graceThreshold(), row.budgetDuration(),
-        row.budgetResetAt(), overrides, spend, now).status(now, SpendSource.LIVE);
+        row.budgetResetAt(), overrides, spend, now, burnRate(row, spend, now)).status(now, SpendSource.LIVE);
+  }
+
+  /** The recent burn rate from the stored samples plus the spend just read (SpendForecast). */
+  private BigDecimal burnRate(BudgetRow row, BigDecimal spend, Instant now) {
+    Instant periodStart = row.litellmKeyLastReset();
+    List<SpendSample> samples = new ArrayList<>(
+        history.spendSamples(row.tenantId(), SpendForecast.earliestUsable(periodStart, now)));
+    samples.add(new SpendSample(now, BudgetPolicy.sanitiseSpend(spend)));
+    return SpendForecast.burnRatePerHour(samples, periodStart, now);
   }
 
   private Decision load(String tenantId, Instant now) {
@@ -141,10 +152,11 @@ public class BudgetService {
         .stream().map(BudgetOverride::window).toList();
     keys.put(tenantId, row.virtualKey());
     BudgetSnapshot base = new BudgetSnapshot(tenantId, row.maxBudget(), row.alertThreshold(), row.graceThreshold(),
-        row.budgetDuration(), row.budgetResetAt(), overrides, null, null);
+        row.budgetDuration(), row.budgetResetAt(), overrides, null, null, null);
     try {
       KeyInfo info = litellm.keyInfo(row.virtualKey());
-      BudgetSnapshot live = base.withSpend(sanitise(tenantId, info.spend()), now);
+      BigDecimal spend = sanitise(tenantId, info.spend());
+      BudgetSnapshot live = base.withSpend(spend, now).withBurnRate(burnRate(row, spend, now));
       cache.store(live);
       return new Decision(live.status(now, SpendSource.LIVE), row.virtualKey());
     } catch (LiteLlmException e) {

@@ -14,6 +14,8 @@ import java.util.List;
  * @param spend null when no spend is known (LiteLLM unavailable, fail mode open)
  * @param spendAt when that spend was read from LiteLLM
  * @param overrides the tenant's non-revoked overrides that had not expired when loaded
+ * @param burnRatePerHour USD per hour the spend grew recently ({@link SpendForecast}), computed when
+ *     loaded so a cache hit needs no query; null when unknown (and in entries cached before it existed)
  */
 public record BudgetSnapshot(
     @JsonProperty("tenantId") String tenantId,
@@ -24,7 +26,8 @@ public record BudgetSnapshot(
     @JsonProperty("budgetResetAt") Instant budgetResetAt,
     @JsonProperty("overrides") List<OverrideWindow> overrides,
     @JsonProperty("spend") BigDecimal spend,
-    @JsonProperty("spendAt") Instant spendAt) {
+    @JsonProperty("spendAt") Instant spendAt,
+    @JsonProperty("burnRatePerHour") BigDecimal burnRatePerHour) {
 
   public BudgetSnapshot {
     overrides = List.copyOf(overrides);
@@ -32,7 +35,12 @@ public record BudgetSnapshot(
 
   BudgetSnapshot withSpend(BigDecimal newSpend, Instant at) {
     return new BudgetSnapshot(tenantId, maxBudget, alertThreshold, graceThreshold, budgetDuration, budgetResetAt,
-        overrides, newSpend, at);
+        overrides, newSpend, at, burnRatePerHour);
+  }
+
+  BudgetSnapshot withBurnRate(BigDecimal ratePerHour) {
+    return new BudgetSnapshot(tenantId, maxBudget, alertThreshold, graceThreshold, budgetDuration, budgetResetAt,
+        overrides, spend, spendAt, ratePerHour);
   }
 
   BigDecimal effectiveBudget(Instant now) {
@@ -65,6 +73,8 @@ public record BudgetSnapshot(
         budgetResetAt,
         source.wireName(),
         source.degraded(),
-        now);
+        now,
+        SpendForecast.projectedBlockAt(spend, limits.blockAt(), burnRatePerHour, now, budgetResetAt),
+        SpendForecast.projectedPeriodSpend(spend, burnRatePerHour, now, budgetResetAt));
   }
 }

@@ -13,18 +13,21 @@ import org.jdbi.v3.core.Jdbi;
 public final class BudgetWiring {
   private BudgetWiring() {}
 
-  /** What other features use: status and enforcement, overrides, and the all-tenants board. */
-  public record Budgets(BudgetService service, OverrideService overrides, BudgetBoard board) {}
+  /** What other features use: status and enforcement, overrides, the all-tenants board, and the spend history the
+   * reconciler records into. */
+  public record Budgets(BudgetService service, OverrideService overrides, BudgetBoard board, SpendHistory history) {}
 
   public static Budgets wire(Jdbi jdbi, LiteLlmClient litellm, KeyValueCache cache, AuditLog audit,
       BudgetConfig config, String publicLiteLlmUrl, Clock clock, Environment environment) {
     BudgetRowMappers.register(jdbi);
     BudgetCache budgetCache = new BudgetCache(cache, environment.getObjectMapper(),
         Duration.ofMillis(config.cacheTtl().toMilliseconds()), Duration.ofMillis(config.staleLimit().toMilliseconds()));
-    BudgetService budgets = new BudgetService(jdbi, litellm, budgetCache, audit, config, clock, environment.metrics());
+    SpendHistory history = new SpendHistory(jdbi);
+    BudgetService budgets = new BudgetService(jdbi, litellm, budgetCache, history, audit, config, clock,
+        environment.metrics());
     OverrideService overrides = new OverrideService(jdbi, budgets, audit, clock, UUID::randomUUID);
     environment.jersey().register(new BudgetResource(budgets, overrides));
     environment.jersey().register(new LlmAccessResource(budgets, publicLiteLlmUrl, clock));
-    return new Budgets(budgets, overrides, new BudgetBoard(jdbi, clock));
+    return new Budgets(budgets, overrides, new BudgetBoard(jdbi, history, clock), history);
   }
 }

@@ -47,7 +47,7 @@ final class Overview {
     int pages = Math.max(1, (shown.size() + pageSize - 1) / pageSize);
     int page = Math.min(query.page(), pages);
     List<BudgetBoard.Line> slice = shown.subList((page - 1) * pageSize, Math.min(shown.size(), page * pageSize));
-    Map<String, Instant> projections = board.projectedBlockDates(slice.stream().map(BudgetBoard.Line::status).toList());
+    Map<String, Instant> projections = board.projectedBlockDates(slice);
     List<OverviewView.Row> rows = slice.stream().map(l -> row(l, projections::get)).toList();
     OverviewQuery at = query.withPage(page);
     return new OverviewView(chrome, stateLinks(at, counts, all.size()), sortLinks(at), rows,
@@ -59,7 +59,8 @@ final class Overview {
     BudgetStatus s = line.status();
     return new OverviewView.Row(line.tenantId(), line.name(), "/dashboard/tenants/" + line.tenantId(), UsageBar.of(s),
         Display.money(s.spend()), Display.money(s.effectiveBudget()), Display.money(s.remaining()),
-        Display.time(s.budgetResetAt()), Display.time(projection.apply(line.tenantId())), Display.time(line.spendAt()));
+        Display.time(s.budgetResetAt()), s.allowed() ? Display.time(projection.apply(line.tenantId())) : "blocked now",
+        Display.time(line.spendAt()));
   }
 
   private static List<OverviewView.Link> stateLinks(OverviewQuery query, Map<String, Long> counts, int total) {

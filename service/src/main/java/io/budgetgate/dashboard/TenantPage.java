@@ -46,18 +46,18 @@ final class TenantPage {
     Tenant tenant = tenants.require(tenantId);
     BudgetStatus status = budgets.decide(tenantId).status();
     Instant now = clock.instant();
-    Instant periodStart = AlertService.periodStart(tenant);
+    Instant periodStart = tenant.periodStart();
     List<SpendChart.Point> series = board.spendSince(tenantId, periodStart).stream()
         .map(s -> new SpendChart.Point(s.sampledAt(), s.spend())).toList();
     return new TenantView.Content(tenant.tenantId(), tenant.name(), status.state(), UsageBar.of(status),
-        facts(status, board.projectedBlockDates(List.of(status)).get(tenantId)),
+        facts(status),
         SpendChart.of(series, periodStart, now, status),
         overrides.list(tenantId).stream().map(TenantPage::overrideRow).toList(),
         alerts.recent(tenantId, RECENT).stream().map(TenantPage::alertRow).toList(),
         audit.recent(tenantId, RECENT).stream().map(TenantPage::auditRow).toList());
   }
 
-  private static List<TenantView.Fact> facts(BudgetStatus s, Instant projectedBlockAt) {
+  private static List<TenantView.Fact> facts(BudgetStatus s) {
     List<TenantView.Fact> facts = new ArrayList<>();
     facts.add(new TenantView.Fact("state", s.state() + (s.allowed() ? " (calls allowed)" : " (calls refused)")));
     facts.add(new TenantView.Fact("spend", Display.money(s.spend())));
@@ -70,8 +70,10 @@ final class TenantPage {
     facts.add(new TenantView.Fact("remaining", Display.money(s.remaining())));
     facts.add(new TenantView.Fact("budget period", s.budgetDuration() == null ? "none (no reset)" : s.budgetDuration()));
     facts.add(new TenantView.Fact("resets at", Display.time(s.budgetResetAt())));
-    facts.add(new TenantView.Fact("projected block", projectedBlockAt == null ? "not at the current rate"
-        : Display.time(projectedBlockAt)));
+    facts.add(new TenantView.Fact("projected block", s.projectedBlockAt() == null ? "not at the current rate"
+        : s.allowed() ? Display.time(s.projectedBlockAt()) : "blocked now"));
+    facts.add(new TenantView.Fact("projected period spend", s.projectedPeriodSpend() == null ? "—"
+        : Display.money(s.projectedPeriodSpend()) + " by " + Display.time(s.budgetResetAt())));
     facts.add(new TenantView.Fact("spend source", s.source() + (s.degraded() ? " (degraded)" : "")
         + ", checked " + Display.time(s.checkedAt())));
     return facts;

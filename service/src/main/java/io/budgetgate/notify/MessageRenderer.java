@@ -17,14 +17,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Renders an alert into an email (Mustache templates per level, HTML and text) and a Slack
- * message (an emoji per level, the figures as fields).
+ * Renders an alert (Mustache templates per level) or a budget reset notice into an email (HTML and
+ * text) and a Slack message (an emoji per kind, the figures as fields).
  */
 public final class MessageRenderer {
   private static final DateTimeFormatter RESET = DateTimeFormatter.ofPattern("EEE d MMM yyyy, HH:mm 'UTC'", Locale.ENGLISH)
       .withZone(ZoneOffset.UTC);
   private static final Map<String, String> EMOJI = Map.of("warning", ":warning:", "critical", ":rotating_light:", "blocked", ":no_entry:");
   private static final Map<String, String> COLOR = Map.of("warning", "#bf8700", "critical", "#cf222e", "blocked", "#82071e");
+  private static final java.util.Set<String> FORECAST_LEVELS = java.util.Set.of("warning", "critical");
   private static final Map<String, String> TITLE = Map.of(
       "warning", "budget warning", "critical", "budget used up (grace period)", "blocked", "blocked: over budget");
 
@@ -32,10 +33,49 @@ public final class MessageRenderer {
   private final Map<String, Mustache> templates = new ConcurrentHashMap<>();
   private final ObjectMapper json = new ObjectMapper();
 
-  /** The figures of one alert. */
+  /**
+   * The figures of one alert.
+   *
+   * @param projectedBlockAt when the tenant is blocked at the recent burn rate; null = no projection
+   */
   public record Figures(
       String tenantId, String tenantName, String level, String source, BigDecimal spend, BigDecimal effectiveBudget,
-      BigDecimal percentUsed, int alertThreshold, int graceThreshold, Instant budgetResetAt) {}
+      BigDecimal percentUsed, int alertThreshold, int graceThreshold, Instant budgetResetAt, Instant projectedBlockAt) {}
+
+  /**
+   * What a budget reset notice says.
+   *
+   * @param finalSpend the ended period's spend as last read; null when not known
+   * @param effectiveBudget the budget (with overrides active at the reset)
+   * @param nextResetAt when the new period ends; null without a budget period
+   * @param trigger {@code period_end} (the schedule) or {@code on_demand} (an admin)
+   */
+  public record ResetFigures(String tenantId, String tenantName, BigDecimal finalSpend, BigDecimal effectiveBudget,
+      Instant nextResetAt, String trigger) {}
+
+  public RenderedMessage renderResetNotice(ResetFigures f) {
+    Map<String, Object> m = new HashMap<>();
+    m.put("tenant_id", f.tenantId());
+    m.put("tenant_name", f.tenantName());
+    m.put("final_spend", f.finalSpend() == null ? "not known" : "$" + money(f.finalSpend()));
+    m.put("effective_budget", money(f.effectiveBudget()));
+    m.put("reset_text", f.nextResetAt() == null ? "no scheduled reset (no budget period)" : RESET.format(f.nextResetAt()));
+    m.put("trigger_text", "on_demand".equals(f.trigger())
+        ? "An admin reset the budget on demand." : "The budget period ended on schedule.");
+    String subject = "[BudgetGate] " + f.tenantName() + " (" + f.tenantId() + "): budget reset, new period"
+        + (f.nextResetAt() == null ? "" : " until " + m.get("reset_text"));
+    String headline = ":arrows_counterclockwise: *" + f.tenantName() + "* (`" + f.tenantId() + "`): budget reset";
+    ObjectNode root = json.createObjectNode();
+    root.put("text", headline + ". Last period's spend " + m.get("final_spend") + " of $" + m.get("effective_budget")
+        + "; the new period resets " + m.get("reset_text") + ".");
+    var blocks = root.putArray("blocks");
+    blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", headline);
+    var fields = blocks.addObject().put("type", "section").putArray("fields");
+    field(fields, "Last period's spend", String.valueOf(m.get("final_spend")));
+    field(fields, "Budget", "$" + m.get("effective_budget"));
+    field(fields, "Next reset", String.valueOf(m.get("reset_text")));
+    return new RenderedMessage(subject, apply("reset.txt.mustache", m), apply("reset.html.mustache", m), root.toString());
+  }
 
   public RenderedMessage render(Figures f) {
     Map<String, Object> model = model(f);
@@ -59,13 +99,26 @@ public final class MessageRenderer {
     m.put("grace_threshold", f.graceThreshold());
     m.put("reset_text", f.budgetResetAt() == null ? "no scheduled reset (no budget period)" : RESET.format(f.budgetResetAt()));
     m.put("color", COLOR.get(f.level()));
+    forecast(f).ifPresent(sentence -> m.put("forecast", sentence));
     return m;
+  }
+
+  /**
+   * "At the current rate this tenant is blocked on ...": for warning and critical alerts that carry a
+   * projection (a blocked alert already says the tenant is blocked).
+   */
+  private static java.util.Optional<String> forecast(Figures f) {
+    if (f.projectedBlockAt() == null || !FORECAST_LEVELS.contains(f.level())) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of("At the current rate this tenant is blocked on " + RESET.format(f.projectedBlockAt()) + ".");
   }
 
   private String slack(Figures f, Map<String, Object> m) {
     String headline = EMOJI.get(f.level()) + " *" + f.tenantName() + "* (`" + f.tenantId() + "`): " + TITLE.get(f.level());
     String figures = "Spend *$" + m.get("spend") + "* of $" + m.get("effective_budget") + " (" + m.get("percent_used")
-        + "%), remaining $" + m.get("remaining") + ", resets " + m.get("reset_text") + ".";
+        + "%), remaining $" + m.get("remaining") + ", resets " + m.get("reset_text") + "."
+        + (m.containsKey("forecast") ? " " + m.get("forecast") : "");
     ObjectNode root = json.createObjectNode();
     root.put("text", headline + " " + figures);
     var blocks = root.putArray("blocks");
@@ -77,6 +130,9 @@ public final class MessageRenderer {
     field(fields, "Remaining", "$" + m.get("remaining"));
     field(fields, "Resets", String.valueOf(m.get("reset_text")));
     field(fields, "Source", f.source());
+    if (m.containsKey("forecast")) {
+      blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", String.valueOf(m.get("forecast")));
+    }
     return root.toString();
   }
 

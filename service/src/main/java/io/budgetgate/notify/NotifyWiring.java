@@ -11,6 +11,11 @@ import org.jdbi.v3.core.Jdbi;
 public final class NotifyWiring {
   private NotifyWiring() {}
 
+  private static java.time.Instant instant(java.sql.ResultSet rs, String column) throws java.sql.SQLException {
+    java.sql.Timestamp t = rs.getTimestamp(column);
+    return t == null ? null : t.toInstant();
+  }
+
   /** The outbox, and the dispatcher that drains it. */
   public record Notifications(Outbox outbox, OutboxDispatcher dispatcher) {}
 
@@ -20,7 +25,10 @@ public final class NotifyWiring {
         rs.getString("recipient"), rs.getInt("attempts"), rs.getString("level"), rs.getBigDecimal("percent_used"),
         rs.getBigDecimal("spend"), rs.getBigDecimal("effective_budget"), rs.getString("source"), rs.getString("tenant_name"),
         rs.getInt("alert_threshold"), rs.getInt("grace_threshold"),
-        rs.getTimestamp("budget_reset_at") == null ? null : rs.getTimestamp("budget_reset_at").toInstant()));
+        instant(rs, "budget_reset_at"), instant(rs, "projected_block_at"),
+        rs.getObject("reset_notice_id") == null ? null : new OutboxDao.ResetNotice(
+            rs.getObject("reset_notice_id", java.util.UUID.class), rs.getBigDecimal("notice_final_spend"),
+            rs.getBigDecimal("notice_effective_budget"), instant(rs, "notice_next_reset_at"), rs.getString("notice_trigger"))));
     Duration timeout = Duration.ofMillis(config.sendTimeout().toMilliseconds());
     OutboxDispatcher dispatcher = new OutboxDispatcher(jdbi, new MessageRenderer(), new EmailSender(config.smtp(), timeout),
         new SlackSender(timeout), audit, config, clock);

@@ -8,8 +8,9 @@ import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Queues an alert's notifications: one {@code notification_outbox} row per channel and recipient,
- * written in the caller's transaction, so a notification exists exactly when its alert does.
+ * Queues the notifications of an alert or of a budget reset notice: one {@code notification_outbox}
+ * row per channel and recipient, written in the caller's transaction, so a notification exists
+ * exactly when what it announces does.
  */
 public class Outbox {
   private final String defaultSlackUrl;
@@ -35,13 +36,23 @@ public class Outbox {
   /** Queues the deliveries; returns how many rows were written. */
   public int enqueue(Handle handle, UUID alertId, String tenantId, Recipients recipients, Instant now) {
     OutboxDao dao = handle.attach(OutboxDao.class);
+    return each(recipients, (channel, recipient) -> dao.insert(alertId, tenantId, channel, recipient, now));
+  }
+
+  /** Queues the deliveries of a budget reset notice; returns how many rows were written. */
+  public int enqueueResetNotice(Handle handle, UUID noticeId, String tenantId, Recipients recipients, Instant now) {
+    OutboxDao dao = handle.attach(OutboxDao.class);
+    return each(recipients, (channel, recipient) -> dao.insertResetNotice(noticeId, tenantId, channel, recipient, now));
+  }
+
+  private static int each(Recipients recipients, java.util.function.ToIntBiFunction<String, String> insert) {
     Set<String> emails = new LinkedHashSet<>(recipients.emails());
     int rows = 0;
     for (String email : emails) {
-      rows += dao.insert(alertId, tenantId, "email", email, now);
+      rows += insert.applyAsInt("email", email);
     }
     if (recipients.slackWebhookUrl() != null) {
-      rows += dao.insert(alertId, tenantId, "slack", recipients.slackWebhookUrl(), now);
+      rows += insert.applyAsInt("slack", recipients.slackWebhookUrl());
     }
     return rows;
   }

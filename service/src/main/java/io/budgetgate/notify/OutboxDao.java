@@ -9,17 +9,32 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 /** SQL for {@code notification_outbox}. */
 interface OutboxDao {
 
-  /** A claimed delivery with what it takes to render it. */
+  /**
+   * A claimed delivery with what it takes to render it: an alert's figures, or (resetNotice not
+   * null, alertId null) a budget reset notice.
+   */
   record Delivery(
       long id, UUID alertId, String tenantId, String channel, String recipient, int attempts,
       String level, java.math.BigDecimal percentUsed, java.math.BigDecimal spend, java.math.BigDecimal effectiveBudget,
-      String source, String tenantName, int alertThreshold, int graceThreshold, Instant budgetResetAt) {}
+      String source, String tenantName, int alertThreshold, int graceThreshold, Instant budgetResetAt,
+      Instant projectedBlockAt, ResetNotice resetNotice) {}
+
+  /** What a budget reset notice says. */
+  record ResetNotice(UUID id, java.math.BigDecimal finalSpend, java.math.BigDecimal effectiveBudget, Instant nextResetAt,
+      String trigger) {}
 
   @SqlUpdate("""
       INSERT INTO notification_outbox (alert_id, tenant_id, channel, recipient, status, attempts, next_attempt_at, created_at)
       VALUES (:alertId, :tenantId, :channel, :recipient, 'pending', 0, :now, :now)
       ON CONFLICT (alert_id, channel, recipient) DO NOTHING""")
   int insert(UUID alertId, String tenantId, String channel, String recipient, Instant now);
+
+  @SqlUpdate("""
+      INSERT INTO notification_outbox (reset_notice_id, tenant_id, channel, recipient, status, attempts, next_attempt_at,
+                                       created_at)
+      VALUES (:noticeId, :tenantId, :channel, :recipient, 'pending', 0, :now, :now)
+      ON CONFLICT (reset_notice_id, channel, recipient) DO NOTHING""")
+  int insertResetNotice(UUID noticeId, String tenantId, String channel, String recipient, Instant now);
 
   /**
    * Claims due rows for this instance: moves their next attempt past a lease, so another instance
@@ -35,11 +50,14 @@ interface OutboxDao {
         UPDATE notification_outbox o SET next_attempt_at = :leaseUntil, attempts = o.attempts + 1
           FROM due WHERE o.id = due.id
         RETURNING o.*)
-      SELECT c.id, c.alert_id, c.tenant_id, c.channel, c.recipient, c.attempts,
-             a.level, a.percent_used, a.spend, a.effective_budget, a.source,
+      SELECT c.id, c.alert_id, c.reset_notice_id, c.tenant_id, c.channel, c.recipient, c.attempts,
+             a.level, a.percent_used, a.spend, a.effective_budget, a.source, a.projected_block_at,
+             n.final_spend AS notice_final_spend, n.effective_budget AS notice_effective_budget,
+             n.next_reset_at AS notice_next_reset_at, n.reset_trigger AS notice_trigger,
              t.name AS tenant_name, t.alert_threshold, t.grace_threshold, t.budget_reset_at
         FROM claimed c
-        JOIN budget_alert_history a ON a.id = c.alert_id
+        LEFT JOIN budget_alert_history a ON a.id = c.alert_id
+        LEFT JOIN budget_reset_notices n ON n.id = c.reset_notice_id
         JOIN tenant_configs t ON t.tenant_id = c.tenant_id
        ORDER BY c.id""")
   List<Delivery> claim(Instant now, Instant leaseUntil, int limit);

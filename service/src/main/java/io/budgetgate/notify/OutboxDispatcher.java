@@ -114,8 +114,7 @@ public final class OutboxDispatcher implements Managed {
   }
 
   private void deliver(OutboxDao.Delivery d) {
-    RenderedMessage message = renderer.render(new MessageRenderer.Figures(d.tenantId(), d.tenantName(), d.level(), d.source(),
-        d.spend(), d.effectiveBudget(), d.percentUsed(), d.alertThreshold(), d.graceThreshold(), d.budgetResetAt()));
+    RenderedMessage message = render(d);
     String where = d.channel().equals("slack") ? "Slack webhook" : d.recipient();
     try {
       boolean real = switch (d.channel()) {
@@ -131,6 +130,17 @@ public final class OutboxDispatcher implements Managed {
     } catch (Exception e) {
       failed(d, where, Redaction.redact(e.getClass().getSimpleName() + ": " + e.getMessage()));
     }
+  }
+
+  private RenderedMessage render(OutboxDao.Delivery d) {
+    OutboxDao.ResetNotice n = d.resetNotice();
+    if (n != null) {
+      return renderer.renderResetNotice(new MessageRenderer.ResetFigures(d.tenantId(), d.tenantName(), n.finalSpend(),
+          n.effectiveBudget(), n.nextResetAt(), n.trigger()));
+    }
+    return renderer.render(new MessageRenderer.Figures(d.tenantId(), d.tenantName(), d.level(), d.source(),
+        d.spend(), d.effectiveBudget(), d.percentUsed(), d.alertThreshold(), d.graceThreshold(), d.budgetResetAt(),
+        d.projectedBlockAt()));
   }
 
   private boolean sendSlack(String url, RenderedMessage message) throws java.io.IOException {
@@ -167,10 +177,17 @@ public final class OutboxDispatcher implements Managed {
   private static Map<String, Object> details(OutboxDao.Delivery d, String note) {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("outbox_id", d.id());
-    details.put("alert_id", d.alertId().toString());
+    if (d.resetNotice() != null) {
+      details.put("notice", "budget_reset");
+      details.put("reset_notice_id", d.resetNotice().id().toString());
+    } else {
+      details.put("alert_id", d.alertId().toString());
+    }
     details.put("channel", d.channel());
     details.put("recipient", d.channel().equals("slack") ? "slack webhook" : d.recipient());
-    details.put("level", d.level());
+    if (d.level() != null) {
+      details.put("level", d.level());
+    }
     details.put("attempt", d.attempts());
     if (note != null) {
       details.put("note", note);

@@ -3,18 +3,21 @@ package io.budgetgate.reset;
 import io.budgetgate.audit.AuditLog;
 import io.budgetgate.budget.BudgetDuration;
 import io.budgetgate.budget.BudgetPeriods;
+import io.budgetgate.budget.BudgetPolicy;
 import io.budgetgate.budget.BudgetService;
 import io.budgetgate.litellm.LiteLlmClient;
 import io.budgetgate.litellm.LiteLlmException;
 import io.budgetgate.litellm.api.KeyInfo;
 import io.budgetgate.litellm.api.KeyUpdate;
 import io.budgetgate.platform.http.ApiException;
+import io.budgetgate.tenant.Tenant;
 import io.budgetgate.tenant.TenantService;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts a tenant's new budget period: resets the key's spend in LiteLLM (unless LiteLLM's own
  * reset job already did), records {@code litellm_key_last_reset}, schedules the next
- * {@code budget_reset_at}, forgets the cached spend, and audits {@code budget.reset}.
+ * {@code budget_reset_at}, queues the "budget reset" notice, forgets the cached spend, and audits
+ * {@code budget.reset}.
  */
 public class BudgetResetService {
   private static final Logger LOG = LoggerFactory.getLogger(BudgetResetService.class);
@@ -30,13 +34,21 @@ public class BudgetResetService {
   private final Jdbi jdbi;
   private final LiteLlmClient litellm;
   private final BudgetService budgets;
+  private final TenantService tenants;
+  private final ResetNotices notices;
   private final AuditLog audit;
   private final Clock clock;
 
-  BudgetResetService(Jdbi jdbi, LiteLlmClient litellm, BudgetService budgets, AuditLog audit, Clock clock) {
+  /** The ended period's spend as LiteLLM reported it before the reset (null when not read), and whether it was zeroed. */
+  private record SpendReset(boolean zeroed, BigDecimal finalSpend) {}
+
+  BudgetResetService(Jdbi jdbi, LiteLlmClient litellm, BudgetService budgets, TenantService tenants, ResetNotices notices,
+      AuditLog audit, Clock clock) {
     this.jdbi = jdbi;
     this.litellm = litellm;
     this.budgets = budgets;
+    this.tenants = tenants;
+    this.notices = notices;
     this.audit = audit;
     this.clock = clock;
   }
@@ -49,45 +61,74 @@ public class BudgetResetService {
    */
   public boolean reset(String actor, String tenantId, boolean onDemand) {
     Instant now = clock.instant();
-    boolean done = jdbi.inTransaction(handle -> {
+    Tenant tenant = tenants.require(tenantId);
+    BigDecimal budget = budgets.statusForSpend(tenantId, BigDecimal.ZERO).effectiveBudget();
+    String trigger = onDemand ? "on_demand" : "period_end";
+    Optional<ResetNotices.Queued> done = jdbi.inTransaction(handle -> {
       ResetDao dao = handle.attach(ResetDao.class);
       ResetDao.PeriodRow row = dao.lock(tenantId).orElseThrow(() -> TenantService.unknownTenant(tenantId));
       if (!onDemand && (row.budgetResetAt() == null || row.budgetResetAt().isAfter(now))) {
-        return false; // another instance already started this period
+        return Optional.empty(); // another instance already started this period
       }
-      boolean zeroed = resetSpend(row, now, onDemand);
+      SpendReset spend = resetSpend(row, now, onDemand);
       Instant next = row.budgetDuration() == null ? null
           : BudgetPeriods.nextReset(BudgetDuration.parse(row.budgetDuration()), now);
       dao.recordReset(tenantId, now, next);
+      Instant previousStart = row.lastReset() != null ? row.lastReset() : tenant.createdAt();
+      ResetNotices.Queued notice = notices.queue(handle, tenant,
+          new ResetNotices.Reset(now, previousStart, spend.finalSpend(), budget, next, trigger));
       Map<String, Object> details = new LinkedHashMap<>();
-      details.put("trigger", onDemand ? "on_demand" : "period_end");
+      details.put("trigger", trigger);
       details.put("period_ended_at", row.budgetResetAt() == null ? null : row.budgetResetAt().toString());
       details.put("next_reset_at", next == null ? null : next.toString());
-      details.put("litellm_spend_zeroed", zeroed);
+      details.put("litellm_spend_zeroed", spend.zeroed());
+      details.put("final_spend", notice.finalSpend());
+      details.put("notice", notice.outcome());
       audit.record(handle, actor, "budget.reset", tenantId, details);
-      return true;
+      return Optional.of(notice);
     });
-    if (done) {
+    if (done.isPresent()) {
       budgets.forgetSpend(tenantId);
-      LOG.info("budget period of tenant {} reset by {}", tenantId, actor);
+      if (done.get().notifies()) {
+        notices.nudge();
+      }
+      LOG.info("budget period of tenant {} reset by {} (notice: {})", tenantId, actor, done.get().outcome());
     }
-    return done;
+    return done.isPresent();
   }
 
-  /** Zeroes the key's spend unless LiteLLM has already moved its own reset past now. */
-  private boolean resetSpend(ResetDao.PeriodRow row, Instant now, boolean onDemand) {
+  /**
+   * Zeroes the key's spend unless LiteLLM has already moved its own reset past now, reading the
+   * ended period's spend first. On demand that read is only for the notice, so its failure does not
+   * stop the reset.
+   */
+  private SpendReset resetSpend(ResetDao.PeriodRow row, Instant now, boolean onDemand) {
     try {
-      if (!onDemand) {
+      BigDecimal finalSpend;
+      if (onDemand) {
+        finalSpend = spendBeforeReset(row);
+      } else {
         KeyInfo info = litellm.keyInfo(row.key());
         if (info.budgetResetAt() != null && info.budgetResetAt().isAfter(now)) {
-          return false; // LiteLLM's own reset job got there first
+          return new SpendReset(false, null); // LiteLLM's own reset job got there first: its spend is the new period's
         }
+        finalSpend = BudgetPolicy.sanitiseSpend(info.spend());
       }
       litellm.updateKey(new KeyUpdate(row.key(), null, row.budgetDuration(), BigDecimal.ZERO));
-      return true;
+      return new SpendReset(true, finalSpend);
     } catch (LiteLlmException e) {
       throw ApiException.unavailable("litellm_unavailable", "the budget period of tenant '" + row.tenantId()
           + "' was not reset: LiteLLM could not zero the key's spend (" + e.getMessage() + "). Nothing changed.", e);
+    }
+  }
+
+  private BigDecimal spendBeforeReset(ResetDao.PeriodRow row) {
+    try {
+      return BudgetPolicy.sanitiseSpend(litellm.keyInfo(row.key()).spend());
+    } catch (LiteLlmException e) {
+      LOG.warn("could not read tenant {}'s spend before resetting it; the reset notice uses the last sample: {}",
+          row.tenantId(), e.getMessage());
+      return null;
     }
   }
 }

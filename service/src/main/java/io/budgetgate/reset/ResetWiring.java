@@ -2,28 +2,33 @@ package io.budgetgate.reset;
 
 import io.budgetgate.audit.AuditLog;
 import io.budgetgate.budget.BudgetService;
+import io.budgetgate.budget.SpendHistory;
+import io.budgetgate.notify.Outbox;
+import io.budgetgate.tenant.TenantService;
 import io.budgetgate.litellm.LiteLlmClient;
 import io.dropwizard.core.setup.Environment;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 
-/** Builds budget-period resets: the on-demand endpoint and the periodic job. */
+/** Builds budget-period resets: the on-demand endpoint, the periodic job and the reset notices. */
 public final class ResetWiring {
   private ResetWiring() {}
 
   /** The reset service (for the dashboard's reset form) and the periodic job. */
   public record Resets(BudgetResetService service, BudgetResetJob job) {}
 
-  public static Resets wire(Jdbi jdbi, LiteLlmClient litellm, BudgetService budgets, AuditLog audit,
-      Clock clock, Duration interval, Environment environment) {
+  public static Resets wire(Jdbi jdbi, LiteLlmClient litellm, BudgetService budgets, SpendHistory history,
+      TenantService tenants, Outbox outbox, AuditLog audit, Clock clock, Duration interval, Environment environment) {
     jdbi.registerRowMapper(ResetDao.PeriodRow.class, (rs, ctx) -> new ResetDao.PeriodRow(
         rs.getString("tenant_id"),
         rs.getString("budget_duration"),
         rs.getTimestamp("budget_reset_at") == null ? null : rs.getTimestamp("budget_reset_at").toInstant(),
         rs.getTimestamp("litellm_key_last_reset") == null ? null : rs.getTimestamp("litellm_key_last_reset").toInstant(),
         new io.budgetgate.litellm.VirtualKey(rs.getString("litellm_virtual_key"))));
-    BudgetResetService resets = new BudgetResetService(jdbi, litellm, budgets, audit, clock);
+    ResetNotices notices = new ResetNotices(outbox, history, UUID::randomUUID);
+    BudgetResetService resets = new BudgetResetService(jdbi, litellm, budgets, tenants, notices, audit, clock);
     BudgetResetJob job = new BudgetResetJob(jdbi, resets, budgets, clock, interval);
     environment.lifecycle().manage(job);
     environment.jersey().register(new BudgetResetResource(resets, budgets));

@@ -33,6 +33,11 @@ public record Tenant(
     notificationEmails = List.copyOf(notificationEmails);
   }
 
+  /** When the current budget period started: the last reset, or the tenant's creation. */
+  public Instant periodStart() {
+    return litellmKeyLastReset != null ? litellmKeyLastReset : createdAt;
+  }
+
   /** The tenant's own budget and thresholds, before overrides. */
   public BudgetLimits baseLimits() {
     return new BudgetLimits(maxBudget, alertThreshold, graceThreshold);

@@ -46,7 +46,7 @@ class BudgetPolicyTest {
 
   @Test
   void unknownSpendOnAZeroBudgetIsStillBlocked() {
-    BudgetSnapshot zero = new BudgetSnapshot("t", new BigDecimal("0.00"), 80, 110, null, null, List.of(), null, null);
+    BudgetSnapshot zero = new BudgetSnapshot("t", new BigDecimal("0.00"), 80, 110, null, null, List.of(), null, null, null);
 
     assertThat(zero.status(NOW, SpendSource.UNAVAILABLE).allowed()).isFalse();
   }
@@ -100,7 +100,7 @@ class BudgetPolicyTest {
   }
 
   private static BudgetSnapshot snapshot(String spend, List<OverrideWindow> overrides) {
-    return new BudgetSnapshot("t", BUDGET, 80, 110, "30d", NOW.plusSeconds(3600), overrides, new BigDecimal(spend), NOW);
+    return new BudgetSnapshot("t", BUDGET, 80, 110, "30d", NOW.plusSeconds(3600), overrides, new BigDecimal(spend), NOW, null);
   }
 
   private static OverrideWindow window(String amount, Instant from, Instant to) {

@@ -10,6 +10,7 @@ import io.budgetgate.testing.ClockedApplication;
 import io.budgetgate.testing.TestApps;
 import io.budgetgate.testing.TestPostgres;
 import io.budgetgate.testing.TestTokens;
+import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.io.IOException;
@@ -34,7 +35,8 @@ class DashboardIT {
   static final Instant START = Instant.parse("2026-11-10T12:00:00Z");
   static final TestPostgres.Database DB = TestApps.migratedDatabase();
   static final LiteLlmSimulator LITELLM = TestApps.simulator(ClockedApplication.CLOCK);
-  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(ClockedApplication.class, DB, LITELLM);
+  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(ClockedApplication.class, DB, LITELLM,
+      ConfigOverride.config("dashboard.pageSize", "10"));
   static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
   static final Pattern FORM_TOKEN = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
 
@@ -92,6 +94,40 @@ class DashboardIT {
     assertThat(refused.statusCode()).isEqualTo(401);
     assertThat(refused.headers().firstValue("Set-Cookie")).isEmpty();
     assertThat(refused.body()).contains("That token is not recognised");
+  }
+
+  @Test
+  void theOverviewShowsTheReconcilersLastSpendSortedFilteredPagedAndProjected() throws Exception {
+    given.tenant("ov-blocked", "\"max_budget\": 100");
+    given.tenant("ov-rising", "\"max_budget\": 100, \"budget_duration\": \"30d\"");
+    for (int i = 0; i < 10; i++) {
+      given.tenant("ov-quiet-" + i, "\"max_budget\": 100");
+    }
+    given.spend("ov-blocked", "130");
+    given.spend("ov-rising", "50");
+    reconcilerRound();
+    ClockedApplication.CLOCK.advance(Duration.ofHours(1));
+    given.spend("ov-rising", "60");
+    reconcilerRound();
+    String viewer = session(TestTokens.VIEWER);
+
+    String blocked = get("/dashboard?state=blocked&sort=tenant", viewer).body();
+    assertThat(blocked).contains("data-tenant=\"ov-blocked\"").doesNotContain("data-tenant=\"ov-rising\"")
+        .doesNotContain("data-tenant=\"calm\"").contains("blocked now");
+
+    String mostUsed = get("/dashboard?sort=percent_desc", viewer).body();
+    assertThat(mostUsed.indexOf("data-tenant=\"ov-blocked\"")).isLessThan(mostUsed.indexOf("data-tenant=\"hot\""));
+    assertThat(mostUsed.indexOf("data-tenant=\"hot\"")).isLessThan(mostUsed.indexOf("data-tenant=\"warm\""));
+    assertThat(mostUsed).contains("page 1 of 2").contains("rel=\"next\"").doesNotContain("data-tenant=\"ov-quiet-9\"");
+
+    String rising = get("/dashboard?state=ok&sort=percent_desc", viewer).body();
+    assertThat(row(rising, "ov-rising")).as("60 of 100 rising $10/h: blocked at $110 five hours on")
+        .contains("data-percent=\"60.0\"").contains("2026-11-10 18:00 UTC");
+    assertThat(get("/dashboard/tenants/ov-rising", viewer).body()).contains("2026-11-10 18:00 UTC")
+        .contains("<polyline points=");
+
+    String leastUsed = get("/dashboard?sort=percent_asc&page=2", viewer).body();
+    assertThat(leastUsed).contains("page 2 of 2").contains("rel=\"prev\"").contains("data-tenant=\"ov-blocked\"");
   }
 
   @Test
@@ -216,6 +252,16 @@ class DashboardIT {
   }
 
   // ---- a browser without JavaScript, by hand
+
+  static void reconcilerRound() {
+    ((ClockedApplication) APP.getApplication()).reconciler().runOnce();
+  }
+
+  static String row(String page, String tenant) {
+    int start = page.indexOf("<tr data-tenant=\"" + tenant + "\"");
+    assertThat(start).as(tenant + " is listed").isNotNegative();
+    return page.substring(start, page.indexOf("</tr>", start));
+  }
 
   static String session(String token) throws Exception {
     String setCookie = signIn(token, "/dashboard").headers().firstValue("Set-Cookie").orElseThrow();

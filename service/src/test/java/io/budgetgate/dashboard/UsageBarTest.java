@@ -47,6 +47,6 @@ class UsageBarTest {
     BigDecimal budget = new BigDecimal("100.00");
     return new BudgetStatus("acme", state, !state.equals("blocked"), p, budget, BigDecimal.ZERO, budget, p, alert, grace,
         BigDecimal.valueOf(alert), BigDecimal.valueOf(grace), BigDecimal.ZERO, "30d", null, "stale", true,
-        Instant.parse("2026-11-29T10:00:00Z"));
+        Instant.parse("2026-11-29T10:00:00Z"), null, null);
   }
 }

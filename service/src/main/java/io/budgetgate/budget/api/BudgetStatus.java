@@ -25,6 +25,11 @@ import java.time.Instant;
  * @param source where the spend came from: {@code live} (LiteLLM now), {@code cache}, {@code stale} (last known, LiteLLM failing), {@code unavailable}
  * @param degraded true when the answer is not based on a fresh spend (stale or unavailable)
  * @param checkedAt when this status was computed
+ * @param projectedBlockAt when spend reaches block_at at the recent burn rate (docs/budget-rules.md,
+ *     "Forecast"); {@code checked_at} when already blocked; null when spend does not grow, too few
+ *     recent samples, the reset comes first, or the spend is unknown
+ * @param projectedPeriodSpend spend by {@code budget_reset_at} at the recent burn rate (not capped at
+ *     block_at); null without a reset date or without a known rate
  */
 public record BudgetStatus(
     String tenantId,
@@ -44,4 +49,6 @@ public record BudgetStatus(
     Instant budgetResetAt,
     String source,
     boolean degraded,
-    Instant checkedAt) {}
+    Instant checkedAt,
+    Instant projectedBlockAt,
+    BigDecimal projectedPeriodSpend) {}

@@ -14,7 +14,7 @@ class MigrationRoundTripIT {
     SchemaMigrations migrations = new SchemaMigrations(db.url(), db.user(), db.password());
     SchemaAssertions schema = new SchemaAssertions(db);
 
-    assertThat(migrations.pending()).hasSize(7);
+    assertThat(migrations.pending()).hasSize(10);
     migrations.migrate();
     assertThat(migrations.pending()).isEmpty();
     schema.assertBudgetSchemaPresent();
@@ -29,7 +29,8 @@ class MigrationRoundTripIT {
     assertThat(schema.tenantIds()).containsExactly("keeper-a", "keeper-b");
     assertThat(migrations.pending()).containsExactly("0003-tag-pre-budget-enforcement", "0004-add-budget-enforcement",
         "0005-create-notification-outbox", "0006-add-litellm-synced-max-budget",
-        "0007-create-webhook-deliveries");
+        "0007-create-webhook-deliveries", "0008-create-spend-samples",
+        "0009-add-alert-projected-block-at", "0010-create-budget-reset-notices");
 
     migrations.migrate();
 
@@ -47,7 +48,7 @@ class MigrationRoundTripIT {
     Throwable refused = org.assertj.core.api.Assertions.catchThrowable(migrations::requireUpToDate);
 
     assertThat(refused).isInstanceOf(SchemaMigrations.PendingMigrationsException.class)
-        .hasMessageContaining("7 database changeset(s) pending")
+        .hasMessageContaining("10 database changeset(s) pending")
         .hasMessageContaining("db migrate");
   }
 }

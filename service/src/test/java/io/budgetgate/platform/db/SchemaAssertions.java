@@ -24,7 +24,8 @@ final class SchemaAssertions {
 
   /** The budget-enforcement schema is fully there. */
   void assertBudgetSchemaPresent() throws SQLException {
-    assertThat(tables()).contains("tenant_configs", "audit_log", "budget_overrides", "budget_alert_history", "notification_outbox");
+    assertThat(tables()).contains("tenant_configs", "audit_log", "budget_overrides", "budget_alert_history", "notification_outbox",
+        "spend_samples");
     assertThat(columns("tenant_configs")).containsAll(BUDGET_COLUMNS);
 
     assertColumn("tenant_configs", "max_budget", "numeric", "NO", "500.00");
@@ -37,6 +38,7 @@ final class SchemaAssertions {
     assertColumn("tenant_configs", "litellm_key_last_reset", "timestamp with time zone", "YES", null);
     assertColumn("budget_overrides", "amount", "numeric", "NO", null);
     assertColumn("budget_alert_history", "raw_payload", "jsonb", "YES", null);
+    assertColumn("budget_alert_history", "projected_block_at", "timestamp with time zone", "YES", null);
     assertColumn("audit_log", "details", "jsonb", "NO", "'{}'::jsonb");
 
     assertThat(one("""
@@ -49,12 +51,34 @@ final class SchemaAssertions {
     assertThat(indexes()).contains("idx_budget_overrides_tenant", "idx_budget_alerts_tenant");
     assertThat(one("SELECT tablename FROM pg_indexes WHERE indexname = 'idx_budget_overrides_tenant'")).isEqualTo("budget_overrides");
     assertThat(one("SELECT tablename FROM pg_indexes WHERE indexname = 'idx_budget_alerts_tenant'")).isEqualTo("budget_alert_history");
+    assertSpendSamples();
+    assertThat(one("SELECT is_nullable FROM information_schema.columns WHERE table_name = 'notification_outbox' "
+        + "AND column_name = 'reset_notice_id'")).isEqualTo("YES");
+    assertThat(one("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'uq_budget_reset_notices_period'"))
+        .isEqualTo("UNIQUE (tenant_id, period_start)");
+  }
+
+  /** spend_samples, exactly as the dashboard reads it. */
+  private void assertSpendSamples() throws SQLException {
+    assertColumn("spend_samples", "sampled_at", "timestamp with time zone", "NO", null);
+    assertColumn("spend_samples", "spend", "numeric", "NO", null);
+    assertColumn("spend_samples", "period_start", "timestamp with time zone", "YES", null);
+    assertThat(one("SELECT numeric_precision || ',' || numeric_scale FROM information_schema.columns "
+        + "WHERE table_name = 'spend_samples' AND column_name = 'spend'")).isEqualTo("14,4");
+    assertThat(one("SELECT data_type FROM information_schema.columns WHERE table_name = 'spend_samples' AND column_name = 'id'"))
+        .isEqualTo("bigint");
+    assertThat(one("SELECT pg_get_indexdef('idx_spend_samples_tenant_time'::regclass)"))
+        .endsWith("ON public.spend_samples USING btree (tenant_id, sampled_at)");
+    assertThat(one("""
+        SELECT confrelid::regclass::text || ':' || confdeltype::text FROM pg_constraint
+         WHERE conrelid = 'spend_samples'::regclass AND contype = 'f'""")).isEqualTo("tenant_configs:c");
   }
 
   /** Rolled back to the tag: budget columns and tables gone, the rest kept. */
   void assertBudgetSchemaAbsent() throws SQLException {
     assertThat(tables()).contains("tenant_configs", "audit_log")
-        .doesNotContain("budget_overrides", "budget_alert_history", "notification_outbox", "webhook_deliveries");
+        .doesNotContain("budget_overrides", "budget_alert_history", "notification_outbox", "webhook_deliveries",
+            "spend_samples", "budget_reset_notices");
     assertThat(columns("tenant_configs")).doesNotContainAnyElementsOf(BUDGET_COLUMNS);
     assertThat(indexes()).doesNotContain("idx_budget_overrides_tenant", "idx_budget_alerts_tenant");
   }

@@ -1,0 +1,48 @@
+package io.budgetgate.budget;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Each tenant's spend over time ({@code spend_samples}): the reconciler records one sample per
+ * tenant per round, the forecast and other features (the dashboard's spend chart) read them here.
+ */
+public class SpendHistory {
+  private final Jdbi jdbi;
+
+  SpendHistory(Jdbi jdbi) {
+    this.jdbi = jdbi;
+  }
+
+  /**
+   * The tenant's samples taken at or after {@code from}, oldest first. To chart the current period,
+   * pass the period start (the last reset, or the tenant's creation); an unknown tenant has none.
+   */
+  public List<SpendSample> spendSamples(String tenantId, Instant from) {
+    Objects.requireNonNull(from, "from");
+    return jdbi.withExtension(SpendSampleDao.class, dao -> dao.since(tenantId, from));
+  }
+
+  /** The newest sample taken at or after {@code from}, if any. */
+  public Optional<SpendSample> latestSince(String tenantId, Instant from) {
+    return jdbi.withExtension(SpendSampleDao.class, dao -> dao.latest(tenantId, from));
+  }
+
+  /**
+   * Stores the spend read at {@code sampledAt} for the period that started at {@code periodStart},
+   * and deletes this tenant's samples older than {@code retention} before it (per tenant, so the
+   * delete uses the index).
+   */
+  public void record(String tenantId, Instant sampledAt, BigDecimal spend, Instant periodStart, Duration retention) {
+    jdbi.useTransaction(handle -> {
+      SpendSampleDao dao = handle.attach(SpendSampleDao.class);
+      dao.insert(tenantId, sampledAt, BudgetPolicy.sanitiseSpend(spend), periodStart);
+      dao.deleteOlderThan(tenantId, sampledAt.minus(retention));
+    });
+  }
+}

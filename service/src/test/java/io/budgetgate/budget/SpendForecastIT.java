@@ -1,0 +1,208 @@
+package io.budgetgate.budget;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.budgetgate.BudgetGateApplication;
+import io.budgetgate.BudgetGateConfiguration;
+import io.budgetgate.litellm.LiteLlmSimulator;
+import io.budgetgate.testing.ApiClient;
+import io.budgetgate.testing.BudgetScenario;
+import io.budgetgate.testing.ClockedApplication;
+import io.budgetgate.testing.Eventually;
+import io.budgetgate.testing.Mailbox;
+import io.budgetgate.testing.SlackSink;
+import io.budgetgate.testing.TestApps;
+import io.budgetgate.testing.TestPostgres;
+import io.budgetgate.testing.TestTokens;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import jakarta.mail.internet.MimeMessage;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The reconciler's spend samples on real PostgreSQL, the forecast they give the budget status
+ * (also from the cache), and the forecast sentence in a warning's email and Slack message.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class SpendForecastIT {
+  static final Instant START = Instant.parse("2026-11-10T12:00:00Z");
+  static final Mailbox SMTP = new Mailbox();
+  static final SlackSink SLACK = new SlackSink();
+  static final TestPostgres.Database DB = TestApps.migratedDatabase();
+  static final LiteLlmSimulator LITELLM = TestApps.simulator(ClockedApplication.CLOCK);
+  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(ClockedApplication.class, DB, LITELLM,
+      ConfigOverride.config("notifications.smtp.host", "127.0.0.1"),
+      ConfigOverride.config("notifications.smtp.port", String.valueOf(SMTP.port())));
+
+  static ApiClient api;
+  static BudgetScenario given;
+
+  @BeforeAll
+  static void connect() {
+    api = new ApiClient("http://127.0.0.1:" + APP.getLocalPort());
+    given = new BudgetScenario(api, LITELLM, DB);
+  }
+
+  @AfterAll
+  static void close() {
+    SLACK.close();
+    SMTP.close();
+  }
+
+  @BeforeEach
+  void startOfTime() {
+    ClockedApplication.CLOCK.set(START);
+  }
+
+  @Test
+  void eachReconcilerRoundStoresOneSamplePerTenantAndTheStatusProjectsFromThem() throws Exception {
+    String tenant = tenant("paced");
+    String other = tenant("idle");
+
+    round(tenant, "20");
+    round(tenant, "30");
+    round(tenant, "40");
+    JsonNode status = given.statusJson(tenant);
+
+    assertThat(given.one("SELECT string_agg(spend::text, ',' ORDER BY sampled_at) FROM spend_samples WHERE tenant_id = '"
+        + tenant + "'")).isEqualTo("20.0000,30.0000,40.0000");
+    assertThat(given.count("SELECT count(*) FROM spend_samples WHERE tenant_id = '" + other + "'")).isEqualTo(3);
+    assertThat(given.count("SELECT count(*) FROM spend_samples s JOIN tenant_configs t USING (tenant_id) WHERE s.tenant_id = '"
+        + tenant + "' AND s.period_start = t.created_at")).isEqualTo(3);
+    assertThat(status.get("source").asText()).as("answered from the reconciler's snapshot").isEqualTo("cache");
+    assertThat(status.get("projected_block_at").asText()).as("$70 to go at $10/h").isEqualTo("2026-11-10T22:00:00Z");
+    assertThat(status.get("projected_period_spend").decimalValue()).as("489 h to the reset at $10/h")
+        .isEqualByComparingTo("4930.00");
+    JsonNode idle = given.statusJson(other);
+    assertThat(idle.get("projected_block_at").isNull()).as("flat spend never blocks").isTrue();
+    assertThat(idle.get("projected_period_spend").decimalValue()).isEqualByComparingTo("0.00");
+  }
+
+  @Test
+  void theSpendHistoryServiceReadsTheSamplesSinceAnInstantOldestFirst() {
+    String tenant = tenant("history");
+    String neighbour = tenant("neighbour");
+    round(tenant, "5");
+    given.spend(neighbour, "99");
+    round(tenant, "7.5");
+
+    SpendHistory history = ((BudgetGateApplication) APP.getApplication()).spendHistory();
+    List<SpendSample> all = history.spendSamples(tenant, START);
+    List<SpendSample> recent = history.spendSamples(tenant, START.plus(Duration.ofHours(1)).plusNanos(1000));
+
+    assertThat(all).extracting(SpendSample::sampledAt).containsExactly(START.plus(Duration.ofHours(1)), START.plus(Duration.ofHours(2)));
+    assertThat(all).extracting(s -> s.spend().toPlainString()).containsExactly("5.0000", "7.5000");
+    assertThat(recent).extracting(s -> s.spend().toPlainString()).containsExactly("7.5000");
+    assertThat(history.spendSamples(tenant, START.plus(Duration.ofHours(2)).plusNanos(1000))).isEmpty();
+    assertThat(history.latestSince(tenant, START).orElseThrow().spend()).isEqualByComparingTo("7.5");
+  }
+
+  @Test
+  void samplesOlderThanTheRetentionArePrunedAndYoungerOnesKept() throws Exception {
+    String tenant = tenant("pruned");
+    insertSample(tenant, START.minus(Duration.ofDays(36)), "1");
+    insertSample(tenant, START.minus(Duration.ofDays(34)), "2");
+
+    ((BudgetGateApplication) APP.getApplication()).reconciler().runOnce();
+
+    assertThat(given.one("SELECT string_agg(spend::text, ',' ORDER BY sampled_at) FROM spend_samples WHERE tenant_id = '"
+        + tenant + "'")).as("35 days by default").isEqualTo("2.0000,0.0000");
+  }
+
+  @Test
+  void aResetStartsTheForecastAfreshAndLabelsTheNextSamplesWithTheNewPeriod() throws Exception {
+    String tenant = tenant("reset");
+    round(tenant, "20");
+    round(tenant, "60");
+    assertThat(given.statusJson(tenant).get("projected_block_at").isNull()).isFalse();
+
+    assertThat(api.post("/v1/tenants/" + tenant + "/budget/reset", TestTokens.ADMIN, "").status()).isEqualTo(200);
+    JsonNode afterReset = given.statusJson(tenant);
+    round(tenant, "1");
+
+    assertThat(afterReset.get("spend").decimalValue()).isEqualByComparingTo("0");
+    assertThat(afterReset.get("projected_block_at").isNull()).as("the old period's samples do not count").isTrue();
+    assertThat(afterReset.get("projected_period_spend").isNull()).isTrue();
+    assertThat(given.count("SELECT count(DISTINCT period_start) FROM spend_samples WHERE tenant_id = '" + tenant + "'")).isEqualTo(2);
+    assertThat(given.count("SELECT count(*) FROM spend_samples s JOIN tenant_configs t USING (tenant_id) WHERE s.tenant_id = '"
+        + tenant + "' AND s.period_start = t.litellm_key_last_reset")).isEqualTo(1);
+  }
+
+  @Test
+  void aWarningsEmailAndSlackMessageSayWhenTheTenantIsBlockedAtTheCurrentRate() throws Exception {
+    String tenant = tenant("warned");
+    round(tenant, "20");
+    round(tenant, "50");
+    ClockedApplication.CLOCK.advance(Duration.ofHours(1));
+    given.spend(tenant, "85");
+
+    JsonNode status = given.statusJson(tenant); // live: $65 in 2 h -> $32.50/h; $25 to go -> 46 min 9.23 s, rounded up
+
+    assertThat(status.get("state").asText()).isEqualTo("warning");
+    assertThat(status.get("projected_block_at").asText()).isEqualTo("2026-11-10T15:46:10Z");
+    String sentence = "At the current rate this tenant is blocked on Tue 10 Nov 2026, 15:46 UTC.";
+    MimeMessage mail = awaitMail(tenant);
+    assertThat(Mailbox.part(mail, "text/plain")).contains(sentence);
+    assertThat(Mailbox.part(mail, "text/html")).contains(sentence);
+    Eventually.await("the Slack message", Duration.ofSeconds(15), () -> slackFor(tenant).size() == 1);
+    assertThat(slackFor(tenant).get(0)).contains(sentence);
+    assertThat(given.one("SELECT level || ' ' || projected_block_at AT TIME ZONE 'UTC' FROM budget_alert_history WHERE tenant_id = '"
+        + tenant + "'")).isEqualTo("warning 2026-11-10 15:46:10");
+  }
+
+  /** One hour later: LiteLLM reports this spend and the reconciler runs a round. */
+  private static void round(String tenant, String spend) {
+    ClockedApplication.CLOCK.advance(Duration.ofHours(1));
+    given.spend(tenant, spend);
+    ((BudgetGateApplication) APP.getApplication()).reconciler().runOnce();
+  }
+
+  private static String tenant(String prefix) {
+    String id = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    given.tenant(id, "\"max_budget\": 100, \"budget_duration\": \"30d\", \"notification_emails\": [\"ops@" + id
+        + ".test\"], \"slack_webhook_url\": \"" + SLACK.url() + "\"");
+    return id;
+  }
+
+  private static void insertSample(String tenant, Instant at, String spend) throws Exception {
+    try (Connection c = DB.connect();
+        PreparedStatement s = c.prepareStatement("INSERT INTO spend_samples (tenant_id, sampled_at, spend) VALUES (?, ?, ?)")) {
+      s.setString(1, tenant);
+      s.setTimestamp(2, Timestamp.from(at));
+      s.setBigDecimal(3, new java.math.BigDecimal(spend));
+      s.executeUpdate();
+    }
+  }
+
+  private static MimeMessage awaitMail(String tenant) {
+    Eventually.await("the warning email for " + tenant, Duration.ofSeconds(15), () -> mailsFor(tenant).size() == 1);
+    return mailsFor(tenant).get(0);
+  }
+
+  private static List<MimeMessage> mailsFor(String tenant) {
+    return SMTP.messages().stream().filter(m -> {
+      try {
+        return m.getSubject().contains("(" + tenant + ")");
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }).toList();
+  }
+
+  private static List<String> slackFor(String tenant) {
+    return SLACK.messages().stream().filter(m -> m.contains(tenant)).toList();
+  }
+}

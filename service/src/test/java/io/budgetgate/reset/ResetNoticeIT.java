@@ -1,0 +1,174 @@
+package io.budgetgate.reset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.budgetgate.BudgetGateApplication;
+import io.budgetgate.BudgetGateConfiguration;
+import io.budgetgate.litellm.LiteLlmSimulator;
+import io.budgetgate.testing.ApiClient;
+import io.budgetgate.testing.BudgetScenario;
+import io.budgetgate.testing.ClockedApplication;
+import io.budgetgate.testing.Eventually;
+import io.budgetgate.testing.Mailbox;
+import io.budgetgate.testing.SlackSink;
+import io.budgetgate.testing.TestApps;
+import io.budgetgate.testing.TestPostgres;
+import io.budgetgate.testing.TestTokens;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The "budget reset" notice on real PostgreSQL, a real SMTP server (GreenMail) and a Slack sink:
+ * once per tenant and period, on demand and from the period-reset job.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class ResetNoticeIT {
+  static final Instant START = Instant.parse("2026-11-10T12:00:00Z");
+  static final Mailbox SMTP = new Mailbox();
+  static final SlackSink SLACK = new SlackSink();
+  static final TestPostgres.Database DB = TestApps.migratedDatabase();
+  static final LiteLlmSimulator LITELLM = TestApps.simulator(ClockedApplication.CLOCK);
+  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(ClockedApplication.class, DB, LITELLM,
+      ConfigOverride.config("notifications.smtp.host", "127.0.0.1"),
+      ConfigOverride.config("notifications.smtp.port", String.valueOf(SMTP.port())));
+
+  static ApiClient api;
+  static BudgetScenario given;
+
+  @BeforeAll
+  static void connect() {
+    api = new ApiClient("http://127.0.0.1:" + APP.getLocalPort());
+    given = new BudgetScenario(api, LITELLM, DB);
+  }
+
+  @AfterAll
+  static void close() {
+    SLACK.close();
+    SMTP.close();
+  }
+
+  @BeforeEach
+  void startOfTime() {
+    ClockedApplication.CLOCK.set(START);
+  }
+
+  @Test
+  void aResetSendsOneNoticeARepeatForTheSamePeriodNoneAndTheNextPeriodAnother() throws Exception {
+    String tenant = tenant("periodic");
+    String bystander = tenant("bystander");
+    given.spend(tenant, "87.456");
+
+    reset(tenant);
+
+    MimeMessage mail = awaitMail(tenant, 1).get(0);
+    assertThat(mail.getSubject()).isEqualTo("[BudgetGate] " + tenant + " (" + tenant
+        + "): budget reset, new period until Tue 1 Dec 2026, 00:00 UTC");
+    assertThat(Mailbox.part(mail, "text/plain")).contains("Last period's spend:  $87.46").contains("Budget:               $100.00")
+        .contains("Next reset:           Tue 1 Dec 2026, 00:00 UTC").contains("An admin reset the budget on demand.");
+    assertThat(Mailbox.part(mail, "text/html")).contains("<strong>$87.46</strong>");
+    assertThat(awaitSlack(tenant, 1).get(0)).contains(":arrows_counterclockwise:").contains("$87.46 of $100.00");
+    awaitSent(tenant, 2);
+
+    reset(tenant); // at the same clock instant: the same period start
+    drain();
+
+    assertThat(mailsFor(tenant)).hasSize(1);
+    assertThat(slackFor(tenant)).hasSize(1);
+    assertThat(mailsFor(bystander)).as("nothing for a tenant that was not reset").isEmpty();
+    assertThat(given.count("SELECT count(*) FROM budget_reset_notices WHERE tenant_id = '" + tenant + "'")).isEqualTo(1);
+    assertThat(given.count("SELECT count(*) FROM audit_log WHERE tenant_id = '" + tenant + "' AND action = 'budget.reset' "
+        + "AND details->>'notice' = 'duplicate'")).isEqualTo(1);
+
+    ClockedApplication.CLOCK.set(Instant.parse("2026-12-01T00:00:30Z"));
+    given.spend(tenant, "60");
+    given.spend(bystander, "3");
+    assertThat(((BudgetGateApplication) APP.getApplication()).resetJob().runOnce()).isEqualTo(2);
+
+    List<MimeMessage> mails = awaitMail(tenant, 2);
+    assertThat(Mailbox.part(mails.get(1), "text/plain")).contains("Last period's spend:  $60.00")
+        .contains("Next reset:           Fri 1 Jan 2027, 00:00 UTC").contains("The budget period ended on schedule.");
+    assertThat(awaitSlack(tenant, 2)).hasSize(2);
+    awaitSent(tenant, 4);
+    assertThat(given.count("SELECT count(*) FROM audit_log WHERE tenant_id = '" + tenant
+        + "' AND action = 'notification.sent' AND details->>'notice' = 'budget_reset'")).isEqualTo(4);
+    assertThat(Mailbox.part(awaitMail(bystander, 1).get(0), "text/plain")).contains("Last period's spend:  $3.00");
+  }
+
+  @Test
+  void aTenantWithoutContactsIsResetWithoutNotifications() throws Exception {
+    String tenant = "quiet-" + UUID.randomUUID().toString().substring(0, 8);
+    given.tenant(tenant, "\"max_budget\": 100");
+
+    reset(tenant);
+
+    assertThat(given.count("SELECT count(*) FROM notification_outbox WHERE tenant_id = '" + tenant + "'")).isZero();
+    assertThat(given.count("SELECT count(*) FROM budget_reset_notices WHERE tenant_id = '" + tenant + "'")).isEqualTo(1);
+    assertThat(given.one("SELECT details->>'notice' FROM audit_log WHERE tenant_id = '" + tenant + "' AND action = 'budget.reset'"))
+        .isEqualTo("no_recipients");
+  }
+
+  private static void reset(String tenant) {
+    ApiClient.Answer answer = api.post("/v1/tenants/" + tenant + "/budget/reset", TestTokens.ADMIN, "");
+    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+  }
+
+  private static void drain() {
+    ((BudgetGateApplication) APP.getApplication()).dispatcher().drain();
+  }
+
+  private static String tenant(String prefix) {
+    String id = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    given.tenant(id, "\"max_budget\": 100, \"budget_duration\": \"30d\", \"notification_emails\": [\"ops@" + id
+        + ".test\"], \"slack_webhook_url\": \"" + SLACK.url() + "\"");
+    return id;
+  }
+
+  private static void awaitSent(String tenant, int rows) {
+    Eventually.await(rows + " outbox rows of " + tenant + " marked sent (the mail lands before the row is marked)",
+        Duration.ofSeconds(15), () -> count("SELECT count(*) FROM notification_outbox WHERE tenant_id = '" + tenant
+            + "' AND status = 'sent' AND reset_notice_id IS NOT NULL") == rows);
+  }
+
+  private static long count(String sql) {
+    try {
+      return given.count(sql);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static List<MimeMessage> awaitMail(String tenant, int count) {
+    Eventually.await(count + " mail(s) for " + tenant, Duration.ofSeconds(15), () -> mailsFor(tenant).size() >= count);
+    return mailsFor(tenant);
+  }
+
+  private static List<String> awaitSlack(String tenant, int count) {
+    Eventually.await(count + " Slack message(s) for " + tenant, Duration.ofSeconds(15), () -> slackFor(tenant).size() >= count);
+    return slackFor(tenant);
+  }
+
+  private static List<MimeMessage> mailsFor(String tenant) {
+    return SMTP.messages().stream().filter(m -> {
+      try {
+        return m.getSubject().contains("(" + tenant + ")");
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }).toList();
+  }
+
+  private static List<String> slackFor(String tenant) {
+    return SLACK.messages().stream().filter(m -> m.contains(tenant)).toList();
+  }
+}
