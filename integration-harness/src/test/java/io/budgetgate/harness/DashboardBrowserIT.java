@@ -78,8 +78,8 @@ class DashboardBrowserIT {
   @Test
   void anAdminReadsTheBarsAndUnblocksATenantThroughTheOverrideForm() throws Exception {
     Timeline t = new Timeline("dashboard in Chromium: sign in, bars, override form");
-    tenantsSpendingOverSeveralRounds();
-    t.step("7 tenants, spend rising over several reconciler rounds");
+    tenantsWithSevenHoursOfHistory();
+    t.step("7 tenants with 7 hours of spend history and a live reconciler round");
 
     browser.get(budgetgate.baseUrl() + "/dashboard");
     assertThat(browser.getCurrentUrl()).as("not signed in: sent to the sign-in form").contains("/dashboard/sign-in");
@@ -89,10 +89,14 @@ class DashboardBrowserIT {
     t.step("signed in with the admin bearer token; the overview lists " + rows() + " tenants");
 
     assertBar("br-warm", "warning", 85.0);
-    assertBar("br-hot", "critical", 97.0);
+    assertBar("br-hot", "critical", 105.0);
     assertBar("br-over", "blocked", 120.0);
     assertBar("br-calm", "ok", 12.0);
-    t.step("bars of warning 85 %, critical 97 %, blocked 120 % match in width and colour");
+    assertThat(browser.findElement(By.cssSelector("tr[data-tenant='br-warm']")).getText())
+        .as("85 % after 7 hours at ~$12/h: blocked at $110 in about 2 hours").contains(
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(java.time.ZoneOffset.UTC)
+                .format(java.time.Instant.now().plus(Duration.ofHours(2))));
+    t.step("bars of warning 85 %, critical 105 %, blocked 120 % match in width and colour");
     screenshot("dashboard-overview.png");
 
     browser.findElement(By.linkText("br-over")).click();
@@ -123,25 +127,31 @@ class DashboardBrowserIT {
     t.done();
   }
 
-  private static void tenantsSpendingOverSeveralRounds() {
+  /**
+   * Seven tenants that have existed for seven hours: their history (hourly samples, spend growing
+   * steadily to today's figure) is written as the reconciler would have recorded it, then one real
+   * reconciler round adds the current spend read from LiteLLM.
+   */
+  private static void tenantsWithSevenHoursOfHistory() {
     String[][] tenants = {
-        {"br-calm", "12"}, {"br-steady", "40"}, {"br-busy", "66"}, {"br-warm", "85"}, {"br-hot", "97"},
-        {"br-edge", "104"}, {"br-over", "120"}};
+        {"br-calm", "12"}, {"br-steady", "40"}, {"br-busy", "66"}, {"br-warm", "85"}, {"br-hot", "105"},
+        {"br-edge", "93"}, {"br-over", "120"}};
     for (String[] tenant : tenants) {
       harness.tenant(api, tenant[0], "\"name\": \"" + tenant[0].substring(3) + " team\", \"max_budget\": 100, "
           + "\"budget_duration\": \"30d\"");
+      harness.spend(tenant[0], tenant[1]);
     }
-    int rounds = 5;
-    for (int round = 1; round <= rounds; round++) {
-      long samplesBefore = harness.count("SELECT count(*) FROM spend_samples");
-      for (String[] tenant : tenants) {
-        java.math.BigDecimal full = new java.math.BigDecimal(tenant[1]);
-        harness.spend(tenant[0], full.multiply(java.math.BigDecimal.valueOf(round))
-            .divide(java.math.BigDecimal.valueOf(rounds), 2, java.math.RoundingMode.HALF_UP).toPlainString());
-      }
-      Eventually.await("a reconciler round after spend step " + round, Duration.ofSeconds(20),
-          () -> harness.count("SELECT count(*) FROM spend_samples") >= samplesBefore + 2L * tenants.length);
-    }
+    harness.execute("UPDATE tenant_configs SET created_at = now() - interval '7 hours' WHERE tenant_id LIKE 'br-%'");
+    harness.execute("""
+        INSERT INTO spend_samples (tenant_id, sampled_at, spend, period_start)
+        SELECT t.tenant_id, now() - make_interval(hours => h), round(s.final * (7 - h) / 7.0, 4), t.created_at
+          FROM tenant_configs t
+          JOIN (VALUES %s) AS s(tenant_id, final) USING (tenant_id)
+          CROSS JOIN generate_series(1, 7) AS h""".formatted(java.util.Arrays.stream(tenants)
+        .map(t -> "('" + t[0] + "', " + t[1] + ")").collect(java.util.stream.Collectors.joining(", "))));
+    long before = harness.count("SELECT count(*) FROM spend_samples");
+    Eventually.await("a reconciler round recording today's spend", Duration.ofSeconds(20),
+        () -> harness.count("SELECT count(*) FROM spend_samples") >= before + 2L * tenants.length);
   }
 
   private static void assertBar(String tenant, String state, double percent) {

@@ -119,6 +119,14 @@ final class Harness implements AutoCloseable {
     }
   }
 
+  void execute(String sql) {
+    try (Connection c = db.connect(); Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (Exception e) {
+      throw new IllegalStateException(sql, e);
+    }
+  }
+
   static String subject(MimeMessage message) {
     try {
       return message.getSubject();
