@@ -37,10 +37,14 @@ public class BudgetGateSimulation extends Simulation {
   static final List<String> NAMES = List.of("status-miss", "status-cached", "noop", "llm-access", "webhook-50",
       "webhook-step-100", "webhook-step-150", "webhook-step-200", "webhook-step-300", "concurrent-100");
 
+  /** Cache misses offered per second (each asks LiteLLM and may raise the tenant's first alert). */
+  static final int MISS_RATE = 50;
+
   /** Offered rate (users/s) and length (s) of each scenario, by profile: the report's throughput basis. */
   static Map<String, int[]> plan(boolean full) {
     Map<String, int[]> plan = new LinkedHashMap<>();
-    plan.put("status-miss", new int[] {100, PerfEnvironment.TENANTS / 100});
+    // every tenant's first check, 50 a second: 3x the steady miss rate of 1,000 tenants with a 60 s cache
+    plan.put("status-miss", new int[] {MISS_RATE, PerfEnvironment.TENANTS / MISS_RATE});
     plan.put("status-cached", new int[] {full ? 200 : 100, full ? 45 : 30});
     plan.put("noop", new int[] {full ? 200 : 100, full ? 45 : 30});
     plan.put("llm-access", new int[] {full ? 100 : 50, full ? 30 : 20});
@@ -85,7 +89,11 @@ public class BudgetGateSimulation extends Simulation {
             constantUsersPerSec(rate).during(Duration.ofSeconds(20))));
       }
     }
-    PopulationBuilder chain = miss.injectOpen(constantUsersPerSec(100).during(Duration.ofSeconds(PerfEnvironment.TENANTS / 100)))
+    // Not measured: warms Gatling's own JVM and connections (and the service's request path) so the
+    // first measured scenario is not charged for the load generator's JIT on the same two cores.
+    ScenarioBuilder warmUp = scenario("warm-up").exec(http("warm-up").get("/v1/ping").check(status().is(200)));
+    PopulationBuilder chain = warmUp.injectOpen(constantUsersPerSec(100).during(Duration.ofSeconds(15)))
+        .andThen(miss.injectOpen(constantUsersPerSec(MISS_RATE).during(Duration.ofSeconds(PerfEnvironment.TENANTS / MISS_RATE))))
         .andThen(
             cached.injectOpen(constantUsersPerSec(cachedRate).during(Duration.ofSeconds(cachedSeconds))),
             noop.injectOpen(constantUsersPerSec(cachedRate).during(Duration.ofSeconds(cachedSeconds))))

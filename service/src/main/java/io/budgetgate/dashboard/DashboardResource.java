@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * {@code /dashboard}: the overview of every tenant and one page per tenant, for any signed-in
@@ -88,20 +89,8 @@ public final class DashboardResource {
   public Response grant(@CookieParam(DashboardSessions.COOKIE) String cookie, @PathParam("tenant_id") String tenantId,
       @FormParam("csrf") String formToken, @FormParam("amount") String amount, @FormParam("reason") String reason,
       @FormParam("hours") String hours, @Context HttpHeaders headers, @Context UriInfo uri) {
-    Optional<DashboardSessions.Session> session = gate.session(cookie);
-    if (session.isEmpty()) {
-      return DashboardGate.toSignIn(uri);
-    }
-    Optional<Response> refused = refusal(session.get(), formToken, headers, uri);
-    if (refused.isPresent() || !TENANT_ID.matcher(tenantId).matches()) {
-      return refused.orElseGet(() -> render(session.get(), tenantId, Response.Status.NOT_FOUND, null, null));
-    }
-    try {
-      overrides.grant(session.get().caller(), tenantId, overrideRequest(amount, reason, hours));
-    } catch (ApiException e) {
-      return render(session.get(), tenantId, status(e), null, "Not granted: " + e.getMessage());
-    }
-    return back(tenantId, "override");
+    return act(cookie, tenantId, formToken, headers, uri, "Not granted", "override",
+        session -> overrides.grant(session.caller(), tenantId, overrideRequest(amount, reason, hours)));
   }
 
   @POST
@@ -109,6 +98,17 @@ public final class DashboardResource {
   @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
   public Response reset(@CookieParam(DashboardSessions.COOKIE) String cookie, @PathParam("tenant_id") String tenantId,
       @FormParam("csrf") String formToken, @Context HttpHeaders headers, @Context UriInfo uri) {
+    return act(cookie, tenantId, formToken, headers, uri, "Not reset", "reset",
+        session -> resets.reset(session.caller().name(), tenantId, true));
+  }
+
+  /**
+   * A form's action, for a signed-in admin whose form is genuine, on a well-formed tenant id: then
+   * back to the tenant page with {@code notice}; a refusal by the service re-renders the page with
+   * its message.
+   */
+  private Response act(String cookie, String tenantId, String formToken, HttpHeaders headers, UriInfo uri,
+      String failure, String notice, Consumer<DashboardSessions.Session> action) {
     Optional<DashboardSessions.Session> session = gate.session(cookie);
     if (session.isEmpty()) {
       return DashboardGate.toSignIn(uri);
@@ -118,11 +118,11 @@ public final class DashboardResource {
       return refused.orElseGet(() -> render(session.get(), tenantId, Response.Status.NOT_FOUND, null, null));
     }
     try {
-      resets.reset(session.get().caller().name(), tenantId, true);
+      action.accept(session.get());
     } catch (ApiException e) {
-      return render(session.get(), tenantId, status(e), null, "Not reset: " + e.getMessage());
+      return render(session.get(), tenantId, status(e), null, failure + ": " + e.getMessage());
     }
-    return back(tenantId, "reset");
+    return back(tenantId, notice);
   }
 
   private static Optional<Response> refusal(DashboardSessions.Session session, String formToken, HttpHeaders headers,
