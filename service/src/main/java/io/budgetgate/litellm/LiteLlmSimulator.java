@@ -36,6 +36,17 @@ import org.slf4j.LoggerFactory;
 public final class LiteLlmSimulator implements Managed {
   private static final Logger LOG = LoggerFactory.getLogger(LiteLlmSimulator.class);
 
+  static {
+    // The JDK's HTTP server writes a response's headers and body in two writes and, unless told
+    // otherwise, leaves Nagle's algorithm on: the body then waits for the client's delayed ACK of
+    // the headers, and a key-info call now and then took 40 ms more (seen as a second mode of the
+    // cache-miss latency in the perf suite). LiteLLM's own server (uvicorn) sets TCP_NODELAY. The
+    // JDK reads this property once, when its first HttpServer starts in the JVM.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final String host;
   private final int requestedPort;
   private final String masterKey;
