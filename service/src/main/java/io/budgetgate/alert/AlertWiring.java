@@ -17,6 +17,9 @@ import org.jdbi.v3.core.Jdbi;
 public final class AlertWiring {
   private AlertWiring() {}
 
+  /** Tenants whose budget-check alert may wait to be written before more are dropped (to the reconciler). */
+  static final int CHECK_ALERTS_WAITING = 10_000;
+
   /** The alert service and its reconciler job. */
   public record Alerts(AlertService service, AlertReconcilerJob reconciler) {}
 
@@ -30,7 +33,9 @@ public final class AlertWiring {
         rs.getBoolean("notified"), rs.getString("suppression_reason"), rs.getTimestamp("created_at").toInstant()));
     AlertService alerts = new AlertService(jdbi, cache, tenants, outbox, audit,
         Duration.ofMillis(config.dedupTtl().toMilliseconds()), clock, UUID::randomUUID, environment.metrics());
-    budgets.onFreshStatus(status -> alerts.raiseIfHigher(status, AlertSource.CHECK));
+    CheckAlerts checkAlerts = new CheckAlerts(status -> alerts.raiseIfHigher(status, AlertSource.CHECK), CHECK_ALERTS_WAITING, environment.metrics());
+    budgets.onFreshStatus(checkAlerts);
+    environment.lifecycle().manage(checkAlerts);
     AlertReconcilerJob reconciler = new AlertReconcilerJob(jdbi, budgets, alerts, tenants, history,
         Duration.ofMillis(config.reconcileInterval().toMilliseconds()),
         Duration.ofMillis(config.spendSampleRetention().toMilliseconds()));
