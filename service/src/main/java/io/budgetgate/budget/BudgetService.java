@@ -48,7 +48,6 @@ public class BudgetService {
   private final LiteLlmClient litellm;
   private final BudgetCache cache;
   private final KeyBudgetSync keySync;
-  private final SpendHistory history;
   private final AuditLog audit;
   private final BudgetConfig config;
   private final Clock clock;
@@ -59,10 +58,9 @@ public class BudgetService {
   private final AtomicReference<Instant> lastDegradedWarning = new AtomicReference<>(Instant.MIN);
   private volatile java.util.function.Consumer<BudgetStatus> freshStatusListener = status -> { };
 
-  BudgetService(Jdbi jdbi, LiteLlmClient litellm, BudgetCache cache, SpendHistory history, AuditLog audit,
+  BudgetService(Jdbi jdbi, LiteLlmClient litellm, BudgetCache cache, AuditLog audit,
       BudgetConfig config, Clock clock, MetricRegistry metrics) {
     this.jdbi = jdbi;
-    this.history = history;
     this.litellm = litellm;
     this.cache = cache;
     this.keySync = new KeyBudgetSync(litellm);
@@ -128,35 +126,48 @@ public class BudgetService {
    */
   public BudgetStatus statusForSpend(String tenantId, BigDecimal spend) {
     Instant now = clock.instant();
-    BudgetRow row = jdbi.withExtension(BudgetDao.class, dao -> dao.find(tenantId))
-        .orElseThrow(() -> TenantService.unknownTenant(tenantId));
-    List<OverrideWindow> overrides = jdbi.withExtension(BudgetDao.class, dao -> dao.liveOverrides(tenantId, now))
-        .stream().map(BudgetOverride::window).toList();
-    return new BudgetSnapshot(tenantId, row.maxBudget(), row.alertThreshold(), row.graceThreshold(), row.budgetDuration(),
-        row.budgetResetAt(), overrides, spend, now, burnRate(row, spend, now)).status(now, SpendSource.LIVE);
+    Stored stored = read(tenantId, now);
+    return stored.base().withSpend(spend, now).withBurnRate(stored.burnRate(spend, now)).status(now, SpendSource.LIVE);
   }
 
-  /** The recent burn rate from the stored samples plus the spend just read (SpendForecast). */
-  private BigDecimal burnRate(BudgetRow row, BigDecimal spend, Instant now) {
-    Instant periodStart = row.litellmKeyLastReset();
-    List<SpendSample> samples = new ArrayList<>(
-        history.spendSamples(row.tenantId(), SpendForecast.earliestUsable(periodStart, now)));
-    samples.add(new SpendSample(now, BudgetPolicy.sanitiseSpend(spend)));
-    return SpendForecast.burnRatePerHour(samples, periodStart, now);
+  /**
+   * What a decision needs from PostgreSQL, read on one connection: the budget row, its live
+   * overrides and the current period's recent spend samples (for the burn rate).
+   */
+  private record Stored(BudgetRow row, List<OverrideWindow> overrides, List<SpendSample> samples) {
+    BudgetSnapshot base() {
+      return new BudgetSnapshot(row.tenantId(), row.maxBudget(), row.alertThreshold(), row.graceThreshold(),
+          row.budgetDuration(), row.budgetResetAt(), overrides, null, null, null);
+    }
+
+    /** The recent burn rate from the stored samples plus the spend just read (SpendForecast). */
+    BigDecimal burnRate(BigDecimal spend, Instant now) {
+      List<SpendSample> series = new ArrayList<>(samples);
+      series.add(new SpendSample(now, BudgetPolicy.sanitiseSpend(spend)));
+      return SpendForecast.burnRatePerHour(series, row.litellmKeyLastReset(), now);
+    }
+  }
+
+  private Stored read(String tenantId, Instant now) {
+    return jdbi.withHandle(handle -> {
+      BudgetDao dao = handle.attach(BudgetDao.class);
+      BudgetRow row = dao.find(tenantId).orElseThrow(() -> TenantService.unknownTenant(tenantId));
+      List<OverrideWindow> overrides = dao.liveOverrides(tenantId, now).stream().map(BudgetOverride::window).toList();
+      List<SpendSample> samples = SpendHistory.spendSamples(handle, tenantId,
+          SpendForecast.earliestUsable(row.litellmKeyLastReset(), now));
+      return new Stored(row, overrides, samples);
+    });
   }
 
   private Decision load(String tenantId, Instant now) {
-    BudgetRow row = jdbi.withExtension(BudgetDao.class, dao -> dao.find(tenantId))
-        .orElseThrow(() -> TenantService.unknownTenant(tenantId));
-    List<OverrideWindow> overrides = jdbi.withExtension(BudgetDao.class, dao -> dao.liveOverrides(tenantId, now))
-        .stream().map(BudgetOverride::window).toList();
+    Stored stored = read(tenantId, now);
+    BudgetRow row = stored.row();
     keys.put(tenantId, row.virtualKey());
-    BudgetSnapshot base = new BudgetSnapshot(tenantId, row.maxBudget(), row.alertThreshold(), row.graceThreshold(),
-        row.budgetDuration(), row.budgetResetAt(), overrides, null, null, null);
+    BudgetSnapshot base = stored.base();
     try {
       KeyInfo info = litellm.keyInfo(row.virtualKey());
       BigDecimal spend = sanitise(tenantId, info.spend());
-      BudgetSnapshot live = base.withSpend(spend, now).withBurnRate(burnRate(row, spend, now));
+      BudgetSnapshot live = base.withSpend(spend, now).withBurnRate(stored.burnRate(spend, now));
       cache.store(live);
       return new Decision(live.status(now, SpendSource.LIVE), row.virtualKey());
     } catch (LiteLlmException e) {

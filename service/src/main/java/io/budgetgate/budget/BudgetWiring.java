@@ -23,7 +23,7 @@ public final class BudgetWiring {
     BudgetCache budgetCache = new BudgetCache(cache, environment.getObjectMapper(),
         Duration.ofMillis(config.cacheTtl().toMilliseconds()), Duration.ofMillis(config.staleLimit().toMilliseconds()));
     SpendHistory history = new SpendHistory(jdbi);
-    BudgetService budgets = new BudgetService(jdbi, litellm, budgetCache, history, audit, config, clock,
+    BudgetService budgets = new BudgetService(jdbi, litellm, budgetCache, audit, config, clock,
         environment.metrics());
     OverrideService overrides = new OverrideService(jdbi, budgets, audit, clock, UUID::randomUUID);
     environment.jersey().register(new BudgetResource(budgets, overrides));

@@ -28,6 +28,12 @@ public class SpendHistory {
     return jdbi.withExtension(SpendSampleDao.class, dao -> dao.since(tenantId, from));
   }
 
+  /** The same, on a connection the caller holds (a decision reads everything on one). */
+  static List<SpendSample> spendSamples(org.jdbi.v3.core.Handle handle, String tenantId, Instant from) {
+    Objects.requireNonNull(from, "from");
+    return handle.attach(SpendSampleDao.class).since(tenantId, from);
+  }
+
   /** The newest sample taken at or after {@code from}, if any. */
   public Optional<SpendSample> latestSince(String tenantId, Instant from) {
     return jdbi.withExtension(SpendSampleDao.class, dao -> dao.latest(tenantId, from));
