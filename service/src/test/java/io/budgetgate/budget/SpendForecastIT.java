@@ -3,21 +3,13 @@ package io.budgetgate.budget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.budgetgate.BudgetGateApplication;
-import io.budgetgate.BudgetGateConfiguration;
-import io.budgetgate.litellm.LiteLlmSimulator;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.BudgetScenario;
 import io.budgetgate.testing.ClockedApplication;
 import io.budgetgate.testing.Eventually;
 import io.budgetgate.testing.Mailbox;
-import io.budgetgate.testing.SlackSink;
-import io.budgetgate.testing.TestApps;
-import io.budgetgate.testing.TestPostgres;
+import io.budgetgate.testing.NotifyingApp;
 import io.budgetgate.testing.TestTokens;
-import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
-import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import jakarta.mail.internet.MimeMessage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,40 +18,27 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The reconciler's spend samples on real PostgreSQL, the forecast they give the budget status
  * (also from the cache), and the forecast sentence in a warning's email and Slack message.
  */
-@ExtendWith(DropwizardExtensionsSupport.class)
 class SpendForecastIT {
   static final Instant START = Instant.parse("2026-11-10T12:00:00Z");
-  static final Mailbox SMTP = new Mailbox();
-  static final SlackSink SLACK = new SlackSink();
-  static final TestPostgres.Database DB = TestApps.migratedDatabase();
-  static final LiteLlmSimulator LITELLM = TestApps.simulator(ClockedApplication.CLOCK);
-  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(ClockedApplication.class, DB, LITELLM,
-      ConfigOverride.config("notifications.smtp.host", "127.0.0.1"),
-      ConfigOverride.config("notifications.smtp.port", String.valueOf(SMTP.port())));
+  @RegisterExtension
+  static final NotifyingApp APP = new NotifyingApp();
 
   static ApiClient api;
   static BudgetScenario given;
 
   @BeforeAll
   static void connect() {
-    api = new ApiClient("http://127.0.0.1:" + APP.getLocalPort());
-    given = new BudgetScenario(api, LITELLM, DB);
-  }
-
-  @AfterAll
-  static void close() {
-    SLACK.close();
-    SMTP.close();
+    api = APP.api();
+    given = APP.given();
   }
 
   @BeforeEach
@@ -99,7 +78,7 @@ class SpendForecastIT {
     given.spend(neighbour, "99");
     round(tenant, "7.5");
 
-    SpendHistory history = ((BudgetGateApplication) APP.getApplication()).spendHistory();
+    SpendHistory history = APP.application().spendHistory();
     List<SpendSample> all = history.spendSamples(tenant, START);
     List<SpendSample> recent = history.spendSamples(tenant, START.plus(Duration.ofHours(1)).plusNanos(1000));
 
@@ -116,7 +95,7 @@ class SpendForecastIT {
     insertSample(tenant, START.minus(Duration.ofDays(36)), "1");
     insertSample(tenant, START.minus(Duration.ofDays(34)), "2");
 
-    ((BudgetGateApplication) APP.getApplication()).reconciler().runOnce();
+    APP.application().reconciler().runOnce();
 
     assertThat(given.one("SELECT string_agg(spend::text, ',' ORDER BY sampled_at) FROM spend_samples WHERE tenant_id = '"
         + tenant + "'")).as("35 days by default").isEqualTo("2.0000,0.0000");
@@ -167,18 +146,15 @@ class SpendForecastIT {
   private static void round(String tenant, String spend) {
     ClockedApplication.CLOCK.advance(Duration.ofHours(1));
     given.spend(tenant, spend);
-    ((BudgetGateApplication) APP.getApplication()).reconciler().runOnce();
+    APP.application().reconciler().runOnce();
   }
 
   private static String tenant(String prefix) {
-    String id = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    given.tenant(id, "\"max_budget\": 100, \"budget_duration\": \"30d\", \"notification_emails\": [\"ops@" + id
-        + ".test\"], \"slack_webhook_url\": \"" + SLACK.url() + "\"");
-    return id;
+    return APP.tenant(prefix, "\"max_budget\": 100, \"budget_duration\": \"30d\"");
   }
 
   private static void insertSample(String tenant, Instant at, String spend) throws Exception {
-    try (Connection c = DB.connect();
+    try (Connection c = APP.database().connect();
         PreparedStatement s = c.prepareStatement("INSERT INTO spend_samples (tenant_id, sampled_at, spend) VALUES (?, ?, ?)")) {
       s.setString(1, tenant);
       s.setTimestamp(2, Timestamp.from(at));
@@ -193,16 +169,10 @@ class SpendForecastIT {
   }
 
   private static List<MimeMessage> mailsFor(String tenant) {
-    return SMTP.messages().stream().filter(m -> {
-      try {
-        return m.getSubject().contains("(" + tenant + ")");
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }).toList();
+    return APP.mailsFor(tenant);
   }
 
   private static List<String> slackFor(String tenant) {
-    return SLACK.messages().stream().filter(m -> m.contains(tenant)).toList();
+    return APP.slackFor(tenant);
   }
 }

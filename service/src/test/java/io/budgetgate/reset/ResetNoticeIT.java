@@ -2,60 +2,39 @@ package io.budgetgate.reset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.budgetgate.BudgetGateApplication;
-import io.budgetgate.BudgetGateConfiguration;
-import io.budgetgate.litellm.LiteLlmSimulator;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.BudgetScenario;
 import io.budgetgate.testing.ClockedApplication;
 import io.budgetgate.testing.Eventually;
 import io.budgetgate.testing.Mailbox;
-import io.budgetgate.testing.SlackSink;
-import io.budgetgate.testing.TestApps;
-import io.budgetgate.testing.TestPostgres;
+import io.budgetgate.testing.NotifyingApp;
 import io.budgetgate.testing.TestTokens;
-import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
-import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The "budget reset" notice on real PostgreSQL, a real SMTP server (GreenMail) and a Slack sink:
  * once per tenant and period, on demand and from the period-reset job.
  */
-@ExtendWith(DropwizardExtensionsSupport.class)
 class ResetNoticeIT {
   static final Instant START = Instant.parse("2026-11-10T12:00:00Z");
-  static final Mailbox SMTP = new Mailbox();
-  static final SlackSink SLACK = new SlackSink();
-  static final TestPostgres.Database DB = TestApps.migratedDatabase();
-  static final LiteLlmSimulator LITELLM = TestApps.simulator(ClockedApplication.CLOCK);
-  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(ClockedApplication.class, DB, LITELLM,
-      ConfigOverride.config("notifications.smtp.host", "127.0.0.1"),
-      ConfigOverride.config("notifications.smtp.port", String.valueOf(SMTP.port())));
+  @RegisterExtension
+  static final NotifyingApp APP = new NotifyingApp();
 
   static ApiClient api;
   static BudgetScenario given;
 
   @BeforeAll
   static void connect() {
-    api = new ApiClient("http://127.0.0.1:" + APP.getLocalPort());
-    given = new BudgetScenario(api, LITELLM, DB);
-  }
-
-  @AfterAll
-  static void close() {
-    SLACK.close();
-    SMTP.close();
+    api = APP.api();
+    given = APP.given();
   }
 
   @BeforeEach
@@ -93,7 +72,7 @@ class ResetNoticeIT {
     ClockedApplication.CLOCK.set(Instant.parse("2026-12-01T00:00:30Z"));
     given.spend(tenant, "60");
     given.spend(bystander, "3");
-    assertThat(((BudgetGateApplication) APP.getApplication()).resetJob().runOnce()).isEqualTo(2);
+    assertThat(APP.application().resetJob().runOnce()).isEqualTo(2);
 
     List<MimeMessage> mails = awaitMail(tenant, 2);
     assertThat(Mailbox.part(mails.get(1), "text/plain")).contains("Last period's spend:  $60.00")
@@ -124,14 +103,11 @@ class ResetNoticeIT {
   }
 
   private static void drain() {
-    ((BudgetGateApplication) APP.getApplication()).dispatcher().drain();
+    APP.application().dispatcher().drain();
   }
 
   private static String tenant(String prefix) {
-    String id = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    given.tenant(id, "\"max_budget\": 100, \"budget_duration\": \"30d\", \"notification_emails\": [\"ops@" + id
-        + ".test\"], \"slack_webhook_url\": \"" + SLACK.url() + "\"");
-    return id;
+    return APP.tenant(prefix, "\"max_budget\": 100, \"budget_duration\": \"30d\"");
   }
 
   private static void awaitSent(String tenant, int rows) {
@@ -159,16 +135,10 @@ class ResetNoticeIT {
   }
 
   private static List<MimeMessage> mailsFor(String tenant) {
-    return SMTP.messages().stream().filter(m -> {
-      try {
-        return m.getSubject().contains("(" + tenant + ")");
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }).toList();
+    return APP.mailsFor(tenant);
   }
 
   private static List<String> slackFor(String tenant) {
-    return SLACK.messages().stream().filter(m -> m.contains(tenant)).toList();
+    return APP.slackFor(tenant);
   }
 }

@@ -1,0 +1,107 @@
+package io.budgetgate.testing;
+
+import io.budgetgate.BudgetGateApplication;
+import io.budgetgate.BudgetGateConfiguration;
+import io.budgetgate.litellm.LiteLlmSimulator;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * One test class's service on the moved clock ({@link ClockedApplication}) with people to notify:
+ * its own migrated database, a LiteLLM simulator on the same clock, a real SMTP server (GreenMail)
+ * and a Slack sink. Register it as a static {@code @RegisterExtension} field: it starts the app
+ * before the class's tests and stops the app, then the SMTP server and the Slack sink, after them.
+ * Each instance owns its servers, so two classes using it never share (or close) each other's.
+ */
+public final class NotifyingApp implements BeforeAllCallback, AfterAllCallback {
+  private final Mailbox smtp = new Mailbox();
+  private final SlackSink slack = new SlackSink();
+  private final TestPostgres.Database db = TestApps.migratedDatabase();
+  private final LiteLlmSimulator litellm = TestApps.simulator(ClockedApplication.CLOCK);
+  private final DropwizardAppExtension<BudgetGateConfiguration> app;
+  private ApiClient api;
+  private BudgetScenario given;
+
+  public NotifyingApp(ConfigOverride... extra) {
+    List<ConfigOverride> overrides = new ArrayList<>(List.of(
+        ConfigOverride.config("notifications.smtp.host", "127.0.0.1"),
+        ConfigOverride.config("notifications.smtp.port", String.valueOf(smtp.port()))));
+    overrides.addAll(List.of(extra));
+    this.app = TestApps.app(ClockedApplication.class, db, litellm, overrides.toArray(ConfigOverride[]::new));
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    try {
+      app.before();
+    } catch (Exception | Error e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException("the app did not start", t);
+    }
+    api = new ApiClient("http://127.0.0.1:" + app.getLocalPort());
+    given = new BudgetScenario(api, litellm, db);
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    try {
+      app.after();
+    } finally {
+      slack.close();
+      smtp.close();
+    }
+  }
+
+  public ApiClient api() {
+    return api;
+  }
+
+  public BudgetScenario given() {
+    return given;
+  }
+
+  public BudgetGateApplication application() {
+    return (BudgetGateApplication) app.getApplication();
+  }
+
+  public TestPostgres.Database database() {
+    return db;
+  }
+
+  /**
+   * A new tenant "prefix-xxxxxxxx" with these budget fields (JSON members) whose contacts are this
+   * fixture's: the email address ops@{tenant}.test and the Slack sink.
+   */
+  public String tenant(String prefix, String budgetFields) {
+    String id = prefix + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    given.tenant(id, budgetFields + ", \"notification_emails\": [\"ops@" + id + ".test\"], \"slack_webhook_url\": \""
+        + slack.url() + "\"");
+    return id;
+  }
+
+  /** The mails whose subject names this tenant, "(tenant)", in arrival order. */
+  public List<MimeMessage> mailsFor(String tenant) {
+    return smtp.messages().stream().filter(m -> subject(m).contains("(" + tenant + ")")).toList();
+  }
+
+  /** The Slack messages that name this tenant, in arrival order. */
+  public List<String> slackFor(String tenant) {
+    return slack.messages().stream().filter(m -> m.contains(tenant)).toList();
+  }
+
+  private static String subject(MimeMessage message) {
+    try {
+      return message.getSubject();
+    } catch (MessagingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
