@@ -24,7 +24,7 @@ interface AlertDao {
 
   @SqlQuery("""
       SELECT id, tenant_id, level, percent_used, spend, effective_budget, source, litellm_event, period_start,
-             NOT notification_suppressed AS notified, suppression_reason, created_at
+             NOT notification_suppressed AS notified, suppression_reason, created_at, projected_block_at
         FROM budget_alert_history WHERE tenant_id = :tenantId
        ORDER BY created_at DESC, id LIMIT :limit""")
   List<AlertView> recent(String tenantId, int limit);

@@ -30,7 +30,8 @@ public final class AlertWiring {
         rs.getObject("id", UUID.class), rs.getString("tenant_id"), rs.getString("level"), rs.getBigDecimal("percent_used"),
         rs.getBigDecimal("spend"), rs.getBigDecimal("effective_budget"), rs.getString("source"), rs.getString("litellm_event"),
         rs.getTimestamp("period_start") == null ? null : rs.getTimestamp("period_start").toInstant(),
-        rs.getBoolean("notified"), rs.getString("suppression_reason"), rs.getTimestamp("created_at").toInstant()));
+        rs.getBoolean("notified"), rs.getString("suppression_reason"), rs.getTimestamp("created_at").toInstant(),
+        rs.getTimestamp("projected_block_at") == null ? null : rs.getTimestamp("projected_block_at").toInstant()));
     AlertService alerts = new AlertService(jdbi, cache, tenants, outbox, audit,
         Duration.ofMillis(config.dedupTtl().toMilliseconds()), clock, UUID::randomUUID, environment.metrics());
     CheckAlerts checkAlerts = new CheckAlerts(status -> alerts.raiseIfHigher(status, AlertSource.CHECK), CHECK_ALERTS_WAITING, environment.metrics());

@@ -140,6 +140,8 @@ class SpendForecastIT {
     assertThat(slackFor(tenant).get(0)).contains(sentence);
     assertThat(given.one("SELECT level || ' ' || projected_block_at AT TIME ZONE 'UTC' FROM budget_alert_history WHERE tenant_id = '"
         + tenant + "'")).isEqualTo("warning 2026-11-10 15:46:10");
+    JsonNode history = api.get("/v1/tenants/" + tenant + "/budget/alerts", TestTokens.VIEWER).json().get("alerts");
+    assertThat(history.get(0).get("projected_block_at").asText()).as("the alert history says it too").isEqualTo("2026-11-10T15:46:10Z");
   }
 
   /** One hour later: LiteLLM reports this spend and the reconciler runs a round. */

@@ -19,6 +19,9 @@ import java.util.UUID;
  * @param notified whether notifications were queued for it
  * @param suppressionReason why not: {@code duplicate} (same level this period within the dedup window) or {@code no_recipients}
  * @param createdAt when raised
+ * @param projectedBlockAt when the tenant was going to be blocked at the burn rate of the moment the
+ *     alert was raised (the instant its email and Slack message name); null when spend was flat or
+ *     falling, or the tenant was already blocked
  */
 public record AlertView(
     UUID id,
@@ -32,4 +35,5 @@ public record AlertView(
     Instant periodStart,
     boolean notified,
     String suppressionReason,
-    Instant createdAt) {}
+    Instant createdAt,
+    Instant projectedBlockAt) {}
