@@ -38,12 +38,12 @@ public class BudgetGateSimulation extends Simulation {
       "webhook-step-100", "webhook-step-150", "webhook-step-200", "webhook-step-300", "concurrent-100");
 
   /** Cache misses offered per second (each asks LiteLLM and may raise the tenant's first alert). */
-  static final int MISS_RATE = 50;
+  static final int MISS_RATE = 100;
 
   /** Offered rate (users/s) and length (s) of each scenario, by profile: the report's throughput basis. */
   static Map<String, int[]> plan(boolean full) {
     Map<String, int[]> plan = new LinkedHashMap<>();
-    // every tenant's first check, 50 a second: 3x the steady miss rate of 1,000 tenants with a 60 s cache
+    // every tenant's first check, 100 a second: 6x the steady miss rate of 1,000 tenants with a 60 s cache
     plan.put("status-miss", new int[] {MISS_RATE, PerfEnvironment.TENANTS / MISS_RATE});
     plan.put("status-cached", new int[] {full ? 200 : 100, full ? 45 : 30});
     plan.put("noop", new int[] {full ? 200 : 100, full ? 45 : 30});
