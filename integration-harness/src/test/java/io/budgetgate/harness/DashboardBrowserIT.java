@@ -25,6 +25,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The operator dashboard in Debian's Chromium (headless, through chromedriver): sign in, read the
@@ -84,8 +86,8 @@ class DashboardBrowserIT {
     browser.get(budgetgate.baseUrl() + "/dashboard");
     assertThat(browser.getCurrentUrl()).as("not signed in: sent to the sign-in form").contains("/dashboard/sign-in");
     browser.findElement(By.id("token")).sendKeys(Harness.ADMIN);
-    browser.findElement(By.id("sign-in")).click();
-    assertThat(browser.getCurrentUrl()).endsWith("/dashboard");
+    follow(By.id("sign-in"));
+    assertThat(browser.getCurrentUrl()).as("back where the sign-in form was asked for").endsWith("/dashboard");
     t.step("signed in with the admin bearer token; the overview lists " + rows() + " tenants");
 
     assertBar("br-warm", "warning", 85.0);
@@ -99,7 +101,7 @@ class DashboardBrowserIT {
     t.step("bars of warning 85 %, critical 105 %, blocked 120 % match in width and colour");
     screenshot("dashboard-overview.png");
 
-    browser.findElement(By.linkText("br-over")).click();
+    follow(By.linkText("br-over"));
     assertThat(browser.findElement(By.id("state")).getText()).isEqualTo("blocked");
     assertThat(browser.findElements(By.cssSelector("#spend-chart polyline"))).hasSize(1);
     assertThat(api.post("/v1/tenants/br-over/llm-access", Harness.PLATFORM, "").status()).isEqualTo(402);
@@ -109,7 +111,7 @@ class DashboardBrowserIT {
     hours.clear();
     hours.sendKeys("48");
     screenshot("dashboard-tenant-blocked.png");
-    browser.findElement(By.id("grant")).click();
+    follow(By.id("grant"));
     t.step("override of $50 for 48 h granted through the tenant page's form");
 
     assertThat(browser.findElement(By.id("notice")).getText()).isEqualTo("Override granted.");
@@ -121,7 +123,7 @@ class DashboardBrowserIT {
     screenshot("dashboard-tenant-unblocked.png");
     t.step("the page shows it unblocked (warning, 80 %), and llm-access answers 200");
 
-    browser.findElement(By.linkText("All budgets")).click();
+    follow(By.linkText("All budgets"));
     assertBar("br-over", "warning", 80.0);
     t.step("the overview agrees: br-over is a warning at 80 %");
     t.done();
@@ -165,6 +167,18 @@ class DashboardBrowserIT {
     assertThat((double) fill.getRect().getWidth() / track.getRect().getWidth()).as(tenant + " bar width")
         .isCloseTo(Math.min(percent, scale) / scale, within(0.01));
     assertThat(fill.getCssValue("background-color")).as(tenant + " bar colour").isEqualTo(COLOURS.get(state));
+  }
+
+  /**
+   * Clicks what leads to another page and waits until that page has replaced this one: a click
+   * that submits a form or follows a link may return before the browser has navigated (seen once
+   * in CI, on a loaded machine), and the old page's URL and elements would then be read.
+   */
+  private static void follow(By target) {
+    WebElement page = browser.findElement(By.tagName("html"));
+    browser.findElement(target).click();
+    new WebDriverWait(browser, Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(page));
+    // chromedriver holds the next command until the new page has loaded
   }
 
   private static int rows() {
