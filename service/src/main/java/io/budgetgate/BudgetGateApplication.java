@@ -126,7 +126,7 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
         config.getAlerts(), clock, environment);
     WebhookWiring.wire(jdbi, config.getWebhook(), tenants, budgets, alerts.service(), notifications.outbox(), audit, clock,
         environment);
-    DashboardWiring.wire(config.getDashboard(), config.getMode(), tokens,
+    DashboardWiring.wire(config.getDashboard(), config.getMode(), tokens, jdbi,
         new DashboardWiring.Sources(tenants, budgetFeature, resets.service(), alerts.service(), audit), clock, environment);
     OpenApiWiring.wire(API_RESOURCES, environment);
   }

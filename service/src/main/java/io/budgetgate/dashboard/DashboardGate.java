@@ -25,15 +25,22 @@ final class DashboardGate {
       + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
   private final DashboardSessions sessions;
+  private final DashboardSignOuts signOuts;
   private final Clock clock;
 
-  DashboardGate(DashboardSessions sessions, Clock clock) {
+  DashboardGate(DashboardSessions sessions, DashboardSignOuts signOuts, Clock clock) {
     this.sessions = sessions;
+    this.signOuts = signOuts;
     this.clock = clock;
   }
 
   Optional<DashboardSessions.Session> session(String cookie) {
-    return sessions.verify(cookie, clock.instant());
+    return sessions.verify(cookie, clock.instant()).filter(session -> !signOuts.signedOut(session));
+  }
+
+  /** Ends the session on every instance, also for copies of its cookie. */
+  void signOut(DashboardSessions.Session session) {
+    signOuts.signOut(session, clock.instant());
   }
 
   /** 303 to the sign-in form, which comes back here afterwards. */

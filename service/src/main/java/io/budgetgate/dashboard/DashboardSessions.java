@@ -40,8 +40,12 @@ final class DashboardSessions {
     this.ttl = ttl;
   }
 
-  /** A signed-in operator: who, until when, and the form token their pages carry. */
-  record Session(Caller caller, Instant expiresAt, String csrfToken) {
+  /**
+   * A signed-in operator: who, until when, the form token their pages carry, and the session's id
+   * for a sign-out record (an HMAC of the cookie's random part: neither the cookie nor usable to
+   * make one).
+   */
+  record Session(Caller caller, Instant expiresAt, String csrfToken, String id) {
     boolean may(Role role) {
       return caller.role().includes(role);
     }
@@ -86,7 +90,7 @@ final class DashboardSessions {
       if (!now.isBefore(expiresAt) || !stillConfigured(caller, parts[5])) {
         return Optional.empty();
       }
-      return Optional.of(new Session(caller, expiresAt, sign("csrf." + parts[4])));
+      return Optional.of(new Session(caller, expiresAt, sign("csrf." + parts[4]), sign("session." + parts[4])));
     } catch (IllegalArgumentException e) {
       return Optional.empty(); // signed by us but unreadable: an older format
     }

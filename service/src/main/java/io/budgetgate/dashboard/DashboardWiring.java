@@ -11,6 +11,7 @@ import io.dropwizard.core.setup.Environment;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,11 +25,11 @@ public final class DashboardWiring {
   public record Sources(TenantService tenants, BudgetWiring.Budgets budgets, BudgetResetService resets,
       AlertService alerts, AuditLog audit) {}
 
-  public static void wire(DashboardConfig config, RunMode mode, TokenRegistry tokens, Sources from, Clock clock,
+  public static void wire(DashboardConfig config, RunMode mode, TokenRegistry tokens, Jdbi jdbi, Sources from, Clock clock,
       Environment environment) {
     DashboardSessions sessions = new DashboardSessions(secret(config, mode), tokens,
         Duration.ofMillis(config.sessionTtl().toMilliseconds()));
-    DashboardGate gate = new DashboardGate(sessions, clock);
+    DashboardGate gate = new DashboardGate(sessions, new DashboardSignOuts(jdbi), clock);
     TenantPage tenantPage = new TenantPage(from.tenants(), from.budgets().service(), from.budgets().overrides(),
         from.budgets().board(), from.alerts(), from.audit(), clock);
     environment.jersey().register(new SignInResource(sessions, gate, clock));

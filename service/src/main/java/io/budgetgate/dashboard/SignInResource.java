@@ -73,6 +73,10 @@ public final class SignInResource {
     if (session.isPresent() && !DashboardGate.genuine(session.get(), formToken, headers, uri)) {
       return DashboardGate.refuse(session.get(), "This form did not come from your dashboard session.");
     }
+    if (session.isPresent()) {
+      gate.signOut(session.get());
+      LOG.info("dashboard sign-out: {}", session.get().caller().name());
+    }
     return DashboardGate.page(Response.seeOther(URI.create(DashboardGate.SIGN_IN)))
         .cookie(DashboardGate.expired(secure(headers, uri))).build();
   }

@@ -246,9 +246,27 @@ class DashboardIT {
     assertThat(get("/dashboard/tenants/calm", cookie).statusCode()).isEqualTo(303);
 
     String fresh = session(TestTokens.VIEWER);
+    String other = session(TestTokens.VIEWER);
     HttpResponse<String> out = post("/dashboard/sign-out", fresh, "csrf=" + formToken(fresh, "calm"), null);
     assertThat(out.statusCode()).isEqualTo(303);
     assertThat(out.headers().firstValue("Set-Cookie").orElseThrow()).contains("bg_session=;").contains("Max-Age=0");
+    assertThat(get("/dashboard/tenants/calm", fresh).statusCode()).as("a copy of the signed-out cookie").isEqualTo(303);
+    assertThat(get("/dashboard/tenants/calm", other).statusCode()).as("the same operator's other session").isEqualTo(200);
+    assertThat(post("/dashboard/sign-out", fresh, "csrf=whatever", null).statusCode()).as("signing out twice").isEqualTo(303);
+  }
+
+  @Test
+  void signOutsAreForgottenOnceTheirSessionWouldHaveExpired() throws Exception {
+    String early = session(TestTokens.VIEWER);
+    post("/dashboard/sign-out", early, "csrf=" + formToken(early, "calm"), null);
+    assertThat(given.count("SELECT count(*) FROM dashboard_signouts")).isGreaterThanOrEqualTo(1);
+
+    ClockedApplication.CLOCK.advance(Duration.ofHours(9));
+    String late = session(TestTokens.VIEWER);
+    post("/dashboard/sign-out", late, "csrf=" + formToken(late, "calm"), null);
+
+    assertThat(given.count("SELECT count(*) FROM dashboard_signouts")).as("only the second sign-out is kept").isEqualTo(1);
+    assertThat(get("/dashboard/tenants/calm", late).statusCode()).isEqualTo(303);
   }
 
   // ---- a browser without JavaScript, by hand

@@ -30,6 +30,18 @@ class DashboardSessionsTest {
   }
 
   @Test
+  void eachSessionHasItsOwnIdWhichTheCookieDoesNotContain() {
+    String first = sessions.signIn("admin-secret-token", NOW).orElseThrow();
+    String second = sessions.signIn("admin-secret-token", NOW).orElseThrow();
+
+    String id = sessions.verify(first, NOW).orElseThrow().id();
+    assertThat(sessions.verify(first, NOW.plusSeconds(5)).orElseThrow().id()).isEqualTo(id);
+    assertThat(sessions.verify(second, NOW).orElseThrow().id()).isNotEqualTo(id);
+    assertThat(first).doesNotContain(id);
+    assertThat(id).hasSizeLessThanOrEqualTo(64);
+  }
+
+  @Test
   void theCookieHoldsNeitherTheTokenNorItsDigest() {
     String cookie = sessions.signIn("admin-secret-token", NOW).orElseThrow();
 

@@ -25,7 +25,7 @@ final class SchemaAssertions {
   /** The budget-enforcement schema is fully there. */
   void assertBudgetSchemaPresent() throws SQLException {
     assertThat(tables()).contains("tenant_configs", "audit_log", "budget_overrides", "budget_alert_history", "notification_outbox",
-        "spend_samples");
+        "spend_samples", "dashboard_signouts");
     assertThat(columns("tenant_configs")).containsAll(BUDGET_COLUMNS);
 
     assertColumn("tenant_configs", "max_budget", "numeric", "NO", "500.00");
@@ -78,7 +78,7 @@ final class SchemaAssertions {
   void assertBudgetSchemaAbsent() throws SQLException {
     assertThat(tables()).contains("tenant_configs", "audit_log")
         .doesNotContain("budget_overrides", "budget_alert_history", "notification_outbox", "webhook_deliveries",
-            "spend_samples", "budget_reset_notices");
+            "spend_samples", "budget_reset_notices", "dashboard_signouts");
     assertThat(columns("tenant_configs")).doesNotContainAnyElementsOf(BUDGET_COLUMNS);
     assertThat(indexes()).doesNotContain("idx_budget_overrides_tenant", "idx_budget_alerts_tenant");
   }
