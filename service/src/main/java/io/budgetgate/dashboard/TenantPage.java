@@ -89,7 +89,7 @@ final class TenantPage {
     String notification = a.notified() ? "notified"
         : "suppressed" + (a.suppressionReason() == null ? "" : ": " + a.suppressionReason());
     return new TenantView.AlertRow(Display.time(a.createdAt()), a.level(), a.percentUsed().toPlainString() + " %",
-        Display.money(a.spend()), a.source(), notification);
+        Display.money(a.spend()), a.source(), notification, Display.time(a.projectedBlockAt()));
   }
 
   private static TenantView.AuditRow auditRow(AuditEntry e) {

@@ -11,8 +11,9 @@ public final class TenantView extends View {
   /** An override as listed. */
   public record OverrideRow(String amount, String reason, String window, String status, String createdBy) {}
 
-  /** An alert as listed: notified, or why not. */
-  public record AlertRow(String at, String level, String percent, String spend, String source, String notification) {}
+  /** An alert as listed: notified, or why not, and the block date its messages named. */
+  public record AlertRow(String at, String level, String percent, String spend, String source, String notification,
+      String projectedBlock) {}
 
   /** An audit entry as listed. */
   public record AuditRow(String at, String actor, String action, String details) {}

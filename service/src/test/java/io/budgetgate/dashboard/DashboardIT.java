@@ -103,11 +103,14 @@ class DashboardIT {
     for (int i = 0; i < 10; i++) {
       given.tenant("ov-quiet-" + i, "\"max_budget\": 100");
     }
+    given.tenant("ov-warned", "\"max_budget\": 100, \"budget_duration\": \"30d\"");
     given.spend("ov-blocked", "130");
     given.spend("ov-rising", "50");
+    given.spend("ov-warned", "40");
     reconcilerRound();
     ClockedApplication.CLOCK.advance(Duration.ofHours(1));
     given.spend("ov-rising", "60");
+    given.spend("ov-warned", "85");
     reconcilerRound();
     String viewer = session(TestTokens.VIEWER);
 
@@ -125,6 +128,10 @@ class DashboardIT {
         .contains("data-percent=\"60.0\"").contains("2026-11-10 18:00 UTC");
     assertThat(get("/dashboard/tenants/ov-rising", viewer).body()).contains("2026-11-10 18:00 UTC")
         .contains("<polyline points=");
+    String warned = get("/dashboard/tenants/ov-warned", viewer).body();
+    String alerts = warned.substring(warned.indexOf("<table id=\"alerts\""), warned.indexOf("</table>", warned.indexOf("<table id=\"alerts\"")));
+    assertThat(alerts).as("40 -> 85 in an hour: $25 to the block at $45/h, 33 min 20 s after 13:00")
+        .contains("warning").contains("reconciler").contains("2026-11-10 13:33 UTC");
 
     String leastUsed = get("/dashboard?sort=percent_asc&page=2", viewer).body();
     assertThat(leastUsed).contains("page 2 of 2").contains("rel=\"prev\"").contains("data-tenant=\"ov-blocked\"");
