@@ -17,7 +17,6 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +29,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SpendForecastIT {
   static final Instant START = Instant.parse("2026-11-10T12:00:00Z");
   @RegisterExtension
-  static final NotifyingApp APP = new NotifyingApp();
+  static final NotifyingApp APP = NotifyingApp.clocked();
 
   static ApiClient api;
   static BudgetScenario given;
@@ -136,8 +135,8 @@ class SpendForecastIT {
     MimeMessage mail = awaitMail(tenant);
     assertThat(Mailbox.part(mail, "text/plain")).contains(sentence);
     assertThat(Mailbox.part(mail, "text/html")).contains(sentence);
-    Eventually.await("the Slack message", Duration.ofSeconds(15), () -> slackFor(tenant).size() == 1);
-    assertThat(slackFor(tenant).get(0)).contains(sentence);
+    Eventually.await("the Slack message", Duration.ofSeconds(15), () -> APP.slackFor(tenant).size() == 1);
+    assertThat(APP.slackFor(tenant).get(0)).contains(sentence);
     assertThat(given.one("SELECT level || ' ' || projected_block_at AT TIME ZONE 'UTC' FROM budget_alert_history WHERE tenant_id = '"
         + tenant + "'")).isEqualTo("warning 2026-11-10 15:46:10");
     JsonNode history = api.get("/v1/tenants/" + tenant + "/budget/alerts", TestTokens.VIEWER).json().get("alerts");
@@ -166,15 +165,7 @@ class SpendForecastIT {
   }
 
   private static MimeMessage awaitMail(String tenant) {
-    Eventually.await("the warning email for " + tenant, Duration.ofSeconds(15), () -> mailsFor(tenant).size() == 1);
-    return mailsFor(tenant).get(0);
-  }
-
-  private static List<MimeMessage> mailsFor(String tenant) {
-    return APP.mailsFor(tenant);
-  }
-
-  private static List<String> slackFor(String tenant) {
-    return APP.slackFor(tenant);
+    Eventually.await("the warning email for " + tenant, Duration.ofSeconds(15), () -> APP.mailsFor(tenant).size() == 1);
+    return APP.mailsFor(tenant).get(0);
   }
 }

@@ -2,50 +2,33 @@ package io.budgetgate.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.budgetgate.BudgetGateApplication;
-import io.budgetgate.BudgetGateConfiguration;
-import io.budgetgate.litellm.LiteLlmSimulator;
-import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.BudgetScenario;
 import io.budgetgate.testing.Eventually;
 import io.budgetgate.testing.Mailbox;
-import io.budgetgate.testing.SlackSink;
-import io.budgetgate.testing.TestApps;
-import io.budgetgate.testing.TestPostgres;
+import io.budgetgate.testing.NotifyingApp;
 import io.budgetgate.testing.TestRedis;
 import io.budgetgate.testing.Webhooks;
 import io.dropwizard.testing.ConfigOverride;
-import io.dropwizard.testing.junit5.DropwizardAppExtension;
-import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Alerts reaching people: a real SMTP server (GreenMail), a local Slack sink, dedup on real Redis,
  * retries when SMTP or Slack fail, and the reconciler and budget checks as alert sources.
  */
-@ExtendWith(DropwizardExtensionsSupport.class)
 class NotificationIT {
-  static final Mailbox SMTP = new Mailbox();
-  static final SlackSink SLACK = new SlackSink();
-  static final String REDIS = TestRedis.url();
-  static final TestPostgres.Database DB = TestApps.migratedDatabase();
-  static final LiteLlmSimulator LITELLM = TestApps.simulator();
-  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(DB, LITELLM,
-      ConfigOverride.config("notifications.smtp.host", "127.0.0.1"),
-      ConfigOverride.config("notifications.smtp.port", String.valueOf(SMTP.port())),
-      ConfigOverride.config("redis.url", REDIS),
+  @RegisterExtension
+  static final NotifyingApp APP = NotifyingApp.realTime(
+      ConfigOverride.config("redis.url", TestRedis.url()),
       ConfigOverride.config("alerts.dedupTtl", "2s"));
 
   static Webhooks webhooks;
@@ -53,15 +36,8 @@ class NotificationIT {
 
   @BeforeAll
   static void connect() {
-    String base = "http://127.0.0.1:" + APP.getLocalPort();
-    webhooks = new Webhooks(base);
-    given = new BudgetScenario(new ApiClient(base), LITELLM, DB);
-  }
-
-  @AfterAll
-  static void close() {
-    SLACK.close();
-    SMTP.close();
+    webhooks = new Webhooks(APP.baseUrl());
+    given = APP.given();
   }
 
   @Test
@@ -70,13 +46,13 @@ class NotificationIT {
 
     webhooks.send(Webhooks.event("threshold_crossed", "85", tenant));
 
-    MimeMessage mail = awaitMail(tenant, 1).get(0);
+    MimeMessage mail = APP.awaitMails(tenant, 1).get(0);
     String text = Mailbox.part(mail, "text/plain");
     String html = Mailbox.part(mail, "text/html");
-    assertThat(subject(mail)).contains(tenant).contains("budget warning").contains("85.00% used");
+    assertThat(NotifyingApp.subject(mail)).contains(tenant).contains("budget warning").contains("85.00% used");
     assertThat(text).contains("$85.00").contains("$100.00").contains("85.00%").contains("$15.00").contains("Remaining");
     assertThat(html).contains("<strong>$85.00</strong>").contains("85.00%");
-    List<String> slack = awaitSlack(tenant, 1);
+    List<String> slack = APP.awaitSlack(tenant, 1);
     assertThat(slack.get(0)).contains(":warning:").contains("$85.00").contains("85.00%").contains(tenant);
   }
 
@@ -99,10 +75,10 @@ class NotificationIT {
     }
     pool.shutdown();
 
-    awaitMail(tenant, 1);
-    ((BudgetGateApplication) APP.getApplication()).dispatcher().drain();
-    assertThat(mailsFor(tenant)).hasSize(1);
-    assertThat(slackFor(tenant)).hasSize(1);
+    APP.awaitMails(tenant, 1);
+    APP.application().dispatcher().drain();
+    assertThat(APP.mailsFor(tenant)).hasSize(1);
+    assertThat(APP.slackFor(tenant)).hasSize(1);
     assertThat(given.count("SELECT count(*) FROM budget_alert_history WHERE tenant_id = '" + tenant + "'")).isEqualTo(50);
     assertThat(given.count("SELECT count(*) FROM budget_alert_history WHERE tenant_id = '" + tenant
         + "' AND suppression_reason = 'duplicate'")).isEqualTo(49);
@@ -112,33 +88,33 @@ class NotificationIT {
   void afterTheDedupWindowTheSameLevelNotifiesAgain() {
     String tenant = tenant("rearmed");
     webhooks.send(Webhooks.event("threshold_crossed", "85", tenant));
-    awaitMail(tenant, 1);
+    APP.awaitMails(tenant, 1);
     webhooks.send(Webhooks.event("threshold_crossed", "86", tenant));
     assertThat(webhooks.send(Webhooks.event("threshold_crossed", "87", tenant)).json().get("notified").asBoolean()).isFalse();
 
     Eventually.await("the 2 s dedup window (alerts.dedupTtl in this test) to pass", Duration.ofSeconds(10),
         () -> webhooks.send(Webhooks.event("threshold_crossed", "88", tenant)).json().get("notified").asBoolean());
 
-    awaitMail(tenant, 2);
+    APP.awaitMails(tenant, 2);
   }
 
   @Test
   void aNewBudgetPeriodReArmsTheAlert() {
     String tenant = tenant("new-period");
     webhooks.send(Webhooks.event("threshold_crossed", "85", tenant));
-    awaitMail(tenant, 1);
+    APP.awaitMails(tenant, 1);
 
-    new ApiClient("http://127.0.0.1:" + APP.getLocalPort()).post("/v1/tenants/" + tenant + "/budget/reset",
+    APP.api().post("/v1/tenants/" + tenant + "/budget/reset",
         io.budgetgate.testing.TestTokens.ADMIN, "");
 
     assertThat(webhooks.send(Webhooks.event("threshold_crossed", "85", tenant)).json().get("notified").asBoolean()).isTrue();
-    awaitMail(tenant, 2);
+    APP.awaitMails(tenant, 2);
   }
 
   @Test
   void smtpDownThenBackTheMailStillArrives() throws Exception {
     String tenant = tenant("smtp-outage");
-    SMTP.stop();
+    APP.smtp().stop();
     try {
       webhooks.send(Webhooks.event("budget_crossed", "111", tenant));
       Eventually.await("a failed attempt recorded", Duration.ofSeconds(10), () -> count(
@@ -146,12 +122,12 @@ class NotificationIT {
               + "AND status = 'pending' AND last_error IS NOT NULL") == 1);
       assertThat(count("SELECT count(*) FROM audit_log WHERE tenant_id = '" + tenant + "' AND action = 'notification.failed'")).isPositive();
     } finally {
-      SMTP.start();
+      APP.smtp().start();
     }
 
-    List<MimeMessage> mails = awaitMail(tenant, 1);
+    List<MimeMessage> mails = APP.awaitMails(tenant, 1);
 
-    assertThat(subject(mails.get(0))).contains("blocked");
+    assertThat(NotifyingApp.subject(mails.get(0))).contains("blocked");
     Eventually.await("both deliveries marked sent (the mail lands before the row is marked)", Duration.ofSeconds(10),
         () -> count("SELECT count(*) FROM notification_outbox WHERE tenant_id = '" + tenant + "' AND status = 'sent'") == 2);
   }
@@ -159,11 +135,11 @@ class NotificationIT {
   @Test
   void slackFailingIsRetriedUntilItTakesTheMessage() {
     String tenant = tenant("slack-flaky");
-    SLACK.failNext(1);
+    APP.slack().failNext(1);
 
     webhooks.send(Webhooks.event("threshold_crossed", "90", tenant));
 
-    assertThat(awaitSlack(tenant, 1)).hasSize(1);
+    assertThat(APP.awaitSlack(tenant, 1)).hasSize(1);
     Eventually.await("the Slack row marked sent", Duration.ofSeconds(10), () -> count(
         "SELECT count(*) FROM notification_outbox WHERE tenant_id = '" + tenant + "' AND channel = 'slack' AND status = 'sent'") == 1);
     assertThat(count("SELECT attempts FROM notification_outbox WHERE tenant_id = '" + tenant + "' AND channel = 'slack'")).isEqualTo(2);
@@ -172,19 +148,19 @@ class NotificationIT {
   @Test
   void afterMaxAttemptsADeliveryIsMarkedFailedAndAudited() {
     String tenant = tenant("slack-dead");
-    SLACK.failNext(100);
+    APP.slack().failNext(100);
     try {
       webhooks.send(Webhooks.event("threshold_crossed", "90", tenant));
 
       Eventually.await("3 failed attempts (notifications.maxAttempts in test-app.yml)", Duration.ofSeconds(15), () -> count(
           "SELECT count(*) FROM notification_outbox WHERE tenant_id = '" + tenant + "' AND channel = 'slack' AND status = 'failed'") == 1);
     } finally {
-      SLACK.failNext(0);
+      APP.slack().failNext(0);
     }
     assertThat(count("SELECT attempts FROM notification_outbox WHERE tenant_id = '" + tenant + "' AND channel = 'slack'")).isEqualTo(3);
     assertThat(count("SELECT count(*) FROM audit_log WHERE tenant_id = '" + tenant + "' AND action = 'notification.failed' "
         + "AND details->>'will_retry' = 'false'")).isEqualTo(1);
-    assertThat(awaitMail(tenant, 1)).as("the email channel is independent").hasSize(1);
+    assertThat(APP.awaitMails(tenant, 1)).as("the email channel is independent").hasSize(1);
   }
 
   @Test
@@ -192,12 +168,12 @@ class NotificationIT {
     String tenant = tenant("silent");
     given.spend(tenant, "82");
 
-    int raised = ((BudgetGateApplication) APP.getApplication()).reconciler().runOnce();
+    int raised = APP.application().reconciler().runOnce();
 
     assertThat(raised).isGreaterThanOrEqualTo(1);
-    assertThat(subject(awaitMail(tenant, 1).get(0))).contains("budget warning");
+    assertThat(NotifyingApp.subject(APP.awaitMails(tenant, 1).get(0))).contains("budget warning");
     assertThat(given.one("SELECT source FROM budget_alert_history WHERE tenant_id = '" + tenant + "'")).isEqualTo("reconciler");
-    assertThat(((BudgetGateApplication) APP.getApplication()).reconciler().runOnce()).as("no second alert for the same level").isZero();
+    assertThat(APP.application().reconciler().runOnce()).as("no second alert for the same level").isZero();
   }
 
   @Test
@@ -207,41 +183,13 @@ class NotificationIT {
 
     assertThat(given.statusJson(tenant).get("state").asText()).isEqualTo("critical");
 
-    assertThat(subject(awaitMail(tenant, 1).get(0))).contains("grace");
+    assertThat(NotifyingApp.subject(APP.awaitMails(tenant, 1).get(0))).contains("grace");
     assertThat(given.one("SELECT source || ',' || level FROM budget_alert_history WHERE tenant_id = '" + tenant + "'"))
         .isEqualTo("check,critical");
   }
 
   private static String tenant(String prefix) {
-    String id = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    given.tenant(id, "\"max_budget\": 100, \"notification_emails\": [\"ops@" + id + ".test\"], \"slack_webhook_url\": \"" + SLACK.url() + "\"");
-    return id;
-  }
-
-  private static List<MimeMessage> awaitMail(String tenant, int count) {
-    Eventually.await(count + " mail(s) for " + tenant, Duration.ofSeconds(15), () -> mailsFor(tenant).size() >= count);
-    return mailsFor(tenant);
-  }
-
-  private static List<String> awaitSlack(String tenant, int count) {
-    Eventually.await(count + " Slack message(s) for " + tenant, Duration.ofSeconds(15), () -> slackFor(tenant).size() >= count);
-    return slackFor(tenant);
-  }
-
-  private static List<MimeMessage> mailsFor(String tenant) {
-    return SMTP.messages().stream().filter(m -> subject(m).contains("(" + tenant + ")")).toList();
-  }
-
-  private static List<String> slackFor(String tenant) {
-    return SLACK.messages().stream().filter(m -> m.contains(tenant)).toList();
-  }
-
-  private static String subject(MimeMessage message) {
-    try {
-      return message.getSubject();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return APP.tenant(prefix, "\"max_budget\": 100");
   }
 
   private static long count(String sql) {

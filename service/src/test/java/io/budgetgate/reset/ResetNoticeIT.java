@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ResetNoticeIT {
   static final Instant START = Instant.parse("2026-11-10T12:00:00Z");
   @RegisterExtension
-  static final NotifyingApp APP = new NotifyingApp();
+  static final NotifyingApp APP = NotifyingApp.clocked();
 
   static ApiClient api;
   static BudgetScenario given;
@@ -50,21 +50,21 @@ class ResetNoticeIT {
 
     reset(tenant);
 
-    MimeMessage mail = awaitMail(tenant, 1).get(0);
+    MimeMessage mail = APP.awaitMails(tenant, 1).get(0);
     assertThat(mail.getSubject()).isEqualTo("[BudgetGate] " + tenant + " (" + tenant
         + "): budget reset, new period until Tue 1 Dec 2026, 00:00 UTC");
     assertThat(Mailbox.part(mail, "text/plain")).contains("Last period's spend:  $87.46").contains("Budget:               $100.00")
         .contains("Next reset:           Tue 1 Dec 2026, 00:00 UTC").contains("An admin reset the budget on demand.");
     assertThat(Mailbox.part(mail, "text/html")).contains("<strong>$87.46</strong>");
-    assertThat(awaitSlack(tenant, 1).get(0)).contains(":arrows_counterclockwise:").contains("$87.46 of $100.00");
+    assertThat(APP.awaitSlack(tenant, 1).get(0)).contains(":arrows_counterclockwise:").contains("$87.46 of $100.00");
     awaitSent(tenant, 2);
 
     reset(tenant); // at the same clock instant: the same period start
     drain();
 
-    assertThat(mailsFor(tenant)).hasSize(1);
-    assertThat(slackFor(tenant)).hasSize(1);
-    assertThat(mailsFor(bystander)).as("nothing for a tenant that was not reset").isEmpty();
+    assertThat(APP.mailsFor(tenant)).hasSize(1);
+    assertThat(APP.slackFor(tenant)).hasSize(1);
+    assertThat(APP.mailsFor(bystander)).as("nothing for a tenant that was not reset").isEmpty();
     assertThat(given.count("SELECT count(*) FROM budget_reset_notices WHERE tenant_id = '" + tenant + "'")).isEqualTo(1);
     assertThat(given.count("SELECT count(*) FROM audit_log WHERE tenant_id = '" + tenant + "' AND action = 'budget.reset' "
         + "AND details->>'notice' = 'duplicate'")).isEqualTo(1);
@@ -74,14 +74,14 @@ class ResetNoticeIT {
     given.spend(bystander, "3");
     assertThat(APP.application().resetJob().runOnce()).isEqualTo(2);
 
-    List<MimeMessage> mails = awaitMail(tenant, 2);
+    List<MimeMessage> mails = APP.awaitMails(tenant, 2);
     assertThat(Mailbox.part(mails.get(1), "text/plain")).contains("Last period's spend:  $60.00")
         .contains("Next reset:           Fri 1 Jan 2027, 00:00 UTC").contains("The budget period ended on schedule.");
-    assertThat(awaitSlack(tenant, 2)).hasSize(2);
+    assertThat(APP.awaitSlack(tenant, 2)).hasSize(2);
     awaitSent(tenant, 4);
     assertThat(given.count("SELECT count(*) FROM audit_log WHERE tenant_id = '" + tenant
         + "' AND action = 'notification.sent' AND details->>'notice' = 'budget_reset'")).isEqualTo(4);
-    assertThat(Mailbox.part(awaitMail(bystander, 1).get(0), "text/plain")).contains("Last period's spend:  $3.00");
+    assertThat(Mailbox.part(APP.awaitMails(bystander, 1).get(0), "text/plain")).contains("Last period's spend:  $3.00");
   }
 
   @Test
@@ -122,23 +122,5 @@ class ResetNoticeIT {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static List<MimeMessage> awaitMail(String tenant, int count) {
-    Eventually.await(count + " mail(s) for " + tenant, Duration.ofSeconds(15), () -> mailsFor(tenant).size() >= count);
-    return mailsFor(tenant);
-  }
-
-  private static List<String> awaitSlack(String tenant, int count) {
-    Eventually.await(count + " Slack message(s) for " + tenant, Duration.ofSeconds(15), () -> slackFor(tenant).size() >= count);
-    return slackFor(tenant);
-  }
-
-  private static List<MimeMessage> mailsFor(String tenant) {
-    return APP.mailsFor(tenant);
-  }
-
-  private static List<String> slackFor(String tenant) {
-    return APP.slackFor(tenant);
   }
 }

@@ -7,6 +7,8 @@ import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -14,27 +16,39 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One test class's service on the moved clock ({@link ClockedApplication}) with people to notify:
- * its own migrated database, a LiteLLM simulator on the same clock, a real SMTP server (GreenMail)
- * and a Slack sink. Register it as a static {@code @RegisterExtension} field: it starts the app
- * before the class's tests and stops the app, then the SMTP server and the Slack sink, after them.
- * Each instance owns its servers, so two classes using it never share (or close) each other's.
+ * One test class's service with people to notify: its own migrated database, a LiteLLM simulator,
+ * a real SMTP server (GreenMail) and a Slack sink, on the moved clock ({@link #clocked}) or the
+ * real one ({@link #realTime}). Register it as a static {@code @RegisterExtension} field: it starts
+ * the app before the class's tests and stops the app, then the SMTP server and the Slack sink,
+ * after them. Each instance owns its servers, so two classes using it never share (or close) each
+ * other's.
  */
 public final class NotifyingApp implements BeforeAllCallback, AfterAllCallback {
   private final Mailbox smtp = new Mailbox();
   private final SlackSink slack = new SlackSink();
   private final TestPostgres.Database db = TestApps.migratedDatabase();
-  private final LiteLlmSimulator litellm = TestApps.simulator(ClockedApplication.CLOCK);
+  private final LiteLlmSimulator litellm;
   private final DropwizardAppExtension<BudgetGateConfiguration> app;
   private ApiClient api;
   private BudgetScenario given;
 
-  public NotifyingApp(ConfigOverride... extra) {
+  private NotifyingApp(Class<? extends BudgetGateApplication> type, Clock clock, ConfigOverride... extra) {
+    this.litellm = TestApps.simulator(clock);
     List<ConfigOverride> overrides = new ArrayList<>(List.of(
         ConfigOverride.config("notifications.smtp.host", "127.0.0.1"),
         ConfigOverride.config("notifications.smtp.port", String.valueOf(smtp.port()))));
     overrides.addAll(List.of(extra));
-    this.app = TestApps.app(ClockedApplication.class, db, litellm, overrides.toArray(ConfigOverride[]::new));
+    this.app = TestApps.app(type, db, litellm, overrides.toArray(ConfigOverride[]::new));
+  }
+
+  /** On {@link ClockedApplication#CLOCK}, which the test moves (the simulator reads it too). */
+  public static NotifyingApp clocked(ConfigOverride... extra) {
+    return new NotifyingApp(ClockedApplication.class, ClockedApplication.CLOCK, extra);
+  }
+
+  /** On the real clock, for what needs real time to pass (dedup windows, retries). */
+  public static NotifyingApp realTime(ConfigOverride... extra) {
+    return new NotifyingApp(BudgetGateApplication.class, Clock.systemUTC(), extra);
   }
 
   @Override
@@ -46,7 +60,7 @@ public final class NotifyingApp implements BeforeAllCallback, AfterAllCallback {
     } catch (Throwable t) {
       throw new IllegalStateException("the app did not start", t);
     }
-    api = new ApiClient("http://127.0.0.1:" + app.getLocalPort());
+    api = new ApiClient(baseUrl());
     given = new BudgetScenario(api, litellm, db);
   }
 
@@ -58,6 +72,20 @@ public final class NotifyingApp implements BeforeAllCallback, AfterAllCallback {
       slack.close();
       smtp.close();
     }
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + app.getLocalPort();
+  }
+
+  /** The SMTP server, to stop and start it. */
+  public Mailbox smtp() {
+    return smtp;
+  }
+
+  /** The Slack sink, to make it fail. */
+  public SlackSink slack() {
+    return slack;
   }
 
   public ApiClient api() {
@@ -92,12 +120,24 @@ public final class NotifyingApp implements BeforeAllCallback, AfterAllCallback {
     return smtp.messages().stream().filter(m -> subject(m).contains("(" + tenant + ")")).toList();
   }
 
+  /** Waits up to 15 s for at least {@code count} mails for the tenant, then returns them all. */
+  public List<MimeMessage> awaitMails(String tenant, int count) {
+    Eventually.await(count + " mail(s) for " + tenant, Duration.ofSeconds(15), () -> mailsFor(tenant).size() >= count);
+    return mailsFor(tenant);
+  }
+
+  /** Waits up to 15 s for at least {@code count} Slack messages for the tenant, then returns them all. */
+  public List<String> awaitSlack(String tenant, int count) {
+    Eventually.await(count + " Slack message(s) for " + tenant, Duration.ofSeconds(15), () -> slackFor(tenant).size() >= count);
+    return slackFor(tenant);
+  }
+
   /** The Slack messages that name this tenant, in arrival order. */
   public List<String> slackFor(String tenant) {
     return slack.messages().stream().filter(m -> m.contains(tenant)).toList();
   }
 
-  private static String subject(MimeMessage message) {
+  public static String subject(MimeMessage message) {
     try {
       return message.getSubject();
     } catch (MessagingException e) {
