@@ -3,8 +3,6 @@ package io.budgetgate.budget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.budgetgate.testing.ApiClient;
-import io.budgetgate.testing.BudgetScenario;
 import io.budgetgate.testing.ClockedApplication;
 import io.budgetgate.testing.Eventually;
 import io.budgetgate.testing.Mailbox;
@@ -17,8 +15,6 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,23 +23,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * (also from the cache), and the forecast sentence in a warning's email and Slack message.
  */
 class SpendForecastIT {
-  static final Instant START = Instant.parse("2026-11-10T12:00:00Z");
+  static final Instant START = ClockedApplication.START;
   @RegisterExtension
   static final NotifyingApp APP = NotifyingApp.clocked();
-
-  static ApiClient api;
-  static BudgetScenario given;
-
-  @BeforeAll
-  static void connect() {
-    api = APP.api();
-    given = APP.given();
-  }
-
-  @BeforeEach
-  void startOfTime() {
-    ClockedApplication.CLOCK.set(START);
-  }
 
   @Test
   void eachReconcilerRoundStoresOneSamplePerTenantAndTheStatusProjectsFromThem() throws Exception {
@@ -53,18 +35,18 @@ class SpendForecastIT {
     round(tenant, "20");
     round(tenant, "30");
     round(tenant, "40");
-    JsonNode status = given.statusJson(tenant);
+    JsonNode status = APP.given().statusJson(tenant);
 
-    assertThat(given.one("SELECT string_agg(spend::text, ',' ORDER BY sampled_at) FROM spend_samples WHERE tenant_id = '"
+    assertThat(APP.given().one("SELECT string_agg(spend::text, ',' ORDER BY sampled_at) FROM spend_samples WHERE tenant_id = '"
         + tenant + "'")).isEqualTo("20.0000,30.0000,40.0000");
-    assertThat(given.count("SELECT count(*) FROM spend_samples WHERE tenant_id = '" + other + "'")).isEqualTo(3);
-    assertThat(given.count("SELECT count(*) FROM spend_samples s JOIN tenant_configs t USING (tenant_id) WHERE s.tenant_id = '"
+    assertThat(APP.given().count("SELECT count(*) FROM spend_samples WHERE tenant_id = '" + other + "'")).isEqualTo(3);
+    assertThat(APP.given().count("SELECT count(*) FROM spend_samples s JOIN tenant_configs t USING (tenant_id) WHERE s.tenant_id = '"
         + tenant + "' AND s.period_start = t.created_at")).isEqualTo(3);
     assertThat(status.get("source").asText()).as("answered from the reconciler's snapshot").isEqualTo("cache");
     assertThat(status.get("projected_block_at").asText()).as("$70 to go at $10/h").isEqualTo("2026-11-10T22:00:00Z");
     assertThat(status.get("projected_period_spend").decimalValue()).as("489 h to the reset at $10/h")
         .isEqualByComparingTo("4930.00");
-    JsonNode idle = given.statusJson(other);
+    JsonNode idle = APP.given().statusJson(other);
     assertThat(idle.get("projected_block_at").isNull()).as("flat spend never blocks").isTrue();
     assertThat(idle.get("projected_period_spend").decimalValue()).isEqualByComparingTo("0.00");
   }
@@ -74,7 +56,7 @@ class SpendForecastIT {
     String tenant = tenant("history");
     String neighbour = tenant("neighbour");
     round(tenant, "5");
-    given.spend(neighbour, "99");
+    APP.given().spend(neighbour, "99");
     round(tenant, "7.5");
 
     SpendHistory history = APP.application().spendHistory();
@@ -96,7 +78,7 @@ class SpendForecastIT {
 
     APP.application().reconciler().runOnce();
 
-    assertThat(given.one("SELECT string_agg(spend::text, ',' ORDER BY sampled_at) FROM spend_samples WHERE tenant_id = '"
+    assertThat(APP.given().one("SELECT string_agg(spend::text, ',' ORDER BY sampled_at) FROM spend_samples WHERE tenant_id = '"
         + tenant + "'")).as("35 days by default").isEqualTo("2.0000,0.0000");
   }
 
@@ -105,17 +87,17 @@ class SpendForecastIT {
     String tenant = tenant("reset");
     round(tenant, "20");
     round(tenant, "60");
-    assertThat(given.statusJson(tenant).get("projected_block_at").isNull()).isFalse();
+    assertThat(APP.given().statusJson(tenant).get("projected_block_at").isNull()).isFalse();
 
-    assertThat(api.post("/v1/tenants/" + tenant + "/budget/reset", TestTokens.ADMIN, "").status()).isEqualTo(200);
-    JsonNode afterReset = given.statusJson(tenant);
+    assertThat(APP.api().post("/v1/tenants/" + tenant + "/budget/reset", TestTokens.ADMIN, "").status()).isEqualTo(200);
+    JsonNode afterReset = APP.given().statusJson(tenant);
     round(tenant, "1");
 
     assertThat(afterReset.get("spend").decimalValue()).isEqualByComparingTo("0");
     assertThat(afterReset.get("projected_block_at").isNull()).as("the old period's samples do not count").isTrue();
     assertThat(afterReset.get("projected_period_spend").isNull()).isTrue();
-    assertThat(given.count("SELECT count(DISTINCT period_start) FROM spend_samples WHERE tenant_id = '" + tenant + "'")).isEqualTo(2);
-    assertThat(given.count("SELECT count(*) FROM spend_samples s JOIN tenant_configs t USING (tenant_id) WHERE s.tenant_id = '"
+    assertThat(APP.given().count("SELECT count(DISTINCT period_start) FROM spend_samples WHERE tenant_id = '" + tenant + "'")).isEqualTo(2);
+    assertThat(APP.given().count("SELECT count(*) FROM spend_samples s JOIN tenant_configs t USING (tenant_id) WHERE s.tenant_id = '"
         + tenant + "' AND s.period_start = t.litellm_key_last_reset")).isEqualTo(1);
   }
 
@@ -125,9 +107,9 @@ class SpendForecastIT {
     round(tenant, "20");
     round(tenant, "50");
     ClockedApplication.CLOCK.advance(Duration.ofHours(1));
-    given.spend(tenant, "85");
+    APP.given().spend(tenant, "85");
 
-    JsonNode status = given.statusJson(tenant); // live: $65 in 2 h -> $32.50/h; $25 to go -> 46 min 9.23 s, rounded up
+    JsonNode status = APP.given().statusJson(tenant); // live: $65 in 2 h -> $32.50/h; $25 to go -> 46 min 9.23 s, rounded up
 
     assertThat(status.get("state").asText()).isEqualTo("warning");
     assertThat(status.get("projected_block_at").asText()).isEqualTo("2026-11-10T15:46:10Z");
@@ -137,16 +119,16 @@ class SpendForecastIT {
     assertThat(Mailbox.part(mail, "text/html")).contains(sentence);
     Eventually.await("the Slack message", Duration.ofSeconds(15), () -> APP.slackFor(tenant).size() == 1);
     assertThat(APP.slackFor(tenant).get(0)).contains(sentence);
-    assertThat(given.one("SELECT level || ' ' || projected_block_at AT TIME ZONE 'UTC' FROM budget_alert_history WHERE tenant_id = '"
+    assertThat(APP.given().one("SELECT level || ' ' || projected_block_at AT TIME ZONE 'UTC' FROM budget_alert_history WHERE tenant_id = '"
         + tenant + "'")).isEqualTo("warning 2026-11-10 15:46:10");
-    JsonNode history = api.get("/v1/tenants/" + tenant + "/budget/alerts", TestTokens.VIEWER).json().get("alerts");
+    JsonNode history = APP.api().get("/v1/tenants/" + tenant + "/budget/alerts", TestTokens.VIEWER).json().get("alerts");
     assertThat(history.get(0).get("projected_block_at").asText()).as("the alert history says it too").isEqualTo("2026-11-10T15:46:10Z");
   }
 
   /** One hour later: LiteLLM reports this spend and the reconciler runs a round. */
   private static void round(String tenant, String spend) {
     ClockedApplication.CLOCK.advance(Duration.ofHours(1));
-    given.spend(tenant, spend);
+    APP.given().spend(tenant, spend);
     APP.application().reconciler().runOnce();
   }
 

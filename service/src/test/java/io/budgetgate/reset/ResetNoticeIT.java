@@ -3,7 +3,6 @@ package io.budgetgate.reset;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.budgetgate.testing.ApiClient;
-import io.budgetgate.testing.BudgetScenario;
 import io.budgetgate.testing.ClockedApplication;
 import io.budgetgate.testing.Eventually;
 import io.budgetgate.testing.Mailbox;
@@ -14,8 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,29 +21,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * once per tenant and period, on demand and from the period-reset job.
  */
 class ResetNoticeIT {
-  static final Instant START = Instant.parse("2026-11-10T12:00:00Z");
   @RegisterExtension
   static final NotifyingApp APP = NotifyingApp.clocked();
-
-  static ApiClient api;
-  static BudgetScenario given;
-
-  @BeforeAll
-  static void connect() {
-    api = APP.api();
-    given = APP.given();
-  }
-
-  @BeforeEach
-  void startOfTime() {
-    ClockedApplication.CLOCK.set(START);
-  }
 
   @Test
   void aResetSendsOneNoticeARepeatForTheSamePeriodNoneAndTheNextPeriodAnother() throws Exception {
     String tenant = tenant("periodic");
     String bystander = tenant("bystander");
-    given.spend(tenant, "87.456");
+    APP.given().spend(tenant, "87.456");
 
     reset(tenant);
 
@@ -65,13 +47,13 @@ class ResetNoticeIT {
     assertThat(APP.mailsFor(tenant)).hasSize(1);
     assertThat(APP.slackFor(tenant)).hasSize(1);
     assertThat(APP.mailsFor(bystander)).as("nothing for a tenant that was not reset").isEmpty();
-    assertThat(given.count("SELECT count(*) FROM budget_reset_notices WHERE tenant_id = '" + tenant + "'")).isEqualTo(1);
-    assertThat(given.count("SELECT count(*) FROM audit_log WHERE tenant_id = '" + tenant + "' AND action = 'budget.reset' "
+    assertThat(APP.given().count("SELECT count(*) FROM budget_reset_notices WHERE tenant_id = '" + tenant + "'")).isEqualTo(1);
+    assertThat(APP.given().count("SELECT count(*) FROM audit_log WHERE tenant_id = '" + tenant + "' AND action = 'budget.reset' "
         + "AND details->>'notice' = 'duplicate'")).isEqualTo(1);
 
     ClockedApplication.CLOCK.set(Instant.parse("2026-12-01T00:00:30Z"));
-    given.spend(tenant, "60");
-    given.spend(bystander, "3");
+    APP.given().spend(tenant, "60");
+    APP.given().spend(bystander, "3");
     assertThat(APP.application().resetJob().runOnce()).isEqualTo(2);
 
     List<MimeMessage> mails = APP.awaitMails(tenant, 2);
@@ -79,7 +61,7 @@ class ResetNoticeIT {
         .contains("Next reset:           Fri 1 Jan 2027, 00:00 UTC").contains("The budget period ended on schedule.");
     assertThat(APP.awaitSlack(tenant, 2)).hasSize(2);
     awaitSent(tenant, 4);
-    assertThat(given.count("SELECT count(*) FROM audit_log WHERE tenant_id = '" + tenant
+    assertThat(APP.given().count("SELECT count(*) FROM audit_log WHERE tenant_id = '" + tenant
         + "' AND action = 'notification.sent' AND details->>'notice' = 'budget_reset'")).isEqualTo(4);
     assertThat(Mailbox.part(APP.awaitMails(bystander, 1).get(0), "text/plain")).contains("Last period's spend:  $3.00");
   }
@@ -87,18 +69,18 @@ class ResetNoticeIT {
   @Test
   void aTenantWithoutContactsIsResetWithoutNotifications() throws Exception {
     String tenant = "quiet-" + UUID.randomUUID().toString().substring(0, 8);
-    given.tenant(tenant, "\"max_budget\": 100");
+    APP.given().tenant(tenant, "\"max_budget\": 100");
 
     reset(tenant);
 
-    assertThat(given.count("SELECT count(*) FROM notification_outbox WHERE tenant_id = '" + tenant + "'")).isZero();
-    assertThat(given.count("SELECT count(*) FROM budget_reset_notices WHERE tenant_id = '" + tenant + "'")).isEqualTo(1);
-    assertThat(given.one("SELECT details->>'notice' FROM audit_log WHERE tenant_id = '" + tenant + "' AND action = 'budget.reset'"))
+    assertThat(APP.given().count("SELECT count(*) FROM notification_outbox WHERE tenant_id = '" + tenant + "'")).isZero();
+    assertThat(APP.given().count("SELECT count(*) FROM budget_reset_notices WHERE tenant_id = '" + tenant + "'")).isEqualTo(1);
+    assertThat(APP.given().one("SELECT details->>'notice' FROM audit_log WHERE tenant_id = '" + tenant + "' AND action = 'budget.reset'"))
         .isEqualTo("no_recipients");
   }
 
   private static void reset(String tenant) {
-    ApiClient.Answer answer = api.post("/v1/tenants/" + tenant + "/budget/reset", TestTokens.ADMIN, "");
+    ApiClient.Answer answer = APP.api().post("/v1/tenants/" + tenant + "/budget/reset", TestTokens.ADMIN, "");
     assertThat(answer.status()).as(answer.body()).isEqualTo(200);
   }
 
@@ -118,7 +100,7 @@ class ResetNoticeIT {
 
   private static long count(String sql) {
     try {
-      return given.count(sql);
+      return APP.given().count(sql);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

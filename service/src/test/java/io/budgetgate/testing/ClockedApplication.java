@@ -6,7 +6,9 @@ import java.time.Instant;
 
 /** The service with a clock the test moves: {@link #CLOCK}, shared by the simulator it talks to. */
 public class ClockedApplication extends BudgetGateApplication {
-  public static final TestClock CLOCK = new TestClock(Instant.parse("2026-11-10T12:00:00Z"));
+  /** Where the clock starts, and where tests usually set it back to. */
+  public static final Instant START = Instant.parse("2026-11-10T12:00:00Z");
+  public static final TestClock CLOCK = new TestClock(START);
 
   @Override
   protected Clock clock() {

@@ -9,10 +9,12 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -23,17 +25,19 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * after them. Each instance owns its servers, so two classes using it never share (or close) each
  * other's.
  */
-public final class NotifyingApp implements BeforeAllCallback, AfterAllCallback {
+public final class NotifyingApp implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
   private final Mailbox smtp = new Mailbox();
   private final SlackSink slack = new SlackSink();
   private final TestPostgres.Database db = TestApps.migratedDatabase();
   private final LiteLlmSimulator litellm;
+  private final Instant start;
   private final DropwizardAppExtension<BudgetGateConfiguration> app;
   private ApiClient api;
   private BudgetScenario given;
 
-  private NotifyingApp(Class<? extends BudgetGateApplication> type, Clock clock, ConfigOverride... extra) {
+  private NotifyingApp(Class<? extends BudgetGateApplication> type, Clock clock, Instant start, ConfigOverride... extra) {
     this.litellm = TestApps.simulator(clock);
+    this.start = start;
     List<ConfigOverride> overrides = new ArrayList<>(List.of(
         ConfigOverride.config("notifications.smtp.host", "127.0.0.1"),
         ConfigOverride.config("notifications.smtp.port", String.valueOf(smtp.port()))));
@@ -41,18 +45,29 @@ public final class NotifyingApp implements BeforeAllCallback, AfterAllCallback {
     this.app = TestApps.app(type, db, litellm, overrides.toArray(ConfigOverride[]::new));
   }
 
-  /** On {@link ClockedApplication#CLOCK}, which the test moves (the simulator reads it too). */
+  /**
+   * On {@link ClockedApplication#CLOCK}, which the test moves (the simulator reads it too); the
+   * clock is set back to {@link ClockedApplication#START} before every test.
+   */
   public static NotifyingApp clocked(ConfigOverride... extra) {
-    return new NotifyingApp(ClockedApplication.class, ClockedApplication.CLOCK, extra);
+    return new NotifyingApp(ClockedApplication.class, ClockedApplication.CLOCK, ClockedApplication.START, extra);
   }
 
   /** On the real clock, for what needs real time to pass (dedup windows, retries). */
   public static NotifyingApp realTime(ConfigOverride... extra) {
-    return new NotifyingApp(BudgetGateApplication.class, Clock.systemUTC(), extra);
+    return new NotifyingApp(BudgetGateApplication.class, Clock.systemUTC(), null, extra);
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    if (start != null) {
+      ClockedApplication.CLOCK.set(start);
+    }
   }
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
+    beforeEach(context);
     try {
       app.before();
     } catch (Exception | Error e) {
