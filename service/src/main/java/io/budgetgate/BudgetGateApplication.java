@@ -64,6 +64,7 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
   private NotifyWiring.Notifications notifications;
   private AlertWiring.Alerts alerts;
   private io.budgetgate.budget.SpendHistory spendHistory;
+  private BudgetService budgetService;
 
   public static void main(String[] args) throws Exception {
     SchemaMigrations.disableLiquibaseAnalytics();
@@ -117,6 +118,7 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
     BudgetWiring.Budgets budgetFeature = BudgetWiring.wire(jdbi, litellm, cache, audit, config.getBudget(),
         config.getLitellm().publicBaseUrl(), clock, environment);
     BudgetService budgets = budgetFeature.service();
+    budgetService = budgets;
     spendHistory = budgetFeature.history();
     notifications = NotifyWiring.wire(jdbi, audit, config.getNotifications(), clock, environment);
     ResetWiring.Resets resets = ResetWiring.wire(jdbi, litellm, budgets, spendHistory, tenants, notifications.outbox(),
@@ -144,6 +146,16 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
   /** Each tenant's spend samples, for tests and tooling that read them in process. */
   public io.budgetgate.budget.SpendHistory spendHistory() {
     return spendHistory;
+  }
+
+  /** Budget decisions, for tests that compute a status in process. */
+  public BudgetService budgets() {
+    return budgetService;
+  }
+
+  /** Alert storage, for tests that raise an alert from a status in process. */
+  public io.budgetgate.alert.AlertService alerts() {
+    return alerts.service();
   }
 
   /** The outbox dispatcher, for tests that drain it on demand. */

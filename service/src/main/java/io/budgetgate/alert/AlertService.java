@@ -44,12 +44,14 @@ public class AlertService {
   private final Clock clock;
   private final Supplier<UUID> ids;
   private final java.util.Map<AlertLevel, com.codahale.metrics.Counter> raisedCounters = new java.util.EnumMap<>(AlertLevel.class);
+  private final com.codahale.metrics.Counter stalePeriod;
 
   AlertService(Jdbi jdbi, KeyValueCache dedup, TenantService tenants, Outbox outbox, AuditLog audit, Duration dedupTtl,
       Clock clock, Supplier<UUID> ids, com.codahale.metrics.MetricRegistry metrics) {
     for (AlertLevel level : AlertLevel.values()) {
       raisedCounters.put(level, metrics.counter("alerts.raised." + level.wireName()));
     }
+    this.stalePeriod = metrics.counter("alerts.stale_period_skipped");
     this.jdbi = jdbi;
     this.dedup = dedup;
     this.tenants = tenants;
@@ -127,6 +129,12 @@ public class AlertService {
     }
     Tenant tenant = tenants.require(status.tenantId());
     Instant periodStart = periodStart(tenant);
+    if (status.checkedAt() != null && status.checkedAt().isBefore(periodStart)) {
+      // read before the tenant's current period began (a reset came in between): the old period's
+      // spend must not raise, or dedup, an alert of the new one; the next read will decide
+      stalePeriod.inc();
+      return Optional.empty();
+    }
     List<String> claimed = new ArrayList<>();
     try {
       Optional<Raised> raised = jdbi.inTransaction(handle -> {

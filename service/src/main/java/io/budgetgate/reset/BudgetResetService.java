@@ -71,12 +71,16 @@ public class BudgetResetService {
         return Optional.empty(); // another instance already started this period
       }
       SpendReset spend = resetSpend(row, now, onDemand);
+      // The new period starts once LiteLLM's spend is zeroed, not when the reset began: a spend read
+      // before this instant may still be the old period's, and alerts drop statuses read before
+      // their tenant's period start (AlertService.raiseIfHigher).
+      Instant periodStart = clock.instant();
       Instant next = row.budgetDuration() == null ? null
           : BudgetPeriods.nextReset(BudgetDuration.parse(row.budgetDuration()), now);
-      dao.recordReset(tenantId, now, next);
+      dao.recordReset(tenantId, periodStart, next);
       Instant previousStart = row.lastReset() != null ? row.lastReset() : tenant.createdAt();
       ResetNotices.Queued notice = notices.queue(handle, tenant,
-          new ResetNotices.Reset(now, previousStart, spend.finalSpend(), budget, next, trigger));
+          new ResetNotices.Reset(periodStart, previousStart, spend.finalSpend(), budget, next, trigger));
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("trigger", trigger);
       details.put("period_ended_at", row.budgetResetAt() == null ? null : row.budgetResetAt().toString());

@@ -2,6 +2,9 @@ package io.budgetgate.reset;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.budgetgate.alert.AlertService;
+import io.budgetgate.alert.AlertSource;
+import io.budgetgate.budget.api.BudgetStatus;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.ClockedApplication;
 import io.budgetgate.testing.Eventually;
@@ -9,9 +12,11 @@ import io.budgetgate.testing.Mailbox;
 import io.budgetgate.testing.NotifyingApp;
 import io.budgetgate.testing.TestTokens;
 import jakarta.mail.internet.MimeMessage;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -64,6 +69,23 @@ class ResetNoticeIT {
     assertThat(APP.given().count("SELECT count(*) FROM audit_log WHERE tenant_id = '" + tenant
         + "' AND action = 'notification.sent' AND details->>'notice' = 'budget_reset'")).isEqualTo(4);
     assertThat(Mailbox.part(APP.awaitMails(bystander, 1).get(0), "text/plain")).contains("Last period's spend:  $3.00");
+  }
+
+  @Test
+  void aStatusReadBeforeAResetRaisesNoAlertInTheNewPeriod() throws Exception {
+    String tenant = tenant("boundary");
+    BudgetStatus readBefore = APP.application().budgets().statusForSpend(tenant, new BigDecimal("85"));
+    assertThat(readBefore.state()).isEqualTo("warning");
+
+    ClockedApplication.CLOCK.advance(Duration.ofMinutes(5));
+    reset(tenant);
+    Optional<AlertService.Raised> late = APP.application().alerts().raiseIfHigher(readBefore, AlertSource.CHECK);
+
+    assertThat(late).as("the old period's spend, written after the reset (a slow check, a reconciler round)").isEmpty();
+    assertThat(APP.given().count("SELECT count(*) FROM budget_alert_history WHERE tenant_id = '" + tenant + "'")).isZero();
+    BudgetStatus readAfter = APP.application().budgets().statusForSpend(tenant, new BigDecimal("85"));
+    assertThat(APP.application().alerts().raiseIfHigher(readAfter, AlertSource.CHECK).orElseThrow().notified())
+        .as("a crossing read in the new period raises and notifies").isTrue();
   }
 
   @Test
