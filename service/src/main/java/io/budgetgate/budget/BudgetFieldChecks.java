@@ -1,5 +1,6 @@
 package io.budgetgate.budget;
 
+import io.budgetgate.platform.AmountCeiling;
 import io.budgetgate.platform.http.FieldError;
 import java.math.BigDecimal;
 import java.util.List;
@@ -9,8 +10,6 @@ import java.util.List;
  * {@link FieldError} naming the field and what is allowed.
  */
 public final class BudgetFieldChecks {
-  public static final BigDecimal MAX_BUDGET_LIMIT = new BigDecimal("9999999999.99");
-
   private BudgetFieldChecks() {}
 
   public static void maxBudget(BigDecimal value, List<FieldError> errors) {
@@ -18,8 +17,22 @@ public final class BudgetFieldChecks {
       errors.add(new FieldError("max_budget", "must be 0 or more (USD)"));
     } else if (value.stripTrailingZeros().scale() > 2) {
       errors.add(new FieldError("max_budget", "must have at most 2 decimal places (USD cents)"));
-    } else if (value.compareTo(MAX_BUDGET_LIMIT) > 0) {
-      errors.add(new FieldError("max_budget", "must be at most " + MAX_BUDGET_LIMIT.toPlainString()));
+    } else if (AmountCeiling.exceeded(value)) {
+      errors.add(new FieldError("max_budget", "must be at most " + AmountCeiling.TEXT + " (the amount ceiling)"));
+    }
+  }
+
+  /**
+   * The effective budget a change would allow at its widest: max budget plus every override that
+   * has not expired or been revoked (whether or not it has started) stays within the ceiling.
+   */
+  public static void effectiveBudget(String field, BigDecimal maxBudget, BigDecimal unexpiredOverrides,
+      List<FieldError> errors) {
+    BigDecimal widest = maxBudget.add(unexpiredOverrides);
+    if (AmountCeiling.exceeded(widest)) {
+      errors.add(new FieldError(field, "max_budget " + maxBudget.toPlainString() + " plus the overrides that have not "
+          + "expired (" + unexpiredOverrides.toPlainString() + ") would be " + widest.toPlainString()
+          + ", above the amount ceiling " + AmountCeiling.TEXT));
     }
   }
 

@@ -2,6 +2,7 @@ package io.budgetgate.budget;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /** A time-boxed budget increase as stored in {@code budget_overrides}. */
@@ -16,6 +17,11 @@ public record BudgetOverride(
     Instant createdAt,
     Instant revokedAt,
     String revokedBy) {
+
+  /** The sum of the amounts. */
+  static BigDecimal total(List<BudgetOverride> overrides) {
+    return overrides.stream().map(BudgetOverride::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+  }
 
   OverrideWindow window() {
     return new OverrideWindow(amount, startsAt, expiresAt);

@@ -3,6 +3,7 @@ package io.budgetgate.budget;
 import io.budgetgate.audit.AuditLog;
 import io.budgetgate.budget.api.GrantOverrideRequest;
 import io.budgetgate.budget.api.OverrideView;
+import io.budgetgate.platform.AmountCeiling;
 import io.budgetgate.platform.auth.Caller;
 import io.budgetgate.platform.http.ApiException;
 import io.budgetgate.platform.http.FieldError;
@@ -48,6 +49,12 @@ public class OverrideService {
     jdbi.useTransaction(handle -> {
       BudgetDao dao = handle.attach(BudgetDao.class);
       BudgetRow row = dao.lock(tenantId).orElseThrow(() -> TenantService.unknownTenant(tenantId));
+      List<FieldError> ceiling = new ArrayList<>();
+      BudgetFieldChecks.effectiveBudget("amount", row.maxBudget(),
+          BudgetOverride.total(dao.liveOverrides(tenantId, now)).add(request.amount()), ceiling);
+      if (!ceiling.isEmpty()) {
+        throw new ValidationException(ceiling);
+      }
       dao.insertOverride(id, tenantId, request.amount().setScale(2), request.reason().strip(), startsAt,
           request.expiresAt(), caller.name(), now);
       BigDecimal blockAt = budgets.keySync().sync(handle, row, null, now);
@@ -107,8 +114,8 @@ public class OverrideService {
       errors.add(new FieldError("amount", "is required and must be more than 0 (USD)"));
     } else if (request.amount().stripTrailingZeros().scale() > 2) {
       errors.add(new FieldError("amount", "must have at most 2 decimal places (USD cents)"));
-    } else if (request.amount().compareTo(BudgetFieldChecks.MAX_BUDGET_LIMIT) > 0) {
-      errors.add(new FieldError("amount", "must be at most " + BudgetFieldChecks.MAX_BUDGET_LIMIT.toPlainString()));
+    } else if (AmountCeiling.exceeded(request.amount())) {
+      errors.add(new FieldError("amount", "must be at most " + AmountCeiling.TEXT + " (the amount ceiling)"));
     }
     if (request.reason() == null || request.reason().isBlank() || request.reason().length() > MAX_REASON) {
       errors.add(new FieldError("reason", "is required, 1-" + MAX_REASON + " characters"));

@@ -14,7 +14,7 @@ class MigrationRoundTripIT {
     SchemaMigrations migrations = new SchemaMigrations(db.url(), db.user(), db.password());
     SchemaAssertions schema = new SchemaAssertions(db);
 
-    assertThat(migrations.pending()).hasSize(11);
+    assertThat(migrations.pending()).hasSize(12);
     migrations.migrate();
     assertThat(migrations.pending()).isEmpty();
     schema.assertBudgetSchemaPresent();
@@ -30,7 +30,8 @@ class MigrationRoundTripIT {
     assertThat(migrations.pending()).containsExactly("0003-tag-pre-budget-enforcement", "0004-add-budget-enforcement",
         "0005-create-notification-outbox", "0006-add-litellm-synced-max-budget",
         "0007-create-webhook-deliveries", "0008-create-spend-samples",
-        "0009-add-alert-projected-block-at", "0010-create-budget-reset-notices", "0011-create-dashboard-signouts");
+        "0009-add-alert-projected-block-at", "0010-create-budget-reset-notices", "0011-create-dashboard-signouts",
+        "0012-widen-alert-percent-used");
 
     migrations.migrate();
 
@@ -48,7 +49,7 @@ class MigrationRoundTripIT {
     Throwable refused = org.assertj.core.api.Assertions.catchThrowable(migrations::requireUpToDate);
 
     assertThat(refused).isInstanceOf(SchemaMigrations.PendingMigrationsException.class)
-        .hasMessageContaining("11 database changeset(s) pending")
+        .hasMessageContaining("12 database changeset(s) pending")
         .hasMessageContaining("db migrate");
   }
 }

@@ -38,6 +38,9 @@ final class SchemaAssertions {
     assertColumn("tenant_configs", "litellm_key_last_reset", "timestamp with time zone", "YES", null);
     assertColumn("budget_overrides", "amount", "numeric", "NO", null);
     assertColumn("budget_alert_history", "raw_payload", "jsonb", "YES", null);
+    assertThat(one("SELECT numeric_precision || ',' || numeric_scale FROM information_schema.columns "
+        + "WHERE table_name = 'budget_alert_history' AND column_name = 'percent_used'"))
+        .as("spend ceiling / a one-cent budget fits").isEqualTo("18,2");
     assertColumn("budget_alert_history", "projected_block_at", "timestamp with time zone", "YES", null);
     assertColumn("audit_log", "details", "jsonb", "NO", "'{}'::jsonb");
 
