@@ -111,11 +111,12 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
     TokenRegistry tokens = AuthWiring.wire(config.getAuth(), config.getMode(), environment);
     environment.jersey().register(new PingResource());
     PrometheusWiring.wire(environment);
-    LiteLlmClient litellm = LiteLlmWiring.wire(config.getLitellm(), clock, environment);
+    LiteLlmWiring.LiteLlm litellmFeature = LiteLlmWiring.wire(config.getLitellm(), clock, environment);
+    LiteLlmClient litellm = litellmFeature.client();
     AuditLog audit = AuditWiring.wire(jdbi, clock, environment);
     KeyValueCache cache = CacheWiring.wire(config.getRedis(), clock, environment);
     TenantService tenants = TenantWiring.wire(jdbi, litellm, audit, config.getTenantDefaults(), clock, environment);
-    BudgetWiring.Budgets budgetFeature = BudgetWiring.wire(jdbi, litellm, cache, audit, config.getBudget(),
+    BudgetWiring.Budgets budgetFeature = BudgetWiring.wire(jdbi, litellmFeature, tenants, cache, audit, config.getBudget(),
         config.getLitellm().publicBaseUrl(), clock, environment);
     BudgetService budgets = budgetFeature.service();
     budgetService = budgets;

@@ -2,7 +2,7 @@ package io.budgetgate.harness;
 
 import io.budgetgate.testing.ServiceProcess;
 
-import io.budgetgate.litellm.LiteLlmSimulator;
+import io.budgetgate.litellm.simulator.LiteLlmSimulator;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.Mailbox;
 import io.budgetgate.testing.ServiceJar;

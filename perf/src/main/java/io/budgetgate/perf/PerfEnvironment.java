@@ -1,7 +1,7 @@
 package io.budgetgate.perf;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.budgetgate.litellm.LiteLlmSimulator;
+import io.budgetgate.litellm.simulator.LiteLlmSimulator;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.ServiceJar;
 import io.budgetgate.testing.ServiceProcess;

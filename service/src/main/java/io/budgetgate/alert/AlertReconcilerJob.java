@@ -4,7 +4,6 @@ import io.budgetgate.budget.BudgetService;
 import io.budgetgate.budget.SpendHistory;
 import io.budgetgate.tenant.TenantService;
 import io.budgetgate.platform.db.AdvisoryLock;
-import io.budgetgate.platform.http.ApiException;
 import io.dropwizard.lifecycle.Managed;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,11 +36,12 @@ public final class AlertReconcilerJob implements Managed {
   private final SpendHistory history;
   private final Duration interval;
   private final Duration sampleRetention;
+  private final com.codahale.metrics.Counter skipped;
   private ScheduledExecutorService scheduler;
   private volatile java.util.Map<String, Integer> lastCounts = java.util.Map.of();
 
   AlertReconcilerJob(Jdbi jdbi, BudgetService budgets, AlertService alerts, TenantService tenants, SpendHistory history,
-      Duration interval, Duration sampleRetention) {
+      Duration interval, Duration sampleRetention, com.codahale.metrics.MetricRegistry metrics) {
     this.jdbi = jdbi;
     this.budgets = budgets;
     this.alerts = alerts;
@@ -49,6 +49,7 @@ public final class AlertReconcilerJob implements Managed {
     this.history = history;
     this.interval = interval;
     this.sampleRetention = sampleRetention;
+    this.skipped = metrics.counter("alerts.reconciler.skipped");
   }
 
   @Override
@@ -115,8 +116,11 @@ public final class AlertReconcilerJob implements Managed {
       }
       sample(status);
       return alerts.raiseIfHigher(status, AlertSource.RECONCILER).isPresent() ? 1 : 0;
-    } catch (ApiException e) {
-      LOG.warn("reconciler skipped tenant {}: {}", tenantId, e.getMessage());
+    } catch (RuntimeException e) {
+      // one tenant that cannot be read or stored (a database error, an answer we cannot use) must
+      // not cost every tenant sorted after it its round
+      skipped.inc();
+      LOG.warn("reconciler skipped tenant {} this round: {}", tenantId, e.toString());
       return 0;
     }
   }

@@ -39,7 +39,7 @@ public final class AlertWiring {
     environment.lifecycle().manage(checkAlerts);
     AlertReconcilerJob reconciler = new AlertReconcilerJob(jdbi, budgets, alerts, tenants, history,
         Duration.ofMillis(config.reconcileInterval().toMilliseconds()),
-        Duration.ofMillis(config.spendSampleRetention().toMilliseconds()));
+        Duration.ofMillis(config.spendSampleRetention().toMilliseconds()), environment.metrics());
     for (String state : AlertReconcilerJob.STATES) {
       environment.metrics().register("budget.tenants." + state, (com.codahale.metrics.Gauge<Integer>) () -> reconciler.tenantsIn(state));
     }

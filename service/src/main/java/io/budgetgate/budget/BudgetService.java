@@ -8,6 +8,8 @@ import io.budgetgate.budget.api.BudgetPatchRequest;
 import io.budgetgate.budget.api.BudgetStatus;
 import io.budgetgate.litellm.LiteLlmClient;
 import io.budgetgate.litellm.LiteLlmException;
+import io.budgetgate.litellm.LiteLlmKeyMissingException;
+import io.budgetgate.litellm.MissingKeys;
 import io.budgetgate.litellm.VirtualKey;
 import io.budgetgate.litellm.api.KeyInfo;
 import io.budgetgate.platform.auth.Caller;
@@ -46,6 +48,7 @@ public class BudgetService {
 
   private final Jdbi jdbi;
   private final LiteLlmClient litellm;
+  private final MissingKeys missingKeys;
   private final BudgetCache cache;
   private final KeyBudgetSync keySync;
   private final AuditLog audit;
@@ -58,12 +61,13 @@ public class BudgetService {
   private final AtomicReference<Instant> lastDegradedWarning = new AtomicReference<>(Instant.MIN);
   private volatile java.util.function.Consumer<BudgetStatus> freshStatusListener = status -> { };
 
-  BudgetService(Jdbi jdbi, LiteLlmClient litellm, BudgetCache cache, AuditLog audit,
+  BudgetService(Jdbi jdbi, LiteLlmClient litellm, MissingKeys missingKeys, BudgetCache cache, AuditLog audit,
       BudgetConfig config, Clock clock, MetricRegistry metrics) {
     this.jdbi = jdbi;
     this.litellm = litellm;
+    this.missingKeys = missingKeys;
     this.cache = cache;
-    this.keySync = new KeyBudgetSync(litellm);
+    this.keySync = new KeyBudgetSync(litellm, missingKeys, clock);
     this.audit = audit;
     this.config = config;
     this.clock = clock;
@@ -164,15 +168,31 @@ public class BudgetService {
     BudgetRow row = stored.row();
     keys.put(tenantId, row.virtualKey());
     BudgetSnapshot base = stored.base();
+    KeyInfo info;
     try {
-      KeyInfo info = litellm.keyInfo(row.virtualKey());
-      BigDecimal spend = sanitise(tenantId, info.spend());
-      BudgetSnapshot live = base.withSpend(spend, now).withBurnRate(stored.burnRate(spend, now));
-      cache.store(live);
-      return new Decision(live.status(now, SpendSource.LIVE), row.virtualKey());
+      info = litellm.keyInfo(row.virtualKey());
+    } catch (LiteLlmKeyMissingException e) {
+      missingKeys.missing(tenantId, now);
+      throw keyMissing(tenantId, "its budget cannot be read and its calls are refused", e);
     } catch (LiteLlmException e) {
       return fallback(base, now, e);
     }
+    missingKeys.present(tenantId);
+    BigDecimal spend = sanitise(tenantId, info.spend());
+    BudgetSnapshot live = base.withSpend(spend, now).withBurnRate(stored.burnRate(spend, now));
+    cache.store(live);
+    return new Decision(live.status(now, SpendSource.LIVE), row.virtualKey());
+  }
+
+  /**
+   * 409 {@code litellm_key_missing}: LiteLLM says the tenant's key does not exist (deleted outside
+   * BudgetGate). Not an outage, so no stale or fail-open answer: the key would not work anyway.
+   */
+  public static ApiException keyMissing(String tenantId, String consequence, LiteLlmKeyMissingException cause) {
+    return new ApiException(jakarta.ws.rs.core.Response.Status.CONFLICT, "litellm_key_missing",
+        "tenant '" + tenantId + "' has no key in LiteLLM (LiteLLM answered " + cause.status() + " " + cause.type()
+            + "): " + consequence + ". Re-provision the key: POST /tasks/reprovision-litellm-key?tenant_id=" + tenantId
+            + " on the admin port (ops-runbook/litellm-key-missing.md).", null, cause);
   }
 
   private Decision fallback(BudgetSnapshot base, Instant now, LiteLlmException cause) {
@@ -218,7 +238,7 @@ public class BudgetService {
     jdbi.useTransaction(handle -> {
       BudgetDao dao = handle.attach(BudgetDao.class);
       BudgetRow before = dao.lock(tenantId).orElseThrow(() -> TenantService.unknownTenant(tenantId));
-      BudgetRow after = merge(before, request, now);
+      BudgetRow after = merge(before, request, BudgetOverride.total(dao.liveOverrides(tenantId, now)), now);
       dao.updateBudget(tenantId, after.maxBudget(), after.alertThreshold(), after.graceThreshold(),
           after.budgetDuration(), after.budgetResetAt(), now);
       String newDuration = Objects.equals(before.budgetDuration(), after.budgetDuration()) ? null : after.budgetDuration();
@@ -233,11 +253,15 @@ public class BudgetService {
     return decide(tenantId).status();
   }
 
-  private static BudgetRow merge(BudgetRow row, BudgetPatchRequest request, Instant now) {
+  private static BudgetRow merge(BudgetRow row, BudgetPatchRequest request, BigDecimal unexpiredOverrides, Instant now) {
     List<FieldError> errors = new ArrayList<>();
     BigDecimal max = request.maxBudget() == null ? row.maxBudget() : request.maxBudget();
     if (request.maxBudget() != null) {
+      int before = errors.size();
       BudgetFieldChecks.maxBudget(max, errors);
+      if (errors.size() == before) {
+        BudgetFieldChecks.effectiveBudget("max_budget", max, unexpiredOverrides, errors);
+      }
     }
     int alert = request.alertThreshold() == null ? row.alertThreshold() : request.alertThreshold();
     int grace = request.graceThreshold() == null ? row.graceThreshold() : request.graceThreshold();
@@ -284,6 +308,11 @@ public class BudgetService {
       }
     }
     return synced;
+  }
+
+  /** The tenant's last known spend, if one is recent enough to answer stale with. */
+  Optional<BigDecimal> lastKnownSpend(String tenantId, Instant now) {
+    return cache.lastKnownSpend(tenantId, now).map(BudgetCache.KnownSpend::spend);
   }
 
   /** Forgets what is cached for the tenant (after an override, a reset or a webhook). */

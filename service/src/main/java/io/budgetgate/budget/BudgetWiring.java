@@ -1,8 +1,9 @@
 package io.budgetgate.budget;
 
 import io.budgetgate.audit.AuditLog;
-import io.budgetgate.litellm.LiteLlmClient;
+import io.budgetgate.litellm.LiteLlmWiring;
 import io.budgetgate.platform.cache.KeyValueCache;
+import io.budgetgate.tenant.TenantService;
 import io.dropwizard.core.setup.Environment;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,17 +18,19 @@ public final class BudgetWiring {
    * reconciler records into. */
   public record Budgets(BudgetService service, OverrideService overrides, BudgetBoard board, SpendHistory history) {}
 
-  public static Budgets wire(Jdbi jdbi, LiteLlmClient litellm, KeyValueCache cache, AuditLog audit,
+  public static Budgets wire(Jdbi jdbi, LiteLlmWiring.LiteLlm litellm, TenantService tenants, KeyValueCache cache, AuditLog audit,
       BudgetConfig config, String publicLiteLlmUrl, Clock clock, Environment environment) {
     BudgetRowMappers.register(jdbi);
     BudgetCache budgetCache = new BudgetCache(cache, environment.getObjectMapper(),
         Duration.ofMillis(config.cacheTtl().toMilliseconds()), Duration.ofMillis(config.staleLimit().toMilliseconds()));
     SpendHistory history = new SpendHistory(jdbi);
-    BudgetService budgets = new BudgetService(jdbi, litellm, budgetCache, audit, config, clock,
+    BudgetService budgets = new BudgetService(jdbi, litellm.client(), litellm.missingKeys(), budgetCache, audit, config, clock,
         environment.metrics());
     OverrideService overrides = new OverrideService(jdbi, budgets, audit, clock, UUID::randomUUID);
     environment.jersey().register(new BudgetResource(budgets, overrides));
     environment.jersey().register(new LlmAccessResource(budgets, publicLiteLlmUrl, clock));
+    environment.admin().addTask(new ReprovisionKeyTask(new KeyReprovision(jdbi, litellm.client(), litellm.missingKeys(),
+        budgets, history, tenants, clock), environment.getObjectMapper()));
     return new Budgets(budgets, overrides, new BudgetBoard(jdbi, history, clock), history);
   }
 }

@@ -2,9 +2,12 @@ package io.budgetgate.budget;
 
 import io.budgetgate.litellm.LiteLlmClient;
 import io.budgetgate.litellm.LiteLlmException;
+import io.budgetgate.litellm.LiteLlmKeyMissingException;
+import io.budgetgate.litellm.MissingKeys;
 import io.budgetgate.litellm.api.KeyUpdate;
 import io.budgetgate.platform.http.ApiException;
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
@@ -16,9 +19,13 @@ import org.jdbi.v3.core.Handle;
  */
 final class KeyBudgetSync {
   private final LiteLlmClient litellm;
+  private final MissingKeys missingKeys;
+  private final Clock clock;
 
-  KeyBudgetSync(LiteLlmClient litellm) {
+  KeyBudgetSync(LiteLlmClient litellm, MissingKeys missingKeys, Clock clock) {
     this.litellm = litellm;
+    this.missingKeys = missingKeys;
+    this.clock = clock;
   }
 
   /** block_at of the row with the overrides live at {@code now}. */
@@ -34,6 +41,9 @@ final class KeyBudgetSync {
     BigDecimal blockAt = blockAt(row, dao.liveOverrides(row.tenantId(), now), now);
     try {
       litellm.updateKey(new KeyUpdate(row.virtualKey(), blockAt, newDuration, null));
+    } catch (LiteLlmKeyMissingException e) {
+      missingKeys.missing(row.tenantId(), clock.instant());
+      throw BudgetService.keyMissing(row.tenantId(), "nothing was changed", e);
     } catch (LiteLlmException e) {
       throw ApiException.unavailable("litellm_unavailable",
           "the budget of tenant '" + row.tenantId() + "' was not changed: LiteLLM could not update the key's "

@@ -2,6 +2,8 @@ package io.budgetgate.litellm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.budgetgate.litellm.api.KeyInfo;
+import io.budgetgate.platform.AmountCeiling;
+import io.budgetgate.platform.Redaction;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -13,7 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads {@code /key/info}'s answer: the budget fields sit under {@code info}; nulls, missing
- * fields and unknown extra fields are all normal there.
+ * fields and unknown extra fields are all normal there, except for {@code spend}: LiteLLM's
+ * column is {@code Float @default(0.0)}, so anything but a finite number is a fault and fails the
+ * read ({@link LiteLlmBadAnswerException}), never a spend of 0. A spend above the amount ceiling
+ * is held at the ceiling, so the tenant is blocked rather than the read failing.
  */
 final class KeyInfoParser {
   private static final Logger LOG = LoggerFactory.getLogger(KeyInfoParser.class);
@@ -23,15 +28,46 @@ final class KeyInfoParser {
   static KeyInfo parse(JsonNode root) {
     JsonNode info = root.path("info");
     if (!info.isObject()) {
-      throw new LiteLlmUnavailableException("LiteLLM /key/info answered without an 'info' object", null);
+      throw new LiteLlmBadAnswerException("LiteLLM /key/info answered without an 'info' object");
     }
-    BigDecimal spend = decimal(info.get("spend"));
+    String alias = text(info.get("key_alias"));
     return new KeyInfo(
-        text(info.get("key_alias")),
-        spend == null ? BigDecimal.ZERO : spend,
+        alias,
+        spend(info.get("spend"), alias),
         decimal(info.get("max_budget")),
         text(info.get("budget_duration")),
         instant(info.get("budget_reset_at")));
+  }
+
+  /** The spend, or a bad answer saying what was there instead. */
+  static BigDecimal spend(JsonNode node, String alias) {
+    if (node == null || node.isMissingNode()) {
+      throw badSpend("has no spend field", alias);
+    }
+    if (!node.isNumber()) {
+      String shown = node.isNull() ? "null" : node.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + " "
+          + Redaction.redact(abbreviate(node.toString()));
+      throw badSpend("has a spend that is not a number (" + shown + ")", alias);
+    }
+    if ((node.isDouble() || node.isFloat()) && !Double.isFinite(node.doubleValue())) {
+      throw badSpend("has a spend that is not finite (" + node.asText() + ")", alias);
+    }
+    BigDecimal spend = node.decimalValue();
+    if (AmountCeiling.exceeded(spend)) {
+      LOG.warn("LiteLLM reports spend {} for key alias {}, above the amount ceiling; held at {} (the tenant is blocked)",
+          abbreviate(spend.toString()), alias, AmountCeiling.TEXT);
+      return AmountCeiling.MAX;
+    }
+    return spend;
+  }
+
+  private static LiteLlmBadAnswerException badSpend(String what, String alias) {
+    return new LiteLlmBadAnswerException("LiteLLM /key/info for key alias " + alias + " " + what
+        + ": treated as a failed read, not as a spend of 0");
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() > 40 ? text.substring(0, 40) + "..." : text;
   }
 
   private static String text(JsonNode node) {

@@ -37,21 +37,27 @@ public class LiteLlmClient {
   private final URI baseUrl;
   private final String masterKey;
   private final Duration timeout;
+  private final Duration writeTimeout;
   private final HttpClient http;
   private final ObjectMapper json;
   private final Retry retry;
   private final Timer calls;
   private final Counter failures;
+  private final Counter badAnswers;
 
   public LiteLlmClient(LiteLlmConfig config, ObjectMapper mapper) {
     this(config, mapper, new MetricRegistry());
   }
 
-  /** With {@code litellm.calls} (latency of every call, retries included) and {@code litellm.failures}. */
+  /**
+   * With {@code litellm.calls} (latency of every call, retries included), {@code litellm.failures}
+   * and {@code litellm.bad_answers} (2xx answers that could not be trusted).
+   */
   public LiteLlmClient(LiteLlmConfig config, ObjectMapper mapper, MetricRegistry metrics) {
     this.baseUrl = URI.create(config.baseUrl().endsWith("/") ? config.baseUrl() : config.baseUrl() + "/");
     this.masterKey = config.masterKey();
     this.timeout = Duration.ofMillis(config.timeout().toMilliseconds());
+    this.writeTimeout = Duration.ofMillis(config.writeTimeout().toMilliseconds());
     this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
     this.json = mapper.copy().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
         .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
@@ -67,6 +73,7 @@ public class LiteLlmClient {
                 .build());
     this.calls = metrics.timer("litellm.calls");
     this.failures = metrics.counter("litellm.failures");
+    this.badAnswers = metrics.counter("litellm.bad_answers");
   }
 
   /** Creates a virtual key; the answer holds the raw key, which LiteLLM never shows again. */
@@ -77,19 +84,33 @@ public class LiteLlmClient {
     if (request.budgetDuration() != null) {
       body.put("budget_duration", request.budgetDuration());
     }
+    if (request.spend() != null) {
+      body.put("spend", request.spend());
+    }
     ObjectNode metadata = body.putObject("metadata");
     request.metadata().forEach(metadata::put);
     JsonNode answer = call("POST", "key/generate", body);
     String key = text(answer, "key");
     if (key == null) {
-      throw new LiteLlmUnavailableException("LiteLLM /key/generate answered without a key", null);
+      throw new LiteLlmBadAnswerException("LiteLLM /key/generate answered 2xx without a key");
     }
     return new GeneratedKey(new VirtualKey(key), text(answer, "token"), text(answer, "key_alias"));
   }
 
-  /** The key's budget fields (LiteLLM nests them under {@code info}). */
+  /**
+   * The key's budget fields (LiteLLM nests them under {@code info}). An answer whose spend is not
+   * a finite number fails with {@link LiteLlmBadAnswerException}, counted in {@code litellm.bad_answers}.
+   */
   public KeyInfo keyInfo(VirtualKey key) {
-    return KeyInfoParser.parse(call("GET", "key/info?key=" + URLEncoder.encode(key.reveal(), StandardCharsets.UTF_8), null));
+    JsonNode answer = call("GET", "key/info?key=" + URLEncoder.encode(key.reveal(), StandardCharsets.UTF_8), null);
+    try {
+      return KeyInfoParser.parse(answer);
+    } catch (LiteLlmBadAnswerException e) {
+      badAnswers.inc();
+      failures.inc();
+      LOG.warn("{}", e.getMessage());
+      throw e;
+    }
   }
 
   /** Changes a key's max budget, budget period and/or spend. */
@@ -163,13 +184,16 @@ public class LiteLlmClient {
     if ("budget_exceeded".equals(error.type())) {
       throw new LiteLlmBudgetExceededException(status, error.message());
     }
+    if (error.namesAMissingKey(status)) {
+      throw new LiteLlmKeyMissingException(status, error.type(), error.message());
+    }
     throw new LiteLlmRejectedException(status, error.type(), error.message());
   }
 
   private HttpRequest request(String method, String path, JsonNode body) {
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(baseUrl.resolve(path))
-            .timeout(timeout)
+            .timeout(method.equals("POST") ? writeTimeout : timeout)
             .header("Authorization", "Bearer " + masterKey)
             .header("Accept", "application/json");
     if (body == null) {
@@ -199,23 +223,40 @@ public class LiteLlmClient {
   }
 
   /** LiteLLM's error body, {@code {"error": {"message", "type", "param", "code"}}}, read leniently. */
-  record ErrorBody(String type, String message) {
+  record ErrorBody(String type, String message, boolean fromLiteLlm) {
+    /**
+     * LiteLLM's own words for "no such key": a 404 in its error shape (FastAPI's bare
+     * {@code {"detail": "Not Found"}} is a wrong route, not a missing key), or the 401
+     * {@code auth_error} that {@code /key/update} answers for a key that is not in its database.
+     * A 401 for a wrong master key says nothing of the kind and stays a plain rejection.
+     */
+    boolean namesAMissingKey(int status) {
+      if (!fromLiteLlm) {
+        return false;
+      }
+      if (status == 404) {
+        return true;
+      }
+      String text = message.toLowerCase(java.util.Locale.ROOT);
+      return status == 401 && "auth_error".equals(type) && text.contains("does not exist");
+    }
+
     static ErrorBody parse(ObjectMapper json, String body) {
       try {
         JsonNode root = json.readTree(body == null ? "" : body);
         JsonNode error = root == null ? null : root.get("error");
         if (error != null && error.isObject()) {
           return new ErrorBody(
-              error.path("type").asText("unknown"), Redaction.redact(error.path("message").asText("")));
+              error.path("type").asText("unknown"), Redaction.redact(error.path("message").asText("")), true);
         }
         if (root != null && root.has("detail")) {
-          return new ErrorBody("unknown", Redaction.redact(root.get("detail").toString()));
+          return new ErrorBody("unknown", Redaction.redact(root.get("detail").toString()), false);
         }
       } catch (IOException | RuntimeException e) {
         // not JSON: fall through to the raw text
       }
       String text = body == null ? "" : body;
-      return new ErrorBody("unknown", Redaction.redact(text.length() > 200 ? text.substring(0, 200) : text));
+      return new ErrorBody("unknown", Redaction.redact(text.length() > 200 ? text.substring(0, 200) : text), false);
     }
   }
 }

@@ -16,7 +16,10 @@ import java.util.concurrent.TimeUnit;
  *
  * @param baseUrl LiteLLM's base URL, e.g. {@code http://127.0.0.1:4000}
  * @param masterKey LiteLLM master key (bearer); never printed
- * @param timeout per-call timeout (connect and response)
+ * @param timeout per-call timeout (connect and response) of reads ({@code /key/info}, {@code /key/list})
+ * @param writeTimeout response timeout of writes ({@code /key/generate}, {@code /key/update}, {@code /key/delete}),
+ *     default 4 s: LiteLLM answers an update of a missing key only after its own retries (0-3 s), and a
+ *     shorter timeout would take that answer for an outage
  * @param maxAttempts attempts per call, first one included; 5xx and I/O errors are retried
  * @param initialBackoff wait before the first retry; doubles (times multiplier) each retry
  * @param backoffMultiplier growth of the wait between retries
@@ -31,9 +34,19 @@ public record LiteLlmConfig(
     @JsonProperty("initialBackoff") @NotNull Duration initialBackoff,
     @JsonProperty("backoffMultiplier") @DecimalMin("1.0") double backoffMultiplier,
     @JsonProperty("simulator") @Valid SimulatorConfig simulator,
-    @JsonProperty("publicBaseUrl") String publicBaseUrl) {
+    @JsonProperty("publicBaseUrl") String publicBaseUrl,
+    @JsonProperty("writeTimeout") Duration writeTimeout) {
+
+  /** Without a separate write timeout (4 s, or the read timeout when that is longer). */
+  public LiteLlmConfig(String baseUrl, String masterKey, Duration timeout, int maxAttempts, Duration initialBackoff,
+      double backoffMultiplier, SimulatorConfig simulator, String publicBaseUrl) {
+    this(baseUrl, masterKey, timeout, maxAttempts, initialBackoff, backoffMultiplier, simulator, publicBaseUrl, null);
+  }
 
   public LiteLlmConfig {
+    if (writeTimeout == null) {
+      writeTimeout = timeout != null && timeout.toMilliseconds() > 4_000 ? timeout : Duration.seconds(4);
+    }
     if (simulator == null) {
       simulator = new SimulatorConfig(false, "127.0.0.1", 4000);
     }
@@ -44,7 +57,7 @@ public record LiteLlmConfig(
 
   @Override
   public String toString() {
-    return "LiteLlmConfig[baseUrl=" + baseUrl + ", masterKey=****, timeout=" + timeout
+    return "LiteLlmConfig[baseUrl=" + baseUrl + ", masterKey=****, timeout=" + timeout + ", writeTimeout=" + writeTimeout
         + ", maxAttempts=" + maxAttempts + ", initialBackoff=" + initialBackoff
         + ", backoffMultiplier=" + backoffMultiplier + ", simulator=" + simulator + "]";
   }

@@ -24,8 +24,4 @@ public class LiteLlmRejectedException extends LiteLlmException {
   public String type() {
     return type;
   }
-
-  public boolean isNotFound() {
-    return status == 404 || "not_found_error".equals(type);
-  }
 }

@@ -7,6 +7,7 @@ import io.budgetgate.budget.BudgetPolicy;
 import io.budgetgate.budget.BudgetService;
 import io.budgetgate.litellm.LiteLlmClient;
 import io.budgetgate.litellm.LiteLlmException;
+import io.budgetgate.litellm.LiteLlmKeyMissingException;
 import io.budgetgate.litellm.api.KeyInfo;
 import io.budgetgate.litellm.api.KeyUpdate;
 import io.budgetgate.platform.http.ApiException;
@@ -120,6 +121,8 @@ public class BudgetResetService {
       }
       litellm.updateKey(new KeyUpdate(row.key(), null, row.budgetDuration(), BigDecimal.ZERO));
       return new SpendReset(true, finalSpend);
+    } catch (LiteLlmKeyMissingException e) {
+      throw BudgetService.keyMissing(row.tenantId(), "its budget period was not reset and nothing changed", e);
     } catch (LiteLlmException e) {
       throw ApiException.unavailable("litellm_unavailable", "the budget period of tenant '" + row.tenantId()
           + "' was not reset: LiteLLM could not zero the key's spend (" + e.getMessage() + "). Nothing changed.", e);

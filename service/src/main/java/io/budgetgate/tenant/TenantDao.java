@@ -42,6 +42,13 @@ interface TenantDao {
       """)
   void insert(@BindMethods("t") NewRow row);
 
+  @SqlUpdate("""
+      UPDATE tenant_configs
+         SET litellm_key_alias = :alias, litellm_key_hash = :hash, litellm_virtual_key = :key,
+             litellm_synced_max_budget = :syncedMaxBudget, version = version + 1, updated_at = :now
+       WHERE tenant_id = :tenantId""")
+  int replaceKey(String tenantId, String alias, String hash, String key, BigDecimal syncedMaxBudget, Instant now);
+
   @SqlQuery("SELECT EXISTS (SELECT 1 FROM tenant_configs WHERE tenant_id = :tenantId)")
   boolean exists(String tenantId);
 

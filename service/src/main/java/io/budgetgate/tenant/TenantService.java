@@ -58,20 +58,39 @@ public class TenantService {
   }
 
   /**
-   * The tenant a LiteLLM event is about: by key alias, else by key hash ({@code token}), else by
-   * {@code team_id} as a tenant id. Nulls are skipped.
+   * The tenant a LiteLLM key event is about: by the key's hash ({@code token}) when the event has
+   * one, else by key alias. A token that matches no tenant finds none, even when the alias matches:
+   * it is another key that carries the alias (ours was deleted and the alias reused), and its spend
+   * is not the tenant's. Never by {@code team_id}.
    */
-  public Optional<Tenant> findForLiteLlm(String keyAlias, String tokenHash, String teamId) {
+  public Optional<Tenant> findForLiteLlm(String keyAlias, String tokenHash) {
     return jdbi.withExtension(TenantDao.class, dao -> {
-      Optional<Tenant> found = keyAlias == null ? Optional.empty() : dao.findByKeyAlias(keyAlias);
-      if (found.isEmpty() && tokenHash != null) {
-        found = dao.findByKeyHash(tokenHash);
+      if (tokenHash != null) {
+        return dao.findByKeyHash(tokenHash);
       }
-      if (found.isEmpty() && teamId != null) {
-        found = dao.find(teamId);
-      }
-      return found;
+      return keyAlias == null ? Optional.empty() : dao.findByKeyAlias(keyAlias);
     });
+  }
+
+  /**
+   * Stores a newly generated key in place of one LiteLLM lost, with its audit entry; if that fails
+   * the new key is deleted again, so nothing is left half-done in either place.
+   */
+  public void replaceKey(String actor, String tenantId, GeneratedKey key, java.math.BigDecimal syncedMaxBudget,
+      Map<String, Object> details) {
+    try {
+      jdbi.useTransaction(handle -> {
+        if (handle.attach(TenantDao.class).replaceKey(tenantId, key.keyAlias(), key.tokenHash(), key.key().reveal(),
+            syncedMaxBudget, clock.instant()) == 0) {
+          throw unknownTenant(tenantId);
+        }
+        audit.record(handle, actor, "tenant.key_reprovisioned", tenantId, details);
+      });
+    } catch (RuntimeException e) {
+      removeKeyAfterFailedStore(tenantId, key);
+      throw e;
+    }
+    LOG.info("tenant {} has a new LiteLLM key (alias {}), re-provisioned by {}", tenantId, key.keyAlias(), actor);
   }
 
   public static ApiException unknownTenant(String tenantId) {

@@ -32,7 +32,9 @@ import java.time.Clock;
  * {@code POST /webhooks/litellm} (Standard Webhooks signature) and
  * {@code POST /webhooks/litellm/{token}} (LiteLLM's native, unsigned alerting; only when a path
  * token is configured). Checks run in a fixed order: size (413), content type (415), auth (401,
- * nothing stored), JSON (400), fields (422), tenant (404).
+ * nothing stored), JSON (400), fields (422), whether it is a tenant key's budget event (200
+ * {@code ignored} if not), tenant (404 signed; 200 {@code ignored} on the path-token endpoint, so
+ * LiteLLM's native sender, which fires again after any non-2xx, stops).
  */
 @Path("/webhooks/litellm")
 @Produces(MediaType.APPLICATION_JSON)
@@ -82,14 +84,15 @@ public final class WebhookResource {
     if (outcome != SignatureVerifier.Outcome.VALID) {
       throw new ApiException(Response.Status.UNAUTHORIZED, "invalid_signature", describe(outcome));
     }
-    return accept(headers.getHeaderString("webhook-id").trim(), raw);
+    return accept(headers.getHeaderString("webhook-id").trim(), raw, WebhookService.Intake.SIGNED);
   }
 
   @POST
   @Path("/{token}")
   @Operation(operationId = "receivePathTokenWebhook", summary = "A LiteLLM budget event from its native (unsigned) alerting",
       description = "No bearer token: the path token is the credential, compared in constant time and masked in the "
-          + "request log. Answers 404 when no path token is configured.")
+          + "request log. Answers 404 when no path token is configured. A key BudgetGate does not manage is "
+          + "answered 200 `ignored` (`unknown_key`): LiteLLM re-sends after anything but a 2xx.")
   public Response withPathToken(
       @Parameter(description = "the configured webhook.pathToken") @PathParam("token") String token,
       @Context HttpHeaders headers, @RequestBody(required = true, content = @Content(
@@ -102,11 +105,11 @@ public final class WebhookResource {
     if (!MessageDigest.isEqual(pathToken, token.getBytes(StandardCharsets.UTF_8))) {
       throw new ApiException(Response.Status.UNAUTHORIZED, "invalid_signature", "the webhook path token is not recognised");
     }
-    return accept(null, raw);
+    return accept(null, raw, WebhookService.Intake.PATH_TOKEN);
   }
 
-  private Response accept(String deliveryId, byte[] raw) {
-    WebhookReply reply = webhooks.accept(deliveryId, readJson(json, raw), new String(raw, StandardCharsets.UTF_8));
+  private Response accept(String deliveryId, byte[] raw, WebhookService.Intake intake) {
+    WebhookReply reply = webhooks.accept(deliveryId, readJson(json, raw), new String(raw, StandardCharsets.UTF_8), intake);
     return Response.ok(reply).build();
   }
 

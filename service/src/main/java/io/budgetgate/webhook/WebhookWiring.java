@@ -9,6 +9,7 @@ import io.dropwizard.core.setup.Environment;
 import java.time.Clock;
 import java.time.Duration;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.LoggerFactory;
 
 /** Builds webhook intake: the signature verifier and both endpoints. */
 public final class WebhookWiring {
@@ -16,8 +17,14 @@ public final class WebhookWiring {
 
   public static void wire(Jdbi jdbi, WebhookConfig config, TenantService tenants, BudgetService budgets, AlertService alerts,
       Outbox outbox, AuditLog audit, Clock clock, Environment environment) {
+    if (config.pathToken().isEmpty()) {
+      LoggerFactory.getLogger(WebhookWiring.class).warn("webhook.pathToken (WEBHOOK_PATH_TOKEN) is empty: "
+          + "POST /webhooks/litellm/{token} is off, so LiteLLM's native alerting (which cannot sign) cannot reach "
+          + "BudgetGate; only signed deliveries are accepted. See docs/webhooks.md");
+    }
     SignatureVerifier verifier = new SignatureVerifier(config.secret(), Duration.ofMillis(config.tolerance().toMilliseconds()));
-    WebhookService service = new WebhookService(jdbi, tenants, budgets, alerts, outbox, audit, clock);
+    WebhookService service = new WebhookService(jdbi, tenants, budgets, alerts, outbox, audit, clock,
+        environment.metrics());
     environment.jersey().register(new WebhookResource(service, verifier, config.pathToken(), environment.getObjectMapper(), clock));
   }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.budgetgate.BudgetGateApplication;
 import io.budgetgate.BudgetGateConfiguration;
-import io.budgetgate.litellm.LiteLlmSimulator;
+import io.budgetgate.litellm.simulator.LiteLlmSimulator;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.ApiClient.Answer;
 import io.budgetgate.testing.BudgetScenario;
@@ -91,6 +91,31 @@ class BudgetChangesIT {
     assertThat(unknown.status()).isEqualTo(404);
     assertThat(given.one("SELECT max_budget FROM tenant_configs WHERE tenant_id = 'strict'")).isEqualTo("100.00");
     assertThat(given.count("SELECT count(*) FROM audit_log WHERE action = 'budget.updated' AND tenant_id = 'strict'")).isZero();
+  }
+
+  @Test
+  void everyAmountIsCheckedAgainstTheOneCeilingOnCreationPatchAndGrant() throws Exception {
+    Answer created = api.post("/v1/tenants", io.budgetgate.testing.TestTokens.ADMIN,
+        "{\"tenant_id\": \"too-rich\", \"name\": \"x\", \"max_budget\": 1000000000.01}");
+    given.tenant("ceilinged", "\"max_budget\": 999999990");
+
+    Answer patchAbove = given.patch("ceilinged", "{\"max_budget\": 1000000000.01}");
+    Answer grantAbove = grant("ceilinged", "{\"amount\": 1000000000.01, \"reason\": \"x\", \"expires_at\": \"2026-12-01T00:00:00Z\"}");
+    Answer grantPastTheCeiling = grant("ceilinged", "{\"amount\": 10.01, \"reason\": \"x\", \"starts_at\": \"2026-11-25T00:00:00Z\", "
+        + "\"expires_at\": \"2026-12-01T00:00:00Z\"}"); // scheduled: counts against the ceiling all the same
+    Answer grantToTheCeiling = grant("ceilinged", "{\"amount\": 10, \"reason\": \"x\", \"expires_at\": \"2026-12-01T00:00:00Z\"}");
+    Answer patchPastTheCeiling = given.patch("ceilinged", "{\"max_budget\": 999999990.01}");
+
+    assertThat(fields(created)).containsExactly("max_budget");
+    assertThat(created.body()).contains("1000000000.00");
+    assertThat(fields(patchAbove)).containsExactly("max_budget");
+    assertThat(fields(grantAbove)).containsExactly("amount");
+    assertThat(fields(grantPastTheCeiling)).containsExactly("amount");
+    assertThat(grantToTheCeiling.status()).as(grantToTheCeiling.body()).isEqualTo(201);
+    assertThat(fields(patchPastTheCeiling)).as("with the override: 1,000,000,000.01").containsExactly("max_budget");
+    assertThat(given.one("SELECT max_budget FROM tenant_configs WHERE tenant_id = 'ceilinged'")).isEqualTo("999999990.00");
+    assertThat(given.count("SELECT count(*) FROM budget_overrides WHERE tenant_id = 'ceilinged'")).isEqualTo(1);
+    assertThat(given.count("SELECT count(*) FROM tenant_configs WHERE tenant_id = 'too-rich'")).isZero();
   }
 
   @Test

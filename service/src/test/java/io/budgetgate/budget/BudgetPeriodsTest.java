@@ -29,7 +29,12 @@ class BudgetPeriodsTest {
       "15m, 2026-11-29T15:31:10Z, 2026-11-29T15:45:00Z",
       "15m, 2026-11-29T15:50:00Z, 2026-11-29T16:00:00Z",
       "30s, 2026-11-29T15:31:10Z, 2026-11-29T15:31:30Z",
-      "30s, 2026-11-29T15:31:45Z, 2026-11-29T15:32:00Z"})
+      "30s, 2026-11-29T15:31:45Z, 2026-11-29T15:32:00Z",
+      // N that does not divide the span: the sequence runs on past it, as LiteLLM's does
+      "5h,  2026-11-29T22:30:00Z, 2026-11-30T01:00:00Z",
+      "7h,  2026-11-29T22:00:00Z, 2026-11-30T04:00:00Z",
+      "90m, 2026-12-01T10:17:42Z, 2026-12-01T11:30:00Z",
+      "45s, 2026-12-01T10:17:50Z, 2026-12-01T10:18:30Z"})
   void nextResetIsTheNextCalendarBoundary(String duration, String now, String expected) {
     assertThat(BudgetPeriods.nextReset(BudgetDuration.parse(duration), Instant.parse(now)))
         .isEqualTo(Instant.parse(expected));

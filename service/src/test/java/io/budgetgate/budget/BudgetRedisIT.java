@@ -3,7 +3,7 @@ package io.budgetgate.budget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.budgetgate.BudgetGateConfiguration;
-import io.budgetgate.litellm.LiteLlmSimulator;
+import io.budgetgate.litellm.simulator.LiteLlmSimulator;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.BudgetScenario;
 import io.budgetgate.testing.CapturedLogs;

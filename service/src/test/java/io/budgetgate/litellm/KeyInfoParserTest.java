@@ -7,11 +7,17 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.budgetgate.litellm.api.KeyInfo;
+import io.budgetgate.platform.AmountCeiling;
 import java.io.InputStream;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** /key/info answers as LiteLLM really sends them: nested under info, with nulls and extras. */
+/**
+ * /key/info answers as LiteLLM really sends them (nested under info, with nulls and extras), and
+ * the faults it must never read as a spend of 0.
+ */
 class KeyInfoParserTest {
   private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
@@ -31,12 +37,46 @@ class KeyInfoParserTest {
     assertThat(info.keyAlias()).isEqualTo("xxxxxx");
   }
 
-  @Test
-  void nullSpendReadsAsZeroAndZonelessTimestampsAsUtc() throws Exception {
-    KeyInfo info = KeyInfoParser.parse(JSON.readTree(
-        "{\"info\": {\"spend\": null, \"max_budget\": 10.5, \"budget_reset_at\": \"2026-07-01T00:00:00\"}}"));
+  @ParameterizedTest(name = "spend {0}")
+  @ValueSource(strings = {"\"abc\"", "\"NaN\"", "null", "true", "\"12.5\"", "{}", "[]", "MISSING"})
+  void aSpendThatIsNotAFiniteNumberIsAFailedReadNeverZero(String spend) throws Exception {
+    String info = spend.equals("MISSING") ? "{\"key_alias\": \"odd\", \"max_budget\": 110.0}"
+        : "{\"key_alias\": \"odd\", \"spend\": " + spend + ", \"max_budget\": 110.0}";
 
-    assertThat(info.spend()).isEqualByComparingTo("0");
+    assertThatThrownBy(() -> KeyInfoParser.parse(JSON.readTree("{\"key\": \"sk-x\", \"info\": " + info + "}")))
+        .isInstanceOf(LiteLlmBadAnswerException.class)
+        .hasMessageContaining("spend")
+        .hasMessageContaining("not as a spend of 0");
+  }
+
+  @Test
+  void aSpendAboveTheAmountCeilingIsHeldAtTheCeiling() throws Exception {
+    KeyInfo huge = KeyInfoParser.parse(JSON.readTree("{\"info\": {\"spend\": 1e12}}"));
+    KeyInfo enormous = KeyInfoParser.parse(JSON.readTree("{\"info\": {\"spend\": 1e300}}"));
+    KeyInfo atCeiling = KeyInfoParser.parse(JSON.readTree("{\"info\": {\"spend\": 1000000000.00}}"));
+
+    assertThat(huge.spend()).isEqualByComparingTo(AmountCeiling.MAX);
+    assertThat(enormous.spend()).isEqualByComparingTo(AmountCeiling.MAX);
+    assertThat(atCeiling.spend()).isEqualByComparingTo("1000000000");
+  }
+
+  @Test
+  void aNonFiniteDoubleSpendIsAFailedRead() throws Exception {
+    ObjectMapper lenient = new ObjectMapper().enable(com.fasterxml.jackson.core.JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS);
+
+    assertThatThrownBy(() -> KeyInfoParser.parse(lenient.readTree("{\"info\": {\"spend\": NaN}}")))
+        .isInstanceOf(LiteLlmBadAnswerException.class);
+    assertThatThrownBy(() -> KeyInfoParser.parse(lenient.readTree("{\"info\": {\"spend\": Infinity}}")))
+        .isInstanceOf(LiteLlmBadAnswerException.class);
+  }
+
+  @Test
+  void unknownFieldsAreIgnoredAndZonelessTimestampsAreUtc() throws Exception {
+    KeyInfo info = KeyInfoParser.parse(JSON.readTree(
+        "{\"info\": {\"spend\": 2, \"max_budget\": 10.5, \"budget_reset_at\": \"2026-07-01T00:00:00\", "
+            + "\"a_field_of_a_future_release\": {\"nested\": [1, 2]}}}"));
+
+    assertThat(info.spend()).isEqualByComparingTo("2");
     assertThat(info.maxBudget()).isEqualByComparingTo("10.5");
     assertThat(info.budgetResetAt()).isEqualTo(Instant.parse("2026-07-01T00:00:00Z"));
   }
@@ -51,7 +91,7 @@ class KeyInfoParserTest {
   @Test
   void topLevelBudgetFieldsWithoutInfoAreRefused() throws Exception {
     assertThatThrownBy(() -> KeyInfoParser.parse(JSON.readTree("{\"spend\": 5, \"max_budget\": 10}")))
-        .isInstanceOf(LiteLlmUnavailableException.class)
+        .isInstanceOf(LiteLlmBadAnswerException.class)
         .hasMessageContaining("info");
   }
 }

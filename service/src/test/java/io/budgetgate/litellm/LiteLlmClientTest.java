@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.budgetgate.litellm.api.GeneratedKey;
 import io.budgetgate.litellm.api.KeyGenerateRequest;
 import io.budgetgate.litellm.api.KeyInfo;
+import io.budgetgate.litellm.simulator.LiteLlmSimulator;
 import io.budgetgate.litellm.api.KeyUpdate;
 import io.budgetgate.testing.TestApps;
 import io.budgetgate.testing.TestRedis;
@@ -58,7 +59,7 @@ class LiteLlmClientTest {
     client.deleteKey(key.key());
     Throwable gone = catchThrowable(() -> client.keyInfo(key.key()));
     assertThat(gone).isInstanceOf(LiteLlmRejectedException.class);
-    assertThat(((LiteLlmRejectedException) gone).isNotFound()).isTrue();
+    assertThat(gone).isInstanceOf(io.budgetgate.litellm.LiteLlmKeyMissingException.class);
   }
 
   @Test

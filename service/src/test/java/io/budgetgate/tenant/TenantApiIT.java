@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.budgetgate.BudgetGateConfiguration;
-import io.budgetgate.litellm.LiteLlmSimulator;
+import io.budgetgate.litellm.simulator.LiteLlmSimulator;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.ApiClient.Answer;
 import io.budgetgate.testing.CapturedLogs;

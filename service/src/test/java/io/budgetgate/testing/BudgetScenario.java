@@ -1,7 +1,7 @@
 package io.budgetgate.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.budgetgate.litellm.LiteLlmSimulator;
+import io.budgetgate.litellm.simulator.LiteLlmSimulator;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.ResultSet;

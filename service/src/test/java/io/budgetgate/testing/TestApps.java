@@ -2,7 +2,7 @@ package io.budgetgate.testing;
 
 import io.budgetgate.BudgetGateApplication;
 import io.budgetgate.BudgetGateConfiguration;
-import io.budgetgate.litellm.LiteLlmSimulator;
+import io.budgetgate.litellm.simulator.LiteLlmSimulator;
 import io.budgetgate.platform.db.SchemaMigrations;
 import io.dropwizard.jackson.Jackson;
 import io.dropwizard.testing.ConfigOverride;

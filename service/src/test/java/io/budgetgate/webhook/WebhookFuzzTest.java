@@ -6,9 +6,15 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.budgetgate.budget.BudgetPolicy;
+import io.budgetgate.platform.AmountCeiling;
 import io.budgetgate.platform.http.ApiException;
+import io.budgetgate.platform.http.FieldError;
 import io.budgetgate.platform.http.ValidationException;
 import io.dropwizard.jackson.Jackson;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -51,11 +57,59 @@ class WebhookFuzzTest {
       LiteLlmEvent event = LiteLlmEvent.from(tree);
       assertThat(event.spend().signum()).isNotNegative();
       assertThat(event.event()).isNotBlank();
-      assertThat(event.keyAlias() != null || event.token() != null || event.teamId() != null).isTrue();
+      assertThat(event.spend()).isLessThanOrEqualTo(AmountCeiling.MAX);
+      if (event.notATenantEvent().isEmpty()) {
+        assertThat(event.keyAlias() != null || event.token() != null).isTrue();
+      }
     } catch (ValidationException e) {
       assertThat(e.status()).isEqualTo(422);
       assertThat(e.fields()).isNotEmpty();
     }
+  }
+
+  /**
+   * Spend values of every size and precision (huge and tiny exponents, dozens of digits) in an
+   * otherwise well-formed key event: either a 422 naming {@code spend}, or accepted with exactly the
+   * spend sent, and then every figure an alert row stores from it fits its column (the 1e12 spend
+   * that once overflowed {@code budget_alert_history} and answered 500).
+   */
+  @FuzzTest(maxDuration = "60s")
+  void anySpendIsAcceptedAsSentOrA422(FuzzedDataProvider data) {
+    String digits = data.consumeString(60).replaceAll("[^0-9]", "");
+    String fraction = data.consumeString(40).replaceAll("[^0-9]", "");
+    int exponent = data.consumeInt(-400, 400);
+    BigDecimal budget = new BigDecimal(data.consumeLong(1, 100_000_000_000L)).movePointLeft(2); // 0.01 .. the ceiling
+    String literal = (digits.isEmpty() ? "0" : digits) + (fraction.isEmpty() ? "" : "." + fraction)
+        + (data.consumeBoolean() ? "e" + exponent : "");
+    String body = "{\"spend\": " + literal + ", \"event\": \"budget_crossed\", \"event_group\": \"key\", "
+        + "\"key_alias\": \"acme\", \"token\": null, \"max_budget\": 1.0}";
+    JsonNode tree;
+    try {
+      tree = WebhookResource.readJson(JSON, body.getBytes(StandardCharsets.UTF_8));
+    } catch (ApiException e) {
+      assertThat(e.status()).isEqualTo(400); // a literal Jackson will not read at all (e.g. a leading zero)
+      return;
+    }
+    BigDecimal sent = new BigDecimal(literal);
+    try {
+      LiteLlmEvent event = LiteLlmEvent.from(tree);
+      assertThat(event.spend()).isEqualByComparingTo(sent);
+      assertFitsAlertColumns(event.spend(), budget);
+    } catch (ValidationException e) {
+      assertThat(e.fields()).extracting(FieldError::field).containsExactly("spend");
+      assertThat(sent.compareTo(AmountCeiling.MAX)).as("only spend above the ceiling is refused").isPositive();
+    }
+  }
+
+  /** What budget_alert_history stores: spend NUMERIC(16,6), percent_used NUMERIC(18,2), effective_budget NUMERIC(14,2). */
+  private static void assertFitsAlertColumns(BigDecimal spend, BigDecimal effectiveBudget) {
+    assertThat(integerDigits(spend.setScale(6, RoundingMode.HALF_UP))).isLessThanOrEqualTo(16 - 6);
+    assertThat(integerDigits(BudgetPolicy.percentUsed(spend, effectiveBudget))).isLessThanOrEqualTo(18 - 2);
+    assertThat(integerDigits(effectiveBudget)).isLessThanOrEqualTo(14 - 2);
+  }
+
+  private static int integerDigits(BigDecimal value) {
+    return Math.max(0, value.precision() - value.scale());
   }
 
   @FuzzTest(maxDuration = "60s")

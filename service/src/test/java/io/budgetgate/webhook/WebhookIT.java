@@ -3,7 +3,7 @@ package io.budgetgate.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.budgetgate.BudgetGateConfiguration;
-import io.budgetgate.litellm.LiteLlmSimulator;
+import io.budgetgate.litellm.simulator.LiteLlmSimulator;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.ApiClient.Answer;
 import io.budgetgate.testing.BudgetScenario;
@@ -27,7 +27,8 @@ class WebhookIT {
   static final TestPostgres.Database DB = TestApps.migratedDatabase();
   static final LiteLlmSimulator LITELLM = TestApps.simulator();
   static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(DB, LITELLM,
-      ConfigOverride.config("webhook.pathToken", "test-path-token"));
+      ConfigOverride.config("webhook.pathToken", WebhookIT.PATH_TOKEN));
+  static final String PATH_TOKEN = "test-path-token-0123456789";
 
   static Webhooks webhooks;
   static BudgetScenario given;
@@ -91,40 +92,115 @@ class WebhookIT {
 
   @Test
   void spendTrackedNeverAlertsWhateverItsSpend() throws Exception {
-    long before = given.count("SELECT count(*) FROM budget_alert_history");
+    Answer asKeyEvent = webhooks.send(Webhooks.event("spend_tracked", "5000", "hooked"));
+    Answer asLiteLlmSendsIt = webhooks.send(fixture("end-user-spend-tracked.json", "hooked"));
 
-    Answer answer = webhooks.send(Webhooks.event("spend_tracked", "5000", "hooked"));
+    assertThat(asKeyEvent.json().get("status").asText()).isEqualTo("ignored");
+    assertThat(asKeyEvent.json().get("reason").asText()).isEqualTo("not_a_budget_event");
+    assertThat(asLiteLlmSendsIt.json().get("reason").asText()).isEqualTo("not_a_key_event");
+    assertThat(given.count("SELECT count(*) FROM budget_alert_history WHERE tenant_id = 'hooked' AND litellm_event = 'spend_tracked'"))
+        .isZero();
+  }
 
+  /**
+   * LiteLLM builds a team's or the proxy's budget event with the calling key's token: scored as the
+   * tenant's, the proxy's 9,000 spend raised a blocked alert for a $100 tenant.
+   */
+  @ParameterizedTest(name = "{0} through {1}")
+  @CsvSource({"team-budget-crossed.json, signed", "proxy-budget-crossed.json, signed",
+      "team-budget-crossed.json, path token", "proxy-budget-crossed.json, path token"})
+  void anotherEntitysBudgetEventCarryingTheTenantsTokenIsIgnored(String fixture, String intake) throws Exception {
+    String tenant = "other-" + fixture.substring(0, 4) + "-" + intake.charAt(0);
+    given.tenant(tenant, "\"max_budget\": 100, \"notification_emails\": [\"ops@other.test\"]");
+    String body = fixture(fixture, tenant);
+    long before = ignoredCount("not_a_key_event");
+
+    Answer answer = intake.equals("signed") ? webhooks.send(body) : pathToken(body);
+
+    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
     assertThat(answer.json().get("status").asText()).isEqualTo("ignored");
-    assertThat(answer.json().get("reason").asText()).contains("one request");
-    assertThat(given.count("SELECT count(*) FROM budget_alert_history")).isEqualTo(before);
+    assertThat(answer.json().get("reason").asText()).isEqualTo("not_a_key_event");
+    assertThat(given.count("SELECT count(*) FROM budget_alert_history WHERE tenant_id = '" + tenant + "'")).isZero();
+    assertThat(given.count("SELECT count(*) FROM notification_outbox WHERE tenant_id = '" + tenant + "'")).isZero();
+    assertThat(ignoredCount("not_a_key_event")).isEqualTo(before + 1);
   }
 
   @Test
-  void theTenantIsFoundByKeyHashOrTeamIdToo() throws Exception {
+  void theTenantsOwnKeyEventWithItsTokenIsScoredAsItsOwn() throws Exception {
+    given.tenant("own-key", "\"max_budget\": 100");
+
+    Answer answer = webhooks.send(fixture("key-threshold-crossed.json", "own-key"));
+
+    assertThat(answer.json().get("status").asText()).isEqualTo("accepted");
+    assertThat(answer.json().get("level").asText()).isEqualTo("warning"); // 94.50 of the tenant's own 100
+  }
+
+  @Test
+  void anOlderProjectionWithoutEventGroupIsAKeyEventScoredByItsSpend() throws Exception {
+    given.tenant("projected", "\"max_budget\": 100");
+
+    Answer answer = webhooks.send(fixture("key-projected-limit-exceeded-older.json", "projected"));
+
+    assertThat(answer.json().get("status").asText()).isEqualTo("accepted");
+    assertThat(answer.json().get("level").asText()).as("104 of 100: the spend, not the projection").isEqualTo("critical");
+  }
+
+  @Test
+  void theTenantIsFoundByKeyHashOrAliasButNeverByTeamId() throws Exception {
     String hash = given.one("SELECT litellm_key_hash FROM tenant_configs WHERE tenant_id = 'hooked'");
 
     Answer byToken = webhooks.send("{\"spend\": 90, \"event\": \"threshold_crossed\", \"token\": \"" + hash + "\"}");
     Answer byTeam = webhooks.send("{\"spend\": 90, \"event\": \"threshold_crossed\", \"team_id\": \"hooked\"}");
+    Answer otherKeyWithTheAlias = webhooks.send("{\"spend\": 90, \"event\": \"threshold_crossed\", \"key_alias\": \"hooked\", "
+        + "\"token\": \"" + "0".repeat(64) + "\"}");
 
     assertThat(byToken.json().get("status").asText()).isEqualTo("accepted");
-    assertThat(byTeam.json().get("status").asText()).isEqualTo("accepted");
+    assertThat(byTeam.status()).as("team_id alone does not name a key").isEqualTo(422);
+    assertThat(otherKeyWithTheAlias.status()).as("a token decides over an alias").isEqualTo(404);
   }
 
   @Test
-  void aRepeatedWebhookIdIsADuplicateAndChangesNothing() throws Exception {
-    String body = Webhooks.event("threshold_crossed", "88", "hooked");
-    long now = Instant.now().getEpochSecond();
-    assertThat(webhooks.send("msg_repeat_1", now, body).json().get("status").asText()).isEqualTo("accepted");
-    long alerts = given.count("SELECT count(*) FROM budget_alert_history");
-    long audits = given.count("SELECT count(*) FROM audit_log");
+  void anUnknownKeyIs404WhenSignedAnd200IgnoredOnThePathTokenSoLiteLlmStopsResending() {
+    long before = ignoredCount("unknown_key");
 
-    Answer again = webhooks.send("msg_repeat_1", now, body);
+    Answer signed = webhooks.send(Webhooks.event("threshold_crossed", "85", "nobody-we-know"));
+    Answer native1 = pathToken(Webhooks.event("threshold_crossed", "85", "nobody-we-know"));
 
-    assertThat(again.status()).isEqualTo(200);
-    assertThat(again.json().get("status").asText()).isEqualTo("duplicate");
-    assertThat(given.count("SELECT count(*) FROM budget_alert_history")).isEqualTo(alerts);
-    assertThat(given.count("SELECT count(*) FROM audit_log")).isEqualTo(audits);
+    assertThat(signed.status()).isEqualTo(404);
+    assertThat(signed.json().get("error").asText()).isEqualTo("unknown_tenant");
+    assertThat(native1.status()).as(native1.body()).isEqualTo(200);
+    assertThat(native1.json().get("status").asText()).isEqualTo("ignored");
+    assertThat(native1.json().get("reason").asText()).isEqualTo("unknown_key");
+    assertThat(ignoredCount("unknown_key")).isEqualTo(before + 1);
+  }
+
+  @ParameterizedTest(name = "spend {0}")
+  @CsvSource({"1e12", "1e300", "1000000000.01", "1e400"})
+  void aSpendAboveTheAmountCeilingIs422NamingSpendNot500(String spend) throws Exception {
+    String tenant = "ceiling-" + Math.abs(spend.hashCode() % 1000);
+    given.tenant(tenant, "\"max_budget\": 100");
+
+    Answer signed = webhooks.send(Webhooks.event("budget_crossed", spend, tenant));
+    Answer native1 = pathToken(Webhooks.event("budget_crossed", spend, tenant));
+
+    for (Answer answer : new Answer[] {signed, native1}) {
+      assertThat(answer.status()).as(answer.body()).isEqualTo(422);
+      assertThat(answer.json().at("/details/fields").findValuesAsText("field")).containsExactly("spend");
+    }
+    assertThat(given.count("SELECT count(*) FROM budget_alert_history WHERE tenant_id = '" + tenant + "'")).isZero();
+  }
+
+  @ParameterizedTest(name = "spend {0} of {1}")
+  @CsvSource({"1000000000.00, 0.01, 1000000000.000000", "0.000000000000000000001, 0, 0.000000",
+      "123.456789123456789, 100, 123.456789"})
+  void aSpendWithinTheCeilingIsStoredWhateverItsSizeOrPrecision(String spend, String budget, String stored) throws Exception {
+    String tenant = "precise-" + Math.abs(spend.hashCode() % 1000);
+    given.tenant(tenant, "\"max_budget\": " + budget); // 10^9 of a cent: percent_used 10^13
+
+    Answer answer = webhooks.send(Webhooks.event("budget_crossed", spend, tenant));
+
+    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+    assertThat(given.one("SELECT spend::text FROM budget_alert_history WHERE tenant_id = '" + tenant + "'")).isEqualTo(stored);
   }
 
   @Test
@@ -141,6 +217,10 @@ class WebhookIT {
     assertThat(unsigned.json().get("error").asText()).isEqualTo("invalid_signature");
     assertThat(send("{\"spend\": 85, ", now).json().get("error").asText()).isEqualTo("malformed_json");
     assertThat(send("[1, 2]", now).status()).isEqualTo(422);
+    assertThat(send("{\"spend\": 1e12, \"event\": \"budget_crossed\", \"event_group\": \"proxy\"}", now).status())
+        .as("fields before the event group").isEqualTo(422);
+    assertThat(send("{\"spend\": 5, \"event\": \"budget_crossed\", \"event_group\": \"proxy\"}", now).json()
+        .get("status").asText()).as("then the event group, before any tenant").isEqualTo("ignored");
     assertThat(webhooks.send(Webhooks.event("threshold_crossed", "85", "nobody")).json().get("error").asText()).isEqualTo("unknown_tenant");
   }
 
@@ -152,7 +232,11 @@ class WebhookIT {
       "{\"spend\": 85, \"key_alias\": \"hooked\"}                                          | event",
       "{\"spend\": 85, \"event\": 7, \"key_alias\": \"hooked\"}                            | event",
       "{\"spend\": 85, \"event\": \"threshold_crossed\"}                                   | key_alias",
-      "{\"spend\": 85, \"event\": \"threshold_crossed\", \"key_alias\": null, \"token\": null, \"team_id\": null} | key_alias"})
+      "{\"spend\": 85, \"event\": \"threshold_crossed\", \"key_alias\": null, \"token\": null, \"team_id\": null} | key_alias",
+      "{\"spend\": 85, \"event\": \"threshold_crossed\", \"key_alias\": \"hooked\", \"event_group\": 7}        | event_group",
+      "{\"spend\": true, \"event\": \"threshold_crossed\", \"key_alias\": \"hooked\"}   | spend",
+      "{\"spend\": null, \"event\": \"threshold_crossed\", \"key_alias\": \"hooked\"}   | spend",
+      "{\"spend\": \"NaN\", \"event\": \"threshold_crossed\", \"key_alias\": \"hooked\"} | spend"})
   void invalidFieldsAre422NamingThem(String body, String field) {
     Answer answer = send(body, Instant.now().getEpochSecond());
 
@@ -188,7 +272,7 @@ class WebhookIT {
 
   @Test
   void litellmsNativeUnsignedAlertingWorksThroughThePathToken() {
-    Answer answer = webhooks.raw("/webhooks/litellm/test-path-token", "application/json",
+    Answer answer = webhooks.raw("/webhooks/litellm/" + PATH_TOKEN, "application/json",
         Webhooks.event("budget_crossed", "101", "hooked"), null, null, null);
 
     assertThat(answer.status()).as(answer.body()).isEqualTo(200);
@@ -208,5 +292,22 @@ class WebhookIT {
 
   private static Answer send(String body, long now) {
     return webhooks.send("msg_" + java.util.UUID.randomUUID(), now, body);
+  }
+
+  private static Answer pathToken(String body) {
+    return webhooks.raw("/webhooks/litellm/" + PATH_TOKEN, "application/json", body, null, null, null);
+  }
+
+  private static long ignoredCount(String reason) {
+    return APP.getEnvironment().metrics().counter("webhooks.ignored." + reason).getCount();
+  }
+
+  /** A LiteLLM webhook body (test resources litellm/webhooks/, sources in SOURCES.md) for this tenant's key. */
+  private static String fixture(String name, String tenant) throws Exception {
+    String hash = given.one("SELECT litellm_key_hash FROM tenant_configs WHERE tenant_id = '" + tenant + "'");
+    try (java.io.InputStream in = WebhookIT.class.getResourceAsStream("/litellm/webhooks/" + name)) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+          .replace("__TOKEN__", hash).replace("__ALIAS__", tenant);
+    }
   }
 }

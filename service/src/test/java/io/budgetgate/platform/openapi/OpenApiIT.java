@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.budgetgate.BudgetGateConfiguration;
-import io.budgetgate.litellm.LiteLlmSimulator;
+import io.budgetgate.litellm.simulator.LiteLlmSimulator;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.TestApps;
 import io.budgetgate.testing.TestPostgres;
@@ -111,7 +111,7 @@ class OpenApiIT {
         .containsExactlyInAnyOrder("amount", "reason", "expires_at", "starts_at");
     for (String webhook : List.of("/webhooks/litellm", "/webhooks/litellm/{token}")) {
       assertThat(names(bodySchema(doc, "post", webhook).path("properties")))
-          .containsExactlyInAnyOrder("spend", "event", "key_alias", "token", "team_id");
+          .containsExactlyInAnyOrder("spend", "event", "event_group", "key_alias", "token");
     }
     doc.path("components").path("schemas").fields().forEachRemaining(schema ->
         assertThat(names(schema.getValue().path("properties"))).as(schema.getKey() + " property names")

@@ -1,4 +1,4 @@
-package io.budgetgate.litellm;
+package io.budgetgate.litellm.simulator;
 
 import java.time.Duration;
 

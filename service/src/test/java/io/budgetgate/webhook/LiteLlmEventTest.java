@@ -1,0 +1,96 @@
+package io.budgetgate.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.budgetgate.platform.http.FieldError;
+import io.budgetgate.platform.http.ValidationException;
+import io.dropwizard.jackson.Jackson;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Which LiteLLM events are a tenant's, and which spends are read at all (DESIGN §6). */
+class LiteLlmEventTest {
+  private static final ObjectMapper JSON = Jackson.newObjectMapper();
+
+  static {
+    io.budgetgate.BudgetGateApplication.configureJson(JSON);
+  }
+
+  private static LiteLlmEvent event(String json) throws Exception {
+    return LiteLlmEvent.from(JSON.readTree(json));
+  }
+
+  @ParameterizedTest(name = "{0} / {1} -> {2}")
+  @CsvSource(nullValues = "NULL", value = {
+      "key,          budget_crossed,           NULL",
+      "NULL,         projected_limit_exceeded, NULL",
+      "key,          soft_budget_crossed,      NULL",
+      "key,          threshold_crossed,        NULL",
+      "key,          max_budget_alert,         NULL",
+      "team,         budget_crossed,           not_a_key_event",
+      "proxy,        budget_crossed,           not_a_key_event",
+      "user,         threshold_crossed,        not_a_key_event",
+      "end_user,     spend_tracked,            not_a_key_event",
+      "organization, budget_crossed,           not_a_key_event",
+      "key,          spend_tracked,            not_a_budget_event",
+      "key,          key_created,              not_a_budget_event",
+      "key,          key_rotated,              not_a_budget_event",
+      "NULL,         internal_user_created,    not_a_budget_event"})
+  void onlyAKeysOwnBudgetEventIsATenantEvent(String group, String name, String ignored) throws Exception {
+    LiteLlmEvent event = event("{\"spend\": 5, \"event\": \"" + name + "\", \"token\": \"" + "a".repeat(64) + "\""
+        + (group == null ? "" : ", \"event_group\": \"" + group + "\"") + "}");
+
+    assertThat(event.notATenantEvent().map(LiteLlmEvent.Ignored::code).orElse(null)).isEqualTo(ignored);
+  }
+
+  @Test
+  void aKeyEventNeedsAKeyButAnotherEntitysEventDoesNot() throws Exception {
+    assertThatThrownBy(() -> event("{\"spend\": 5, \"event\": \"budget_crossed\", \"event_group\": \"key\", \"team_id\": \"acme\"}"))
+        .isInstanceOf(ValidationException.class)
+        .satisfies(e -> assertThat(((ValidationException) e).fields()).extracting(FieldError::field).containsExactly("key_alias"));
+    assertThat(event("{\"spend\": 5, \"event\": \"budget_crossed\", \"event_group\": \"proxy\"}").notATenantEvent())
+        .isPresent();
+    assertThat(event("{\"spend\": 5, \"event\": \"key_created\"}").notATenantEvent()).isPresent();
+  }
+
+  @ParameterizedTest(name = "spend {0}")
+  @ValueSource(strings = {"\"85\"", "\"NaN\"", "true", "null", "{}", "-0.01", "1000000000.01", "1e12", "1e300", "1e400"})
+  void aSpendThatIsNotAFiniteDecimalWithinTheCeilingIs422NamingSpend(String spend) {
+    assertThatThrownBy(() -> event("{\"spend\": " + spend + ", \"event\": \"budget_crossed\", \"key_alias\": \"acme\"}"))
+        .isInstanceOf(ValidationException.class)
+        .satisfies(e -> assertThat(((ValidationException) e).fields()).extracting(FieldError::field).containsExactly("spend"));
+  }
+
+  @Test
+  void aMissingSpendIs422Too() {
+    assertThatThrownBy(() -> event("{\"event\": \"budget_crossed\", \"key_alias\": \"acme\"}"))
+        .isInstanceOf(ValidationException.class);
+  }
+
+  @ParameterizedTest(name = "spend {0}")
+  @ValueSource(strings = {"0", "0.000000000000000000001", "123.456789123456789", "1000000000.00", "1e9"})
+  void aFiniteSpendFromZeroToTheCeilingIsReadExactly(String spend) throws Exception {
+    assertThat(event("{\"spend\": " + spend + ", \"event\": \"budget_crossed\", \"key_alias\": \"acme\"}").spend())
+        .isEqualByComparingTo(new java.math.BigDecimal(spend));
+  }
+
+  @Test
+  void anInfiniteDoubleFromALenientParserIs422() throws Exception {
+    JsonNode body = new ObjectMapper().readTree("{\"spend\": 1e400, \"event\": \"budget_crossed\", \"key_alias\": \"acme\"}");
+
+    assertThatThrownBy(() -> LiteLlmEvent.from(body)).isInstanceOf(ValidationException.class);
+  }
+
+  @Test
+  void textFieldsMustBeStringsOrNull() {
+    assertThatThrownBy(() -> event("{\"spend\": 5, \"event\": \"budget_crossed\", \"key_alias\": 7, \"event_group\": []}"))
+        .isInstanceOf(ValidationException.class)
+        .satisfies(e -> assertThat(((ValidationException) e).fields()).extracting(FieldError::field)
+            .containsExactlyInAnyOrder("key_alias", "event_group"));
+  }
+}
