@@ -7,7 +7,7 @@ import au.com.dius.pact.provider.junitsupport.Provider;
 import au.com.dius.pact.provider.junitsupport.State;
 import au.com.dius.pact.provider.junitsupport.loader.PactFolder;
 import io.budgetgate.BudgetGateConfiguration;
-import io.budgetgate.litellm.LiteLlmSimulator;
+import io.budgetgate.litellm.simulator.LiteLlmSimulator;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.TestApps;
 import io.budgetgate.testing.TestPostgres;
@@ -40,7 +40,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class BudgetGateWebhookProviderIT {
   static final TestPostgres.Database DB = TestApps.migratedDatabase();
   static final LiteLlmSimulator LITELLM = TestApps.simulator();
-  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(DB, LITELLM);
+  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(DB, LITELLM,
+      io.dropwizard.testing.ConfigOverride.config("webhook.pathToken", LiteLlmWebhookPactTest.PATH_TOKEN));
   static final SignatureVerifier SIGNER = new SignatureVerifier(Webhooks.SECRET, Duration.ofMinutes(5));
 
   @BeforeEach
@@ -51,7 +52,7 @@ class BudgetGateWebhookProviderIT {
   @TestTemplate
   @ExtendWith(PactVerificationInvocationContextProvider.class)
   void honoursLiteLlmsContract(PactVerificationContext context, ClassicHttpRequest request) throws IOException, ParseException {
-    if (!context.getInteraction().getDescription().contains("unsigned")) {
+    if (!context.getInteraction().getDescription().contains("unsigned")) { // LiteLLM's own sender cannot sign
       sign(request);
     }
     context.verifyInteraction();

@@ -13,6 +13,7 @@ import au.com.dius.pact.core.model.V4Pact;
 import au.com.dius.pact.core.model.annotations.Pact;
 import io.budgetgate.litellm.LiteLlmClient;
 import io.budgetgate.litellm.LiteLlmConfig;
+import io.budgetgate.litellm.LiteLlmKeyMissingException;
 import io.budgetgate.litellm.LiteLlmRejectedException;
 import io.budgetgate.litellm.VirtualKey;
 import io.budgetgate.litellm.api.GeneratedKey;
@@ -80,8 +81,7 @@ class LiteLlmClientPactTest {
         .method("GET").path("/key/info").matchQuery("key", KEY, Contracts.ACME_KEY)
         .matchHeader("Authorization", AUTH, "Bearer " + Contracts.MASTER_KEY)
         .willRespondWith().status(200)
-        .body(new PactDslJsonBody()
-            .stringMatcher("key", HASH, "5f2b2a6b5a0f8c3e6f4b8e1a2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f")
+        .body(new PactDslJsonBody() // "key" echoes the parameter as sent; the client does not read it
             .object("info")
             .stringType("key_alias", "acme")
             .numberType("spend", 85.0)
@@ -149,8 +149,85 @@ class LiteLlmClientPactTest {
   void anUnknownKeyIsANotFoundRejection(MockServer server) {
     Throwable failure = catchThrowable(() -> client(server).keyInfo(new VirtualKey("sk-missing-key")));
 
-    assertThat(failure).isInstanceOf(LiteLlmRejectedException.class);
-    assertThat(((LiteLlmRejectedException) failure).isNotFound()).isTrue();
+    assertThat(failure).isInstanceOf(LiteLlmKeyMissingException.class);
+  }
+
+  @Pact(consumer = Contracts.BUDGETGATE)
+  V4Pact updateOfAMissingKey(PactDslWithProvider builder) {
+    return builder
+        .given(Contracts.NO_KEY_FOR_ACME)
+        .uponReceiving("a request to update a key that does not exist")
+        .method("POST").path("/key/update")
+        .matchHeader("Authorization", AUTH, "Bearer " + Contracts.MASTER_KEY)
+        .matchHeader("Content-Type", Contracts.JSON_TYPE, "application/json")
+        .body(new PactDslJsonBody()
+            .stringMatcher("key", KEY, "sk-missing-key")
+            .decimalType("max_budget", new BigDecimal("110.00")))
+        .willRespondWith().status(401)
+        .body(new PactDslJsonBody()
+            .object("error")
+            .stringMatcher("message", ".*does not exist.*",
+                "Authentication Error: invalid user key - user key does not exist in db. User Key=sk-missing-key")
+            .stringValue("type", "auth_error")
+            .stringMatcher("code", "401", "401")
+            .closeObject())
+        .toPact(V4Pact.class);
+  }
+
+  @Test
+  @PactTestFor(pactMethod = "updateOfAMissingKey")
+  void anUpdateOfAMissingKeyIsAMissingKeyNotAnAuthFailure(MockServer server) {
+    Throwable failure = catchThrowable(() -> client(server).updateKey(
+        new KeyUpdate(new VirtualKey("sk-missing-key"), new BigDecimal("110.00"), null, null)));
+
+    assertThat(failure).isInstanceOf(LiteLlmKeyMissingException.class);
+  }
+
+  @Pact(consumer = Contracts.BUDGETGATE)
+  V4Pact duplicateAlias(PactDslWithProvider builder) {
+    return builder
+        .given(Contracts.ACME_AT_85)
+        .uponReceiving("a request to generate a key with an alias already in use")
+        .method("POST").path("/key/generate")
+        .matchHeader("Authorization", AUTH, "Bearer " + Contracts.MASTER_KEY)
+        .matchHeader("Content-Type", Contracts.JSON_TYPE, "application/json")
+        .body(new PactDslJsonBody()
+            .stringValue("key_alias", "acme")
+            .decimalType("max_budget", new BigDecimal("110.00"))
+            .object("metadata").closeObject())
+        .willRespondWith().status(400)
+        .body(new PactDslJsonBody()
+            .object("error")
+            .stringType("message", "Key with alias 'acme' already exists. Unique key aliases across all keys are required.")
+            .stringValue("type", "bad_request_error")
+            .stringValue("param", "key_alias")
+            .closeObject())
+        .toPact(V4Pact.class);
+  }
+
+  @Test
+  @PactTestFor(pactMethod = "duplicateAlias")
+  void aDuplicateAliasIsARejectionNotAMissingKey(MockServer server) {
+    Throwable failure = catchThrowable(() -> client(server).generateKey(
+        new KeyGenerateRequest("acme", new BigDecimal("110.00"), null, Map.of())));
+
+    assertThat(failure).isInstanceOf(LiteLlmRejectedException.class).isNotInstanceOf(LiteLlmKeyMissingException.class);
+  }
+
+  @Pact(consumer = Contracts.BUDGETGATE)
+  V4Pact liveness(PactDslWithProvider builder) {
+    return builder
+        .uponReceiving("a liveness probe, without a key")
+        .method("GET").path("/health/liveliness")
+        .willRespondWith().status(200)
+        .body("\"I'm alive!\"", "application/json")
+        .toPact(V4Pact.class);
+  }
+
+  @Test
+  @PactTestFor(pactMethod = "liveness")
+  void theLivenessProbeNeedsNoKey(MockServer server) {
+    assertThat(client(server).isAlive()).isTrue();
   }
 
   @Pact(consumer = Contracts.BUDGETGATE)

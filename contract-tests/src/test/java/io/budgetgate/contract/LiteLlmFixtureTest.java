@@ -6,8 +6,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import io.budgetgate.litellm.LiteLlmBudgetExceededException;
 import io.budgetgate.litellm.LiteLlmClient;
 import io.budgetgate.litellm.LiteLlmConfig;
+import io.budgetgate.litellm.LiteLlmKeyMissingException;
 import io.budgetgate.litellm.LiteLlmRejectedException;
-import io.budgetgate.litellm.LiteLlmSimulator;
+import io.budgetgate.litellm.simulator.LiteLlmSimulator;
 import io.budgetgate.litellm.VirtualKey;
 import io.budgetgate.litellm.api.GeneratedKey;
 import io.budgetgate.litellm.api.KeyGenerateRequest;
@@ -28,9 +29,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Real LiteLLM answers (reconstructed from reference/litellm-api.md, including issue #26672's
- * {@code /key/info}), served byte for byte over HTTP: the client reads each, ignores unknown
- * fields, and copes with LiteLLM's nulls.
+ * Real LiteLLM answers (the service's test resources {@code litellm/}, each with its source in
+ * {@code SOURCES.md}), served byte for byte over HTTP: the client reads each, ignores unknown
+ * fields, copes with LiteLLM's nulls, and tells a missing key from every other refusal.
  */
 class LiteLlmFixtureTest {
   static final LiteLlmSimulator SERVER = TestApps.simulator();
@@ -60,7 +61,7 @@ class LiteLlmFixtureTest {
   }
 
   @Test
-  void generateAnswerWithSoftBudgetTableAndNulls() throws IOException {
+  void generateAnswerWithNullsAndWithoutSoftBudget() throws IOException {
     serve(200, "key-generate.json");
 
     GeneratedKey key = client.generateKey(new KeyGenerateRequest("tenant-42", new BigDecimal("100"), "30d", Map.of()));
@@ -79,12 +80,34 @@ class LiteLlmFixtureTest {
   }
 
   @Test
-  void notFoundIsRecognised() throws IOException {
+  void aMissingKeyIsRecognisedInEachOfLiteLlmsShapes() throws IOException {
     serve(404, "error-not-found.json");
+    Throwable onInfo = catchThrowable(() -> client.keyInfo(new VirtualKey("sk-gone")));
+    serve(401, "error-update-missing-key.json");
+    Throwable onUpdate = catchThrowable(() -> client.updateKey(new KeyUpdate(new VirtualKey("sk-gone"), BigDecimal.TEN, null, null)));
+    serve(404, "error-delete-none-found.json");
+    Throwable onDelete = catchThrowable(() -> client.deleteKey(new VirtualKey("sk-gone")));
 
-    Throwable failure = catchThrowable(() -> client.keyInfo(new VirtualKey("sk-gone")));
+    assertThat(onInfo).isInstanceOf(LiteLlmKeyMissingException.class);
+    assertThat(onUpdate).isInstanceOf(LiteLlmKeyMissingException.class)
+        .hasMessageNotContaining("sk-AbCdEfGhIjKlMnOpQrStUv"); // LiteLLM names the raw key: masked
+    assertThat(onDelete).isInstanceOf(LiteLlmKeyMissingException.class);
+  }
 
-    assertThat(((LiteLlmRejectedException) failure).isNotFound()).isTrue();
+  @Test
+  void aWrongMasterKeyOrADuplicateAliasIsNotAMissingKey() throws IOException {
+    serve(401, "error-wrong-master-key.json");
+    Throwable wrongMaster = catchThrowable(() -> client.keyInfo(new VirtualKey("sk-whatever")));
+    serve(400, "error-duplicate-alias.json");
+    Throwable duplicate = catchThrowable(() -> client.generateKey(
+        new KeyGenerateRequest("tenant-42", BigDecimal.TEN, null, Map.of())));
+    SERVER.respondWith(404, "{\"detail\":\"Not Found\"}", 1); // FastAPI's answer for a wrong route, not LiteLLM's
+    Throwable wrongRoute = catchThrowable(() -> client.keyInfo(new VirtualKey("sk-whatever")));
+
+    assertThat(wrongMaster).isInstanceOf(LiteLlmRejectedException.class).isNotInstanceOf(LiteLlmKeyMissingException.class);
+    assertThat(((LiteLlmRejectedException) wrongMaster).type()).isEqualTo("auth_error");
+    assertThat(duplicate).isInstanceOf(LiteLlmRejectedException.class).isNotInstanceOf(LiteLlmKeyMissingException.class);
+    assertThat(wrongRoute).isInstanceOf(LiteLlmRejectedException.class).isNotInstanceOf(LiteLlmKeyMissingException.class);
   }
 
   @Test

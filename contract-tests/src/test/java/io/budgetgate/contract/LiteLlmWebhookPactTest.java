@@ -27,13 +27,23 @@ import org.junit.jupiter.params.ParameterizedTest;
 @PactTestFor(providerName = Contracts.BUDGETGATE_WEBHOOKS, pactVersion = PactSpecVersion.V4)
 class LiteLlmWebhookPactTest {
 
-  /** LiteLLM's WebhookEvent with every field it sends; spend and event vary. */
+  /**
+   * LiteLLM's WebhookEvent with every field it sends; spend and event vary. Key events here carry
+   * {@code token: null} and find the tenant by alias, because the key's hash is only known once the
+   * provider has created the tenant; the token path is covered over HTTP by WebhookIT.
+   */
   static PactDslJsonBody event(String event, String spend) {
-    return new PactDslJsonBody()
+    return event(event, spend, "key", null);
+  }
+
+  /** The same for another entity's event, which LiteLLM builds with the calling key's token. */
+  static PactDslJsonBody event(String event, String spend, String group, String token) {
+    PactDslJsonBody body = new PactDslJsonBody()
         .decimalType("spend", new BigDecimal(spend))
         .decimalType("max_budget", new BigDecimal("110.0"))
-        .nullValue("soft_budget")
-        .nullValue("token")
+        .nullValue("soft_budget");
+    body = token == null ? body.nullValue("token") : body.stringMatcher("token", "[0-9a-f]{64}", token);
+    return body
         .nullValue("customer_id")
         .nullValue("user_id")
         .nullValue("team_id")
@@ -45,9 +55,44 @@ class LiteLlmWebhookPactTest {
         .nullValue("projected_spend")
         .nullValue("alert_emails")
         .stringValue("event", event)
-        .stringType("event_group", "key")
+        .stringValue("event_group", group)
         .stringType("event_message", "Key Budget: Threshold Crossed");
   }
+
+  static final String CALLER_TOKEN = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+  static V4Pact ignored(PactDslWithProvider builder, String description, String path, PactDslJsonBody body, String reason) {
+    return builder
+        .given(Contracts.TENANT_ACME)
+        .uponReceiving(description)
+        .method("POST").path(path)
+        .matchHeader("Content-Type", Contracts.JSON_TYPE, "application/json")
+        .body(body)
+        .willRespondWith().status(200)
+        .body(new PactDslJsonBody().stringValue("status", "ignored").stringValue("reason", reason))
+        .toPact(V4Pact.class);
+  }
+
+  @Pact(consumer = Contracts.LITELLM)
+  V4Pact teamBudgetCrossed(PactDslWithProvider builder) {
+    return ignored(builder, "a team's budget_crossed event carrying the calling key's token", "/webhooks/litellm",
+        event("budget_crossed", "9000.0", "team", CALLER_TOKEN), "not_a_key_event");
+  }
+
+  @Pact(consumer = Contracts.LITELLM)
+  V4Pact proxyBudgetCrossed(PactDslWithProvider builder) {
+    return ignored(builder, "the proxy's budget_crossed event carrying the calling key's token", "/webhooks/litellm",
+        event("budget_crossed", "9000.0", "proxy", CALLER_TOKEN), "not_a_key_event");
+  }
+
+  @Pact(consumer = Contracts.LITELLM)
+  V4Pact unknownKeyOnThePathTokenEndpoint(PactDslWithProvider builder) {
+    return ignored(builder, "an unsigned event on the path-token endpoint for a key BudgetGate does not manage",
+        "/webhooks/litellm/" + PATH_TOKEN, event("threshold_crossed", "95.0", "key", CALLER_TOKEN), "unknown_key");
+  }
+
+  /** The path token the provider side configures (BudgetGateWebhookProviderIT). */
+  static final String PATH_TOKEN = "contract-path-token-0123456789";
 
   static V4Pact accepted(PactDslWithProvider builder, String event, String spend, String level) {
     return builder
@@ -97,9 +142,9 @@ class LiteLlmWebhookPactTest {
         .uponReceiving("a spend_tracked event (one request's cost)")
         .method("POST").path("/webhooks/litellm")
         .matchHeader("Content-Type", Contracts.JSON_TYPE, "application/json")
-        .body(event("spend_tracked", "250.0"))
+        .body(event("spend_tracked", "0.0125", "end_user", CALLER_TOKEN))
         .willRespondWith().status(200)
-        .body(new PactDslJsonBody().stringValue("status", "ignored").stringType("reason", "spend_tracked reports one request's cost"))
+        .body(new PactDslJsonBody().stringValue("status", "ignored").stringValue("reason", "not_a_key_event"))
         .toPact(V4Pact.class);
   }
 
@@ -167,7 +212,29 @@ class LiteLlmWebhookPactTest {
   @Test
   @PactTestFor(pactMethod = "spendTracked")
   void spendTracked(MockServer server) {
-    assertThat(send(server, "spend_tracked", "250.0").json().get("status").asText()).isEqualTo("ignored");
+    assertThat(send(server, "/webhooks/litellm", "spend_tracked", "0.0125", "end_user", CALLER_TOKEN).json()
+        .get("status").asText()).isEqualTo("ignored");
+  }
+
+  @Test
+  @PactTestFor(pactMethod = "teamBudgetCrossed")
+  void teamBudgetCrossed(MockServer server) {
+    assertThat(send(server, "/webhooks/litellm", "budget_crossed", "9000.0", "team", CALLER_TOKEN).json()
+        .get("reason").asText()).isEqualTo("not_a_key_event");
+  }
+
+  @Test
+  @PactTestFor(pactMethod = "proxyBudgetCrossed")
+  void proxyBudgetCrossed(MockServer server) {
+    assertThat(send(server, "/webhooks/litellm", "budget_crossed", "9000.0", "proxy", CALLER_TOKEN).json()
+        .get("reason").asText()).isEqualTo("not_a_key_event");
+  }
+
+  @Test
+  @PactTestFor(pactMethod = "unknownKeyOnThePathTokenEndpoint")
+  void unknownKeyOnThePathTokenEndpoint(MockServer server) {
+    assertThat(send(server, "/webhooks/litellm/" + PATH_TOKEN, "threshold_crossed", "95.0", "key", CALLER_TOKEN).json()
+        .get("reason").asText()).isEqualTo("unknown_key");
   }
 
   @Test
@@ -185,10 +252,15 @@ class LiteLlmWebhookPactTest {
 
   /** What LiteLLM's send_webhook_alert posts: WebhookEvent.model_dump_json(), Content-type application/json. */
   static ApiClient.Answer send(MockServer server, String event, String spend) {
-    String body = "{\"spend\": " + spend + ", \"max_budget\": 110.0, \"soft_budget\": null, \"token\": null, \"customer_id\": null,"
+    return send(server, "/webhooks/litellm", event, spend, "key", null);
+  }
+
+  static ApiClient.Answer send(MockServer server, String path, String event, String spend, String group, String token) {
+    String body = "{\"spend\": " + spend + ", \"max_budget\": 110.0, \"soft_budget\": null, \"token\": "
+        + (token == null ? "null" : "\"" + token + "\"") + ", \"customer_id\": null,"
         + " \"user_id\": null, \"team_id\": null, \"team_alias\": null, \"organization_id\": null, \"user_email\": null,"
         + " \"key_alias\": \"acme\", \"projected_exceeded_date\": null, \"projected_spend\": null, \"alert_emails\": null,"
-        + " \"event\": \"" + event + "\", \"event_group\": \"key\", \"event_message\": \"Key Budget: Threshold Crossed\"}";
-    return new ApiClient(server.getUrl()).post("/webhooks/litellm", null, body);
+        + " \"event\": \"" + event + "\", \"event_group\": \"" + group + "\", \"event_message\": \"Key Budget: Threshold Crossed\"}";
+    return new ApiClient(server.getUrl()).post(path, null, body);
   }
 }
