@@ -53,6 +53,7 @@ public final class BudgetResource {
   @ApiResponse(responseCode = "200", description = "the status",
       content = @Content(schema = @Schema(implementation = BudgetStatus.class)))
   @ApiResponse(responseCode = "404", ref = ErrorResponses.UNKNOWN_TENANT)
+  @ApiResponse(responseCode = "409", ref = ErrorResponses.LITELLM_KEY_MISSING)
   @ApiResponse(responseCode = "503", ref = ErrorResponses.LITELLM_UNAVAILABLE)
   public BudgetStatus status(@PathParam("tenant_id") String tenantId) {
     return budgets.decide(tenantId).status();
@@ -68,6 +69,7 @@ public final class BudgetResource {
   @ApiResponse(responseCode = "400", ref = ErrorResponses.MALFORMED_JSON)
   @ApiResponse(responseCode = "404", ref = ErrorResponses.UNKNOWN_TENANT)
   @ApiResponse(responseCode = "422", ref = ErrorResponses.VALIDATION_FAILED)
+  @ApiResponse(responseCode = "409", ref = ErrorResponses.LITELLM_KEY_MISSING)
   @ApiResponse(responseCode = "503", ref = ErrorResponses.LITELLM_UNAVAILABLE)
   public BudgetStatus patch(@Context SecurityContext security, @PathParam("tenant_id") String tenantId,
       @RequestBody(required = true) BudgetPatchRequest request) {
@@ -85,6 +87,7 @@ public final class BudgetResource {
   @ApiResponse(responseCode = "400", ref = ErrorResponses.MALFORMED_JSON)
   @ApiResponse(responseCode = "404", ref = ErrorResponses.UNKNOWN_TENANT)
   @ApiResponse(responseCode = "422", ref = ErrorResponses.VALIDATION_FAILED)
+  @ApiResponse(responseCode = "409", ref = ErrorResponses.LITELLM_KEY_MISSING)
   @ApiResponse(responseCode = "503", ref = ErrorResponses.LITELLM_UNAVAILABLE)
   public Response grant(@Context SecurityContext security, @Context UriInfo uri,
       @PathParam("tenant_id") String tenantId, @RequestBody(required = true) GrantOverrideRequest request) {
@@ -109,6 +112,8 @@ public final class BudgetResource {
   @Operation(operationId = "revokeOverride", summary = "Revoke an override; revoking it again changes nothing")
   @ApiResponse(responseCode = "204", description = "revoked")
   @ApiResponse(responseCode = "404", ref = ErrorResponses.UNKNOWN_OVERRIDE)
+  @ApiResponse(responseCode = "409", ref = ErrorResponses.LITELLM_KEY_MISSING)
+  @ApiResponse(responseCode = "503", ref = ErrorResponses.LITELLM_UNAVAILABLE)
   public Response revoke(@Context SecurityContext security, @PathParam("tenant_id") String tenantId,
       @PathParam("override_id") String overrideId) {
     overrides.revoke(caller(security), tenantId, parseId(overrideId));

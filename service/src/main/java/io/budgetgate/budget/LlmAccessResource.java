@@ -52,6 +52,7 @@ public final class LlmAccessResource {
           schema = @Schema(type = "integer")),
       content = @Content(schema = @Schema(implementation = ApiError.class)))
   @ApiResponse(responseCode = "404", ref = ErrorResponses.UNKNOWN_TENANT)
+  @ApiResponse(responseCode = "409", ref = ErrorResponses.LITELLM_KEY_MISSING)
   @ApiResponse(responseCode = "503", ref = ErrorResponses.LITELLM_UNAVAILABLE)
   public Response decide(@PathParam("tenant_id") String tenantId) {
     BudgetService.Decision decision = budgets.decide(tenantId);

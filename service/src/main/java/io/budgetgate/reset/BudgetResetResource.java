@@ -38,6 +38,7 @@ public final class BudgetResetResource {
   @ApiResponse(responseCode = "200", description = "the status after the reset",
       content = @Content(schema = @Schema(implementation = BudgetStatus.class)))
   @ApiResponse(responseCode = "404", ref = ErrorResponses.UNKNOWN_TENANT)
+  @ApiResponse(responseCode = "409", ref = ErrorResponses.LITELLM_KEY_MISSING)
   @ApiResponse(responseCode = "503", ref = ErrorResponses.LITELLM_UNAVAILABLE)
   public BudgetStatus reset(@Context SecurityContext security, @PathParam("tenant_id") String tenantId) {
     resets.reset(((Caller) security.getUserPrincipal()).name(), tenantId, true);

@@ -27,6 +27,7 @@ public final class ErrorResponses {
   public static final String VALIDATION_FAILED = "validation_failed";
   public static final String LITELLM_REJECTED = "litellm_rejected";
   public static final String LITELLM_UNAVAILABLE = "litellm_unavailable";
+  public static final String LITELLM_KEY_MISSING = "litellm_key_missing";
 
   /** Name of the shared error body schema. */
   static final String ERROR_SCHEMA = ApiError.class.getSimpleName();
@@ -50,13 +51,16 @@ public final class ErrorResponses {
     d.put(INVALID_SIGNATURE, "`invalid_signature`: missing or wrong signature headers, a timestamp more than "
         + "5 minutes off, or an unknown path token; nothing is stored");
     d.put(FORBIDDEN, "`forbidden`: the token's role does not include the one this call needs");
-    d.put(UNKNOWN_TENANT, "`unknown_tenant`: no such tenant (for webhooks: none matches key_alias, token or team_id)");
+    d.put(UNKNOWN_TENANT, "`unknown_tenant`: no such tenant (for signed webhooks: no tenant has the key's token or key_alias)");
     d.put(UNKNOWN_OVERRIDE, "`unknown_override`: no override with this id for the tenant");
     d.put(TENANT_EXISTS, "`tenant_exists`: a tenant with this tenant_id already exists");
     d.put(PAYLOAD_TOO_LARGE, "`payload_too_large`: the body is over 64 KiB");
     d.put(UNSUPPORTED_MEDIA_TYPE, "`unsupported_media_type`: the body is not sent as application/json");
     d.put(VALIDATION_FAILED, "`validation_failed`: `details.fields` names every invalid field with what is allowed");
     d.put(LITELLM_REJECTED, "`litellm_rejected`: LiteLLM refused the key request; nothing is left behind");
+    d.put(LITELLM_KEY_MISSING, "`litellm_key_missing`: LiteLLM says the tenant's key does not exist (deleted outside "
+        + "BudgetGate); nothing changed and calls are refused until an operator re-provisions the key "
+        + "(ops-runbook/litellm-key-missing.md)");
     d.put(LITELLM_UNAVAILABLE, "`litellm_unavailable` (or `database_unavailable`): a dependency cannot be reached; "
         + "nothing changed");
     return Collections.unmodifiableMap(d);
