@@ -50,6 +50,8 @@ import java.time.Clock;
 @ApiResponse(responseCode = "422", ref = ErrorResponses.VALIDATION_FAILED)
 public final class WebhookResource {
   static final int MAX_BODY = 64 * 1024;
+  /** How much of a refused oversized body is read so its 413 reaches the sender. */
+  static final long DRAIN_LIMIT = 1024 * 1024;
 
   private final WebhookService webhooks;
   private final SignatureVerifier verifier;
@@ -129,14 +131,21 @@ public final class WebhookResource {
     }
   }
 
-  /** 413 before anything else, then 415; reads at most MAX_BODY + 1 bytes. */
+  /**
+   * 413 before anything else, then 415; keeps at most MAX_BODY + 1 bytes. An oversized body is
+   * read and dropped (up to {@link #DRAIN_LIMIT}) before the 413 goes out: a sender that does not
+   * wait for {@code 100-continue} is still writing it, and a connection closed under it loses the
+   * answer ("header parser received no bytes" instead of a 413).
+   */
   private static byte[] readWithin(HttpHeaders headers, InputStream body) throws IOException {
     String length = headers.getHeaderString(HttpHeaders.CONTENT_LENGTH);
-    if (length != null && length.trim().matches("\\d+") && Long.parseLong(length.trim()) > MAX_BODY) {
+    if (length != null && length.trim().matches("\\d{1,18}") && Long.parseLong(length.trim()) > MAX_BODY) {
+      drain(body);
       throw tooLarge();
     }
     byte[] raw = body == null ? new byte[0] : body.readNBytes(MAX_BODY + 1);
     if (raw.length > MAX_BODY) {
+      drain(body);
       throw tooLarge();
     }
     MediaType type = headers.getMediaType();
@@ -145,6 +154,23 @@ public final class WebhookResource {
           "webhook bodies must be sent as Content-Type: application/json");
     }
     return raw;
+  }
+
+  /** Reads and drops what is left of a refused body, at most DRAIN_LIMIT bytes; beyond that the connection may close. */
+  private static void drain(InputStream body) {
+    if (body == null) {
+      return;
+    }
+    try {
+      byte[] sink = new byte[8192];
+      long left = DRAIN_LIMIT;
+      int n;
+      while (left > 0 && (n = body.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+        left -= n;
+      }
+    } catch (IOException e) {
+      // the sender gave up: nothing to answer anyway
+    }
   }
 
   private static ApiException tooLarge() {
