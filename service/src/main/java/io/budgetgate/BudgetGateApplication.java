@@ -125,7 +125,7 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
     ResetWiring.Resets resets = ResetWiring.wire(jdbi, litellm, budgets, spendHistory, tenants, notifications.outbox(),
         audit, clock, Duration.ofMillis(config.getBudget().jobInterval().toMilliseconds()), environment);
     resetJob = resets.job();
-    alerts = AlertWiring.wire(jdbi, cache, tenants, budgets, budgetFeature.history(), notifications.outbox(), audit,
+    alerts = AlertWiring.wire(jdbi, litellm, cache, tenants, budgets, budgetFeature.history(), notifications.outbox(), audit,
         config.getAlerts(), clock, environment);
     WebhookWiring.wire(jdbi, config.getWebhook(), tenants, budgets, alerts.service(), notifications.outbox(), audit, clock,
         environment);

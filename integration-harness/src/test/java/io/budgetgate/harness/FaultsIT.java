@@ -63,6 +63,42 @@ class FaultsIT extends OneInstance {
   }
 
   @Test
+  void s17_withLiteLlmHangingChecksStopWaitingOnItAndAreLiveAgainSoonAfterItReturns() {
+    Timeline t = new Timeline("17. LiteLLM hanging, caches expired -> checks wait one timeout, then the breaker answers at once -> live again");
+    List<String> tenants = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      String tenant = "flt-sixteen-" + i;
+      harness.tenant(api, tenant, "\"max_budget\": 100");
+      harness.spend(tenant, "120");
+      assertThat(status(tenant).json().get("source").asText()).isEqualTo("live");
+      tenants.add(tenant);
+    }
+    t.step("10 blocked tenants read live");
+    harness.litellm.delay(Duration.ofSeconds(5), -1);
+    try {
+      Eventually.await("a stale answer once the 1 s cache expires", Duration.ofSeconds(10),
+          () -> "stale".equals(status(tenants.get(0)).json().get("source").asText()));
+      t.step("LiteLLM hanging: the first check past its cache waited one decision timeout (300 ms) and answered stale");
+      long started = System.nanoTime();
+      for (int i = 0; i < 20; i++) {
+        Answer access = api.post("/v1/tenants/" + tenants.get(i % tenants.size()) + "/llm-access", Harness.PLATFORM, "");
+        assertThat(access.status()).as("still blocked on the last known spend").isEqualTo(402);
+      }
+      long millis = (System.nanoTime() - started) / 1_000_000;
+      // each would wait its 300 ms without the breaker (6 s); with it, a few wait and the rest answer at once
+      assertThat(millis).isLessThan(3_500);
+      t.step("20 more checks answered 402 (stale) in " + millis + " ms: the breaker stopped the waiting");
+    } finally {
+      harness.litellm.heal();
+    }
+    long healed = System.nanoTime();
+    Eventually.await("live again within 30 s", Duration.ofSeconds(30),
+        () -> "live".equals(status(tenants.get(1)).json().get("source").asText()));
+    t.step("LiteLLM back: live again after " + (System.nanoTime() - healed) / 1_000_000 + " ms");
+    t.done();
+  }
+
+  @Test
   void s11_smtpDownThenBackTheEmailArrivesNothingLost() {
     Timeline t = new Timeline("11. SMTP down -> outbox retries -> SMTP back -> the email arrives");
     harness.tenant(api, "flt-eleven", "\"max_budget\": 100");

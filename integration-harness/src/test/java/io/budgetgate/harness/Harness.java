@@ -77,6 +77,9 @@ final class Harness implements AutoCloseable {
     o.put("notifications.retryBackoff[1]", "1s");
     o.put("notifications.sendTimeout", "1s");
     o.put("litellm.timeout", "300ms");
+    o.put("litellm.decisionTimeout", "300ms");
+    o.put("litellm.breaker.openFor", "1s");
+    o.put("budget.degradedTtl", "500ms");
     return o;
   }
 

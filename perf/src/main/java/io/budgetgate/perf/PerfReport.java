@@ -17,7 +17,7 @@ final class PerfReport {
   /** One measured run. */
   record Run(Map<String, int[]> plan, String profile, String machine, Map<String, ScenarioStats> scenarios, double outboxDrainSeconds,
       double dedupOpsPerSecond, int gatlingExit, List<String> gateFailures, List<String[]> jmh,
-      DashboardBenchmark.Result dashboard) {}
+      DashboardBenchmark.Result dashboard, List<BreakerBenchmark.Result> breaker) {}
 
   private PerfReport() {}
 
@@ -62,6 +62,7 @@ final class PerfReport {
       md.append(String.format(Locale.ROOT, "- 100 concurrent budget checks: all answered within %.0f ms (gate: 5,000 ms).%n", burst.max()));
     }
     dashboard(md, run.dashboard());
+    breaker(md, run.breaker());
     md.append("\n## Gates\n\n");
     md.append("| gate | threshold | measured | result |\n|---|---|---|---|\n");
     gate(md, run, "status-cached", "p95 < 50 ms (story); aim <= 5 ms", s -> s.p95());
@@ -75,6 +76,12 @@ final class PerfReport {
     md.append(String.format(Locale.ROOT, "| dashboard overview, %,d tenants | p95 <= %.0f ms | %.0f ms | %s |%n",
         run.dashboard().tenants(), PerfSuite.DASHBOARD_P95_MS, run.dashboard().overview().p95(),
         run.gateFailures().stream().anyMatch(f -> f.startsWith("dashboard")) ? "FAIL" : "pass"));
+    for (BreakerBenchmark.Result r : run.breaker()) {
+      boolean failed = run.gateFailures().stream().anyMatch(f -> f.startsWith("breaker " + r.fault()));
+      md.append(String.format(Locale.ROOT, "| checks, LiteLLM %s, cache empty | p95 <= %.0f ms, first <= %.0f ms, live again <= %.0f s "
+          + "| %.1f ms, %.0f ms, %.1f s | %s |%n", r.fault().equals("hang") ? "hanging" : "answering 500", PerfSuite.BREAKER_P95_MS,
+          PerfSuite.BREAKER_FIRST_MS, PerfSuite.BREAKER_RECOVERY_S, r.p95(), r.firstMillis(), r.recoverySeconds(), failed ? "FAIL" : "pass"));
+    }
     md.append("\nGatling exit code: ").append(run.gatlingExit()).append(run.gatlingExit() == 0 ? " (every assertion held)" : " (an assertion failed)")
         .append(run.gateFailures().isEmpty() ? "" : "; failures: " + String.join("; ", run.gateFailures())).append(".\n");
     stepUp(md, run);
@@ -86,6 +93,25 @@ final class PerfReport {
       }
     }
     return md.toString();
+  }
+
+  private static void breaker(StringBuilder md, List<BreakerBenchmark.Result> results) {
+    if (results.isEmpty()) {
+      return;
+    }
+    md.append("\n## Budget checks while LiteLLM is down\n\n");
+    md.append("Every cached status deleted from Redis first, so each check must read its spend; LiteLLM hanging (each read ")
+        .append("would wait the 500 ms decision timeout) or answering 500. Closed loop: ").append(PerfSuite.BREAKER_WORKERS)
+        .append(" workers, each sending the next check as soon as the last is answered, for 10 s, over the 1,000 seeded ")
+        .append("tenants. The breaker opens after a few failed reads; checks then answer from the last known spend ")
+        .append("(`source: stale`) without asking LiteLLM, and one tenant's degraded answer is reused for 5 s.\n\n");
+    md.append("| LiteLLM | first check ms | checks | failed | checks/s | p50 ms | p95 ms | max ms | live again after |\n")
+        .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (BreakerBenchmark.Result r : results) {
+      md.append(String.format(Locale.ROOT, "| %s | %.0f | %d | %d | %.0f | %.1f | %.1f | %.0f | %.1f s |%n",
+          r.fault().equals("hang") ? "hanging" : "answering 500", r.firstMillis(), r.requests(), r.failed(), r.throughput(),
+          r.p50(), r.p95(), r.max(), r.recoverySeconds()));
+    }
   }
 
   private static void dashboard(StringBuilder md, DashboardBenchmark.Result d) {

@@ -26,6 +26,11 @@ public final class PerfSuite {
   /** The dashboard is timed with this many tenants (the "fast with 5,000 tenants"). */
   static final int DASHBOARD_TENANTS = 5000;
   static final double DASHBOARD_P95_MS = 500;
+  /** Checks with LiteLLM down and the status cache empty (DESIGN §7: the story's fail-safe figure is ~100 ms). */
+  static final double BREAKER_P95_MS = 100;
+  static final double BREAKER_FIRST_MS = 1500; // one decisionTimeout (500 ms) and room
+  static final double BREAKER_RECOVERY_S = 30;
+  static final int BREAKER_WORKERS = 8;
   private PerfSuite() {}
 
   public static void main(String[] args) throws Exception {
@@ -57,6 +62,30 @@ public final class PerfSuite {
         failures.add(String.format(Locale.ROOT, "dashboard overview p95 %.0f ms > %.0f ms", dashboard.overview().p95(),
             DASHBOARD_P95_MS * scale));
       }
+      List<BreakerBenchmark.Result> breaker = new ArrayList<>();
+      for (String fault : List.of("hang", "fail")) {
+        log("budget checks with LiteLLM " + (fault.equals("hang") ? "hanging" : "answering 500") + ", status cache empty, "
+            + BREAKER_WORKERS + " workers closed-loop");
+        BreakerBenchmark.Result r = BreakerBenchmark.run(env, fault, BREAKER_WORKERS, Duration.ofSeconds(10));
+        log(String.format(Locale.ROOT, "LiteLLM %s: first check %.0f ms; %d checks (%d failed) at %.0f/s, p50 %.1f ms, p95 %.1f ms, "
+            + "max %.0f ms; live again %.1f s after it returned", fault, r.firstMillis(), r.requests(), r.failed(), r.throughput(),
+            r.p50(), r.p95(), r.max(), r.recoverySeconds()));
+        breaker.add(r);
+        if (r.p95() > BREAKER_P95_MS * scale) {
+          failures.add(String.format(Locale.ROOT, "breaker %s: check p95 %.1f ms > %.0f ms", fault, r.p95(), BREAKER_P95_MS * scale));
+        }
+        if (r.firstMillis() > BREAKER_FIRST_MS * scale) {
+          failures.add(String.format(Locale.ROOT, "breaker %s: first check %.0f ms > %.0f ms", fault, r.firstMillis(),
+              BREAKER_FIRST_MS * scale));
+        }
+        if (r.recoverySeconds() < 0 || r.recoverySeconds() > BREAKER_RECOVERY_S) {
+          failures.add(String.format(Locale.ROOT, "breaker %s: live again after %.1f s (> %.0f s)", fault, r.recoverySeconds(),
+              BREAKER_RECOVERY_S));
+        }
+        if (r.failed() > 0) {
+          failures.add(String.format(Locale.ROOT, "breaker %s: %d checks failed (fail-open answers 200)", fault, r.failed()));
+        }
+      }
       Map<String, ScenarioStats> stats = ScenarioStats.parse(output, BudgetGateSimulation.NAMES);
       output.stream().filter(l -> l.contains(": false (actual")).forEach(l -> failures.add(l.trim()));
       if (drain > 10) {
@@ -69,7 +98,7 @@ public final class PerfSuite {
         failures.add("Gatling printed no figures (exit " + gatling + ")");
       }
       List<String[]> jmh = "full".equals(profile) ? jmh(work) : List.of();
-      PerfReport.write(report, new PerfReport.Run(BudgetGateSimulation.plan("full".equals(profile)), profile, machine(), stats, drain, dedup, gatling, failures, jmh, dashboard));
+      PerfReport.write(report, new PerfReport.Run(BudgetGateSimulation.plan("full".equals(profile)), profile, machine(), stats, drain, dedup, gatling, failures, jmh, dashboard, breaker));
       log("report written to " + report.toAbsolutePath());
       exit = gatling != 0 || !failures.isEmpty() ? 1 : 0;
     }

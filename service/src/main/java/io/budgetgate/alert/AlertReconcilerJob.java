@@ -1,16 +1,26 @@
 package io.budgetgate.alert;
 
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.MetricRegistry;
 import io.budgetgate.budget.BudgetService;
 import io.budgetgate.budget.SpendHistory;
-import io.budgetgate.tenant.TenantService;
+import io.budgetgate.budget.api.BudgetStatus;
+import io.budgetgate.litellm.LiteLlmClient;
+import io.budgetgate.litellm.LiteLlmException;
+import io.budgetgate.litellm.api.KeyInfo;
+import io.budgetgate.litellm.api.KeyPage;
+import io.budgetgate.litellm.api.ListedKey;
+import io.budgetgate.platform.Schedulers;
 import io.budgetgate.platform.db.AdvisoryLock;
+import io.budgetgate.tenant.TenantService;
 import io.dropwizard.lifecycle.Managed;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import io.budgetgate.platform.Schedulers;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,8 +28,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Every {@code alerts.reconcileInterval}, reads every tenant's spend from LiteLLM and raises any
  * alert a lost webhook would have raised (source {@code reconciler}), and stores the spend as a
- * sample for the forecast (pruning this tenant's samples older than the retention). One instance
- * at a time (PostgreSQL advisory lock).
+ * sample for the forecast (pruning this tenant's samples older than the retention). Spend is read
+ * in pages of LiteLLM's key list (one call per hundred keys), matched to tenants by key hash; a
+ * tenant whose key the list does not show is read with {@code /key/info}. One instance at a time
+ * (PostgreSQL advisory lock); a tenant that cannot be read or stored is skipped, never the round.
  */
 public final class AlertReconcilerJob implements Managed {
   private static final Logger LOG = LoggerFactory.getLogger(AlertReconcilerJob.class);
@@ -27,29 +39,40 @@ public final class AlertReconcilerJob implements Managed {
   static final long LOCK_ID = 0x42475245434f4e00L;
   private static final int PAGE = 500;
   /** The states the per-state gauges report. */
-  static final java.util.List<String> STATES = java.util.List.of("ok", "warning", "critical", "blocked", "unknown");
+  static final List<String> STATES = List.of("ok", "warning", "critical", "blocked", "unknown");
+
+  /** A tenant and its key's hash, as the round pages through them. */
+  record TenantKey(String tenantId, String keyHash) {}
 
   private final Jdbi jdbi;
   private final BudgetService budgets;
   private final AlertService alerts;
   private final TenantService tenants;
   private final SpendHistory history;
+  private final LiteLlmClient litellm;
   private final Duration interval;
   private final Duration sampleRetention;
-  private final com.codahale.metrics.Counter skipped;
+  private final Counter skipped;
+  private final Counter overran;
   private ScheduledExecutorService scheduler;
-  private volatile java.util.Map<String, Integer> lastCounts = java.util.Map.of();
+  private volatile Map<String, Integer> lastCounts = Map.of();
+  private volatile long lastReads;
+  private volatile double lastSeconds;
 
   AlertReconcilerJob(Jdbi jdbi, BudgetService budgets, AlertService alerts, TenantService tenants, SpendHistory history,
-      Duration interval, Duration sampleRetention, com.codahale.metrics.MetricRegistry metrics) {
+      LiteLlmClient litellm, Duration interval, Duration sampleRetention, MetricRegistry metrics) {
     this.jdbi = jdbi;
     this.budgets = budgets;
     this.alerts = alerts;
     this.tenants = tenants;
     this.history = history;
+    this.litellm = litellm;
     this.interval = interval;
     this.sampleRetention = sampleRetention;
     this.skipped = metrics.counter("alerts.reconciler.skipped");
+    this.overran = metrics.counter("alerts.reconciler.overran");
+    metrics.gauge("alerts.reconciler.litellm_reads", () -> () -> lastReads);
+    metrics.gauge("alerts.reconciler.round_seconds", () -> () -> lastSeconds);
   }
 
   @Override
@@ -74,22 +97,65 @@ public final class AlertReconcilerJob implements Managed {
 
   /** One round; returns the alerts raised, or -1 when another instance holds the lock. */
   public int runOnce() {
-    return AdvisoryLock.tryWith(jdbi, LOCK_ID, handle -> {
-      java.util.Map<String, Integer> counts = new java.util.HashMap<>();
-      int raised = 0;
-      String after = "";
-      List<String> page;
+    return AdvisoryLock.tryWith(jdbi, LOCK_ID, lock -> round()).orElse(-1);
+  }
+
+  private int round() {
+    long started = System.nanoTime();
+    long[] reads = {0};
+    Map<String, KeyInfo> listed = listedKeys(reads);
+    Map<String, Integer> counts = new HashMap<>();
+    int raised = 0;
+    String after = "";
+    List<TenantKey> page;
+    do {
+      page = tenantPage(after);
+      for (TenantKey tenant : page) {
+        raised += reconcile(tenant, listed.get(tenant.keyHash()), counts, reads);
+      }
+      after = page.isEmpty() ? after : page.get(page.size() - 1).tenantId();
+    } while (page.size() == PAGE);
+    lastCounts = Map.copyOf(counts);
+    lastReads = reads[0];
+    lastSeconds = (System.nanoTime() - started) / 1e9;
+    if (lastSeconds > interval.toSeconds()) {
+      overran.inc();
+      LOG.warn("reconciler round over {} tenants took {} s, longer than its {} s interval ({} LiteLLM reads)",
+          counts.values().stream().mapToInt(Integer::intValue).sum(), String.format(java.util.Locale.ROOT, "%.1f", lastSeconds),
+          interval.toSeconds(), reads[0]);
+    }
+    return raised;
+  }
+
+  /** Every key LiteLLM lists, by hash; empty (each tenant then read by /key/info) when the list cannot be read. */
+  private Map<String, KeyInfo> listedKeys(long[] reads) {
+    Map<String, KeyInfo> byHash = new HashMap<>();
+    try {
+      int page = 1;
+      int totalPages;
       do {
-        page = handle.createQuery("SELECT tenant_id FROM tenant_configs WHERE tenant_id > :after ORDER BY tenant_id LIMIT :limit")
-            .bind("after", after).bind("limit", PAGE).mapTo(String.class).list();
-        for (String tenantId : page) {
-          raised += reconcile(tenantId, counts);
+        KeyPage keys = litellm.listKeys(page);
+        reads[0]++;
+        for (ListedKey key : keys.keys()) {
+          byHash.put(key.tokenHash(), key.info());
         }
-        after = page.isEmpty() ? after : page.get(page.size() - 1);
-      } while (page.size() == PAGE);
-      lastCounts = java.util.Map.copyOf(counts);
-      return raised;
-    }).orElse(-1);
+        totalPages = keys.totalPages();
+        page++;
+      } while (page <= totalPages);
+    } catch (LiteLlmException e) {
+      LOG.warn("reconciler cannot read LiteLLM's key list this round; reading each tenant's key instead: {}", e.getMessage());
+      byHash.clear();
+    }
+    return byHash;
+  }
+
+  /** A page of tenants with their key hashes; one short query, no connection kept while LiteLLM is read. */
+  private List<TenantKey> tenantPage(String after) {
+    return jdbi.withHandle(handle -> handle.createQuery("""
+            SELECT tenant_id, litellm_key_hash FROM tenant_configs
+             WHERE tenant_id > :after ORDER BY tenant_id LIMIT :limit""")
+        .bind("after", after).bind("limit", PAGE)
+        .map((rs, ctx) -> new TenantKey(rs.getString("tenant_id"), rs.getString("litellm_key_hash"))).list());
   }
 
   /** Tenants per state as of this instance's last round (0 before its first, or on instances that never hold the lock). */
@@ -98,7 +164,7 @@ public final class AlertReconcilerJob implements Managed {
   }
 
   /** A lost sample only weakens the forecast: it must not cost this tenant its alert. */
-  private void sample(io.budgetgate.budget.api.BudgetStatus status) {
+  private void sample(BudgetStatus status) {
     try {
       Instant periodStart = AlertService.periodStart(tenants.require(status.tenantId()));
       history.record(status.tenantId(), status.checkedAt(), status.spend(), periodStart, sampleRetention);
@@ -107,9 +173,15 @@ public final class AlertReconcilerJob implements Managed {
     }
   }
 
-  private int reconcile(String tenantId, java.util.Map<String, Integer> counts) {
+  private int reconcile(TenantKey tenant, KeyInfo listed, Map<String, Integer> counts, long[] reads) {
     try {
-      var status = budgets.liveStatus(tenantId);
+      BudgetStatus status;
+      if (listed != null) {
+        status = budgets.liveStatus(tenant.tenantId(), listed);
+      } else {
+        reads[0]++;
+        status = budgets.liveStatus(tenant.tenantId());
+      }
       counts.merge(status.state(), 1, Integer::sum);
       if (!"live".equals(status.source())) {
         return 0; // LiteLLM did not answer: nothing new to learn about this tenant now
@@ -117,10 +189,10 @@ public final class AlertReconcilerJob implements Managed {
       sample(status);
       return alerts.raiseIfHigher(status, AlertSource.RECONCILER).isPresent() ? 1 : 0;
     } catch (RuntimeException e) {
-      // one tenant that cannot be read or stored (a database error, an answer we cannot use) must
-      // not cost every tenant sorted after it its round
+      // one tenant that cannot be read or stored (a database error, an answer we cannot use, a key
+      // missing in LiteLLM) must not cost every tenant sorted after it its round
       skipped.inc();
-      LOG.warn("reconciler skipped tenant {} this round: {}", tenantId, e.toString());
+      LOG.warn("reconciler skipped tenant {} this round: {}", tenant.tenantId(), e.toString());
       return 0;
     }
   }

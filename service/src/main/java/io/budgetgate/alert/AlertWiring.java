@@ -4,6 +4,7 @@ import io.budgetgate.alert.api.AlertView;
 import io.budgetgate.audit.AuditLog;
 import io.budgetgate.budget.BudgetService;
 import io.budgetgate.budget.SpendHistory;
+import io.budgetgate.litellm.LiteLlmClient;
 import io.budgetgate.notify.Outbox;
 import io.budgetgate.platform.cache.KeyValueCache;
 import io.budgetgate.tenant.TenantService;
@@ -23,7 +24,8 @@ public final class AlertWiring {
   /** The alert service and its reconciler job. */
   public record Alerts(AlertService service, AlertReconcilerJob reconciler) {}
 
-  public static Alerts wire(Jdbi jdbi, KeyValueCache cache, TenantService tenants, BudgetService budgets, SpendHistory history,
+  public static Alerts wire(Jdbi jdbi, LiteLlmClient litellm, KeyValueCache cache, TenantService tenants, BudgetService budgets,
+      SpendHistory history,
       Outbox outbox,
       AuditLog audit, AlertConfig config, Clock clock, Environment environment) {
     jdbi.registerRowMapper(AlertView.class, (rs, ctx) -> new AlertView(
@@ -37,7 +39,7 @@ public final class AlertWiring {
     CheckAlerts checkAlerts = new CheckAlerts(status -> alerts.raiseIfHigher(status, AlertSource.CHECK), CHECK_ALERTS_WAITING, environment.metrics());
     budgets.onFreshStatus(checkAlerts);
     environment.lifecycle().manage(checkAlerts);
-    AlertReconcilerJob reconciler = new AlertReconcilerJob(jdbi, budgets, alerts, tenants, history,
+    AlertReconcilerJob reconciler = new AlertReconcilerJob(jdbi, budgets, alerts, tenants, history, litellm,
         Duration.ofMillis(config.reconcileInterval().toMilliseconds()),
         Duration.ofMillis(config.spendSampleRetention().toMilliseconds()), environment.metrics());
     for (String state : AlertReconcilerJob.STATES) {

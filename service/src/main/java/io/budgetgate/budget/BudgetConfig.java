@@ -12,14 +12,18 @@ import java.util.Locale;
  * @param staleLimit how old a last-known spend may be to answer with {@code source: "stale"} (10 min)
  * @param failMode with no spend at all: {@code open} allows (degraded), {@code closed} answers 503
  * @param jobInterval how often the period-reset and key-sync job runs (30 s)
+ * @param degradedTtl how long this instance reuses a degraded (stale or unavailable) answer for a
+ *     tenant before asking LiteLLM again (5 s), so a burst of checks does not probe LiteLLM once each
  */
 public record BudgetConfig(
     @JsonProperty("cacheTtl") Duration cacheTtl,
     @JsonProperty("staleLimit") Duration staleLimit,
     @JsonProperty("failMode") FailMode failMode,
-    @JsonProperty("jobInterval") Duration jobInterval) {
+    @JsonProperty("jobInterval") Duration jobInterval,
+    @JsonProperty("degradedTtl") Duration degradedTtl) {
 
   public BudgetConfig {
+    degradedTtl = degradedTtl == null ? Duration.seconds(5) : degradedTtl;
     cacheTtl = cacheTtl == null ? Duration.seconds(60) : cacheTtl;
     staleLimit = staleLimit == null ? Duration.minutes(10) : staleLimit;
     failMode = failMode == null ? FailMode.OPEN : failMode;
@@ -27,7 +31,7 @@ public record BudgetConfig(
   }
 
   public static BudgetConfig defaults() {
-    return new BudgetConfig(null, null, null, null);
+    return new BudgetConfig(null, null, null, null, null);
   }
 
   /** What to answer when no spend is known. */

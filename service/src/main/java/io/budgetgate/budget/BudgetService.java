@@ -46,6 +46,15 @@ public class BudgetService {
   /** A decision: the status, and the key llm-access hands out when allowed. */
   public record Decision(BudgetStatus status, VirtualKey key) {}
 
+  /** A degraded answer this instance reuses until {@code until} instead of asking LiteLLM again. */
+  private record Degraded(BudgetSnapshot snapshot, SpendSource source, Instant until) {}
+
+  /** Who reads: a budget check tries LiteLLM once behind the breaker, a background job retries. */
+  private enum ReadFor {
+    CHECK,
+    JOB
+  }
+
   private final Jdbi jdbi;
   private final LiteLlmClient litellm;
   private final MissingKeys missingKeys;
@@ -58,6 +67,8 @@ public class BudgetService {
   private final Counter blocked;
   private final Counter degraded;
   private final ConcurrentHashMap<String, VirtualKey> keys = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Degraded> degradedAnswers = new ConcurrentHashMap<>();
+  private final Duration degradedTtl;
   private final AtomicReference<Instant> lastDegradedWarning = new AtomicReference<>(Instant.MIN);
   private volatile java.util.function.Consumer<BudgetStatus> freshStatusListener = status -> { };
 
@@ -71,6 +82,7 @@ public class BudgetService {
     this.audit = audit;
     this.config = config;
     this.clock = clock;
+    this.degradedTtl = Duration.ofMillis(config.degradedTtl().toMilliseconds());
     for (SpendSource source : SpendSource.values()) {
       timers.put(source, metrics.timer(MetricRegistry.name("budget", "decision", source.wireName())));
     }
@@ -84,10 +96,13 @@ public class BudgetService {
     Instant now = clock.instant();
     Optional<BudgetSnapshot> cached = cache.snapshot(tenantId);
     Decision decision;
+    Degraded degradedAnswer = degradedAnswers.get(tenantId);
     if (cached.isPresent() && keys.containsKey(tenantId)) {
       decision = new Decision(cached.get().status(now, SpendSource.CACHE), keys.get(tenantId));
+    } else if (degradedAnswer != null && now.isBefore(degradedAnswer.until()) && keys.containsKey(tenantId)) {
+      decision = new Decision(degradedAnswer.snapshot().status(now, degradedAnswer.source()), keys.get(tenantId));
     } else {
-      decision = load(tenantId, now);
+      decision = load(tenantId, now, ReadFor.CHECK);
     }
     SpendSource source = SpendSource.valueOf(decision.status().source().toUpperCase(java.util.Locale.ROOT));
     timers.get(source).update(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
@@ -119,9 +134,9 @@ public class BudgetService {
     }
   }
 
-  /** The status from LiteLLM now, bypassing (and refreshing) the cache; for the reconciler. */
+  /** The status from LiteLLM now (with the client's retries), bypassing (and refreshing) the cache; for the reconciler. */
   public BudgetStatus liveStatus(String tenantId) {
-    return load(tenantId, clock.instant()).status();
+    return load(tenantId, clock.instant(), ReadFor.JOB).status();
   }
 
   /**
@@ -163,25 +178,39 @@ public class BudgetService {
     });
   }
 
-  private Decision load(String tenantId, Instant now) {
+  private Decision load(String tenantId, Instant now, ReadFor caller) {
     Stored stored = read(tenantId, now);
     BudgetRow row = stored.row();
     keys.put(tenantId, row.virtualKey());
     BudgetSnapshot base = stored.base();
     KeyInfo info;
     try {
-      info = litellm.keyInfo(row.virtualKey());
+      info = caller == ReadFor.CHECK ? litellm.keyInfoForDecision(row.virtualKey()) : litellm.keyInfo(row.virtualKey());
     } catch (LiteLlmKeyMissingException e) {
       missingKeys.missing(tenantId, now);
       throw keyMissing(tenantId, "its budget cannot be read and its calls are refused", e);
     } catch (LiteLlmException e) {
-      return fallback(base, now, e);
+      return fallback(base, now, e, caller);
     }
+    return live(stored, info, now);
+  }
+
+  /** The status from the key's budget fields just read from LiteLLM (a page of its key list), cached like a live read. */
+  public BudgetStatus liveStatus(String tenantId, KeyInfo info) {
+    Instant now = clock.instant();
+    Stored stored = read(tenantId, now);
+    keys.put(tenantId, stored.row().virtualKey());
+    return live(stored, info, now).status();
+  }
+
+  private Decision live(Stored stored, KeyInfo info, Instant now) {
+    String tenantId = stored.row().tenantId();
+    degradedAnswers.remove(tenantId);
     missingKeys.present(tenantId);
     BigDecimal spend = sanitise(tenantId, info.spend());
-    BudgetSnapshot live = base.withSpend(spend, now).withBurnRate(stored.burnRate(spend, now));
+    BudgetSnapshot live = stored.base().withSpend(spend, now).withBurnRate(stored.burnRate(spend, now));
     cache.store(live);
-    return new Decision(live.status(now, SpendSource.LIVE), row.virtualKey());
+    return new Decision(live.status(now, SpendSource.LIVE), stored.row().virtualKey());
   }
 
   /**
@@ -195,14 +224,13 @@ public class BudgetService {
             + " on the admin port (ops-runbook/litellm-key-missing.md).", null, cause);
   }
 
-  private Decision fallback(BudgetSnapshot base, Instant now, LiteLlmException cause) {
+  private Decision fallback(BudgetSnapshot base, Instant now, LiteLlmException cause, ReadFor caller) {
     String tenantId = base.tenantId();
     Optional<BudgetCache.KnownSpend> last = cache.lastKnownSpend(tenantId, now);
     if (last.isPresent()) {
       warnDegraded(now, "answering tenant {} from its last known spend ({} s old): {}", tenantId,
           Duration.between(last.get().at(), now).toSeconds(), cause.getMessage());
-      return new Decision(base.withSpend(last.get().spend(), last.get().at()).status(now, SpendSource.STALE),
-          keys.get(tenantId));
+      return degraded(base.withSpend(last.get().spend(), last.get().at()), SpendSource.STALE, now, caller);
     }
     if (config.failMode() == BudgetConfig.FailMode.CLOSED) {
       throw ApiException.unavailable("litellm_unavailable",
@@ -210,7 +238,15 @@ public class BudgetService {
               + "known; budget.failMode is closed, so calls are refused until LiteLLM answers", cause);
     }
     warnDegraded(now, "allowing tenant {} without a known spend (failMode open): {}", tenantId, cause.getMessage(), "");
-    return new Decision(base.status(now, SpendSource.UNAVAILABLE), keys.get(tenantId));
+    return degraded(base, SpendSource.UNAVAILABLE, now, caller);
+  }
+
+  /** A degraded answer; a check's is kept for {@code budget.degradedTtl} so the next checks of the tenant reuse it. */
+  private Decision degraded(BudgetSnapshot snapshot, SpendSource source, Instant now, ReadFor caller) {
+    if (caller == ReadFor.CHECK) {
+      degradedAnswers.put(snapshot.tenantId(), new Degraded(snapshot, source, now.plus(degradedTtl)));
+    }
+    return new Decision(snapshot.status(now, source), keys.get(snapshot.tenantId()));
   }
 
   private BigDecimal sanitise(String tenantId, BigDecimal spend) {
@@ -249,7 +285,7 @@ public class BudgetService {
       details.put("litellm_max_budget", blockAt);
       audit.record(handle, caller.name(), "budget.updated", tenantId, details);
     });
-    cache.invalidate(tenantId);
+    invalidate(tenantId);
     return decide(tenantId).status();
   }
 
@@ -301,7 +337,7 @@ public class BudgetService {
       try {
         jdbi.useTransaction(handle -> handle.attach(BudgetDao.class).lock(tenantId)
             .ifPresent(row -> keySync.sync(handle, row, null, now)));
-        cache.invalidate(tenantId);
+        invalidate(tenantId);
         synced++;
       } catch (ApiException e) {
         LOG.warn("could not sync the LiteLLM key budget of tenant {}; will retry: {}", tenantId, e.getMessage());
@@ -317,11 +353,13 @@ public class BudgetService {
 
   /** Forgets what is cached for the tenant (after an override, a reset or a webhook). */
   public void invalidate(String tenantId) {
+    degradedAnswers.remove(tenantId);
     cache.invalidate(tenantId);
   }
 
   /** After a period reset: the old spend must not come back as a stale answer. */
   public void forgetSpend(String tenantId) {
+    degradedAnswers.remove(tenantId);
     cache.forgetSpend(tenantId);
   }
 

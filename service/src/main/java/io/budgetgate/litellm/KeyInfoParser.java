@@ -2,6 +2,8 @@ package io.budgetgate.litellm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.budgetgate.litellm.api.KeyInfo;
+import io.budgetgate.litellm.api.KeyPage;
+import io.budgetgate.litellm.api.ListedKey;
 import io.budgetgate.platform.AmountCeiling;
 import io.budgetgate.platform.Redaction;
 import java.math.BigDecimal;
@@ -10,6 +12,8 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +41,32 @@ final class KeyInfoParser {
         decimal(info.get("max_budget")),
         text(info.get("budget_duration")),
         instant(info.get("budget_reset_at")));
+  }
+
+  /** A {@code /key/list} page with full rows; rows without a token or with an unreadable spend are counted, not kept. */
+  static KeyPage parsePage(JsonNode root) {
+    JsonNode rows = root.path("keys");
+    if (!rows.isArray()) {
+      throw new LiteLlmBadAnswerException("LiteLLM /key/list answered without a 'keys' list");
+    }
+    List<ListedKey> keys = new ArrayList<>();
+    int unreadable = 0;
+    for (JsonNode row : rows) {
+      String token = row.isObject() ? text(row.get("token")) : null;
+      if (token == null) {
+        unreadable++;
+        continue;
+      }
+      try {
+        String alias = text(row.get("key_alias"));
+        keys.add(new ListedKey(token, new KeyInfo(alias, spend(row.get("spend"), alias), decimal(row.get("max_budget")),
+            text(row.get("budget_duration")), instant(row.get("budget_reset_at")))));
+      } catch (LiteLlmBadAnswerException e) {
+        LOG.warn("{}", e.getMessage().replace("/key/info", "/key/list"));
+        unreadable++;
+      }
+    }
+    return new KeyPage(keys, unreadable, root.path("total_pages").asInt(0));
   }
 
   /** The spend, or a bad answer saying what was there instead. */

@@ -10,8 +10,11 @@ import com.codahale.metrics.Timer;
 import io.budgetgate.litellm.api.GeneratedKey;
 import io.budgetgate.litellm.api.KeyGenerateRequest;
 import io.budgetgate.litellm.api.KeyInfo;
+import io.budgetgate.litellm.api.KeyPage;
 import io.budgetgate.litellm.api.KeyUpdate;
 import io.budgetgate.platform.Redaction;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -29,7 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * BudgetGate's client for LiteLLM's key management API. Every call has a timeout; timeouts,
- * connection errors and 5xx answers are retried with exponential backoff; 4xx answers are not.
+ * connection errors and 5xx answers are retried with exponential backoff, 4xx answers are not,
+ * except for budget checks ({@link #keyInfoForDecision}): one attempt, behind a circuit breaker.
  */
 public class LiteLlmClient {
   private static final Logger LOG = LoggerFactory.getLogger(LiteLlmClient.class);
@@ -38,6 +42,10 @@ public class LiteLlmClient {
   private final String masterKey;
   private final Duration timeout;
   private final Duration writeTimeout;
+  private final Duration decisionTimeout;
+  private final CircuitBreaker breaker;
+  private final Counter shortCircuited;
+  private final Duration breakerOpenFor;
   private final HttpClient http;
   private final ObjectMapper json;
   private final Retry retry;
@@ -58,6 +66,10 @@ public class LiteLlmClient {
     this.masterKey = config.masterKey();
     this.timeout = Duration.ofMillis(config.timeout().toMilliseconds());
     this.writeTimeout = Duration.ofMillis(config.writeTimeout().toMilliseconds());
+    this.decisionTimeout = Duration.ofMillis(config.decisionTimeout().toMilliseconds());
+    this.breaker = LiteLlmBreaker.of(config.breaker(), metrics);
+    this.shortCircuited = metrics.counter("litellm.breaker.short_circuited");
+    this.breakerOpenFor = Duration.ofMillis(config.breaker().openFor().toMilliseconds());
     this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
     this.json = mapper.copy().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
         .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
@@ -102,7 +114,10 @@ public class LiteLlmClient {
    * a finite number fails with {@link LiteLlmBadAnswerException}, counted in {@code litellm.bad_answers}.
    */
   public KeyInfo keyInfo(VirtualKey key) {
-    JsonNode answer = call("GET", "key/info?key=" + URLEncoder.encode(key.reveal(), StandardCharsets.UTF_8), null);
+    return parseKeyInfo(call("GET", "key/info?key=" + URLEncoder.encode(key.reveal(), StandardCharsets.UTF_8), null));
+  }
+
+  private KeyInfo parseKeyInfo(JsonNode answer) {
     try {
       return KeyInfoParser.parse(answer);
     } catch (LiteLlmBadAnswerException e) {
@@ -111,6 +126,46 @@ public class LiteLlmClient {
       LOG.warn("{}", e.getMessage());
       throw e;
     }
+  }
+
+  /**
+   * The key's budget fields for a budget check: one attempt with {@code decisionTimeout}, behind
+   * the circuit breaker. While the breaker is open it fails at once with
+   * {@link LiteLlmUnavailableException}, without a call: the check answers from the last known
+   * spend instead of waiting on a LiteLLM that is known to be down. Only outages (timeouts, I/O
+   * errors, 5xx) count against LiteLLM; a refusal or a bad answer is about one key.
+   */
+  public KeyInfo keyInfoForDecision(VirtualKey key) {
+    String path = "key/info?key=" + URLEncoder.encode(key.reveal(), StandardCharsets.UTF_8);
+    JsonNode answer;
+    try (Timer.Context ignored = calls.time()) {
+      answer = breaker.executeSupplier(() -> attempt("GET", path, null, "GET /key/info", decisionTimeout));
+    } catch (CallNotPermittedException e) {
+      shortCircuited.inc();
+      throw new LiteLlmUnavailableException("LiteLLM is not asked while its circuit breaker is open (recent budget "
+          + "checks could not reach it); a check probes it again once the breaker has been open for " + breakerOpenFor, e);
+    } catch (LiteLlmException e) {
+      failures.inc();
+      throw e;
+    }
+    return parseKeyInfo(answer);
+  }
+
+  /**
+   * One page of every key's budget fields ({@code GET /key/list?return_full_object=true}, pages
+   * from 1, at most {@link #LIST_PAGE_SIZE} keys a page), with the client's retries: one call per
+   * hundred keys instead of one {@code /key/info} each, for the reconciler.
+   */
+  public KeyPage listKeys(int page) {
+    return KeyInfoParser.parsePage(call("GET", "key/list?return_full_object=true&page=" + page + "&size=" + LIST_PAGE_SIZE, null));
+  }
+
+  /** The most keys LiteLLM's /key/list answers in one page. */
+  public static final int LIST_PAGE_SIZE = 100;
+
+  /** The breaker's state, for the health check. */
+  public CircuitBreaker.State breakerState() {
+    return breaker.getState();
   }
 
   /** Changes a key's max budget, budget period and/or spend. */
@@ -140,7 +195,7 @@ public class LiteLlmClient {
   public boolean isAlive() {
     try {
       HttpResponse<String> response =
-          http.send(request("GET", "health/liveliness", null), HttpResponse.BodyHandlers.ofString());
+          http.send(request("GET", "health/liveliness", null, timeout), HttpResponse.BodyHandlers.ofString());
       return response.statusCode() == 200;
     } catch (IOException e) {
       return false;
@@ -152,7 +207,7 @@ public class LiteLlmClient {
 
   private JsonNode call(String method, String path, JsonNode body) {
     String operation = method + " /" + path.replaceFirst("\\?.*", "");
-    Supplier<JsonNode> attempt = () -> attempt(method, path, body, operation);
+    Supplier<JsonNode> attempt = () -> attempt(method, path, body, operation, method.equals("POST") ? writeTimeout : timeout);
     try (Timer.Context ignored = calls.time()) {
       return retry.executeSupplier(attempt);
     } catch (LiteLlmException e) {
@@ -161,10 +216,10 @@ public class LiteLlmClient {
     }
   }
 
-  private JsonNode attempt(String method, String path, JsonNode body, String operation) {
+  private JsonNode attempt(String method, String path, JsonNode body, String operation, Duration within) {
     HttpResponse<String> response;
     try {
-      response = http.send(request(method, path, body), HttpResponse.BodyHandlers.ofString());
+      response = http.send(request(method, path, body, within), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       LOG.warn("LiteLLM {} failed: {}", operation, Redaction.redact(String.valueOf(e)));
       throw new LiteLlmUnavailableException("LiteLLM " + operation + " failed: " + e.getClass().getSimpleName(), e);
@@ -190,10 +245,10 @@ public class LiteLlmClient {
     throw new LiteLlmRejectedException(status, error.type(), error.message());
   }
 
-  private HttpRequest request(String method, String path, JsonNode body) {
+  private HttpRequest request(String method, String path, JsonNode body, Duration within) {
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(baseUrl.resolve(path))
-            .timeout(method.equals("POST") ? writeTimeout : timeout)
+            .timeout(within)
             .header("Authorization", "Bearer " + masterKey)
             .header("Accept", "application/json");
     if (body == null) {

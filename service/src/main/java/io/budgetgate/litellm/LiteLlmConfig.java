@@ -23,6 +23,9 @@ import java.util.concurrent.TimeUnit;
  * @param maxAttempts attempts per call, first one included; 5xx and I/O errors are retried
  * @param initialBackoff wait before the first retry; doubles (times multiplier) each retry
  * @param backoffMultiplier growth of the wait between retries
+ * @param decisionTimeout timeout of the one {@code /key/info} attempt a budget check makes (default 500 ms):
+ *     checks never retry, background jobs do
+ * @param breaker when budget checks stop asking LiteLLM after failures, and for how long
  * @param simulator the in-process stand-in, used by local.yml and the tests
  * @param publicBaseUrl the LiteLLM address agents use, returned by llm-access (default: baseUrl)
  */
@@ -35,15 +38,24 @@ public record LiteLlmConfig(
     @JsonProperty("backoffMultiplier") @DecimalMin("1.0") double backoffMultiplier,
     @JsonProperty("simulator") @Valid SimulatorConfig simulator,
     @JsonProperty("publicBaseUrl") String publicBaseUrl,
-    @JsonProperty("writeTimeout") Duration writeTimeout) {
+    @JsonProperty("writeTimeout") Duration writeTimeout,
+    @JsonProperty("decisionTimeout") Duration decisionTimeout,
+    @JsonProperty("breaker") @Valid BreakerConfig breaker) {
 
-  /** Without a separate write timeout (4 s, or the read timeout when that is longer). */
+  /** Without a separate write timeout (4 s, or the read timeout when that is longer) and with the default breaker. */
   public LiteLlmConfig(String baseUrl, String masterKey, Duration timeout, int maxAttempts, Duration initialBackoff,
       double backoffMultiplier, SimulatorConfig simulator, String publicBaseUrl) {
-    this(baseUrl, masterKey, timeout, maxAttempts, initialBackoff, backoffMultiplier, simulator, publicBaseUrl, null);
+    this(baseUrl, masterKey, timeout, maxAttempts, initialBackoff, backoffMultiplier, simulator, publicBaseUrl, null,
+        null, null);
   }
 
   public LiteLlmConfig {
+    if (decisionTimeout == null) {
+      decisionTimeout = timeout != null && timeout.toMilliseconds() < 500 ? timeout : Duration.milliseconds(500);
+    }
+    if (breaker == null) {
+      breaker = BreakerConfig.defaults();
+    }
     if (writeTimeout == null) {
       writeTimeout = timeout != null && timeout.toMilliseconds() > 4_000 ? timeout : Duration.seconds(4);
     }
@@ -59,7 +71,41 @@ public record LiteLlmConfig(
   public String toString() {
     return "LiteLlmConfig[baseUrl=" + baseUrl + ", masterKey=****, timeout=" + timeout + ", writeTimeout=" + writeTimeout
         + ", maxAttempts=" + maxAttempts + ", initialBackoff=" + initialBackoff
-        + ", backoffMultiplier=" + backoffMultiplier + ", simulator=" + simulator + "]";
+        + ", backoffMultiplier=" + backoffMultiplier + ", decisionTimeout=" + decisionTimeout + ", breaker=" + breaker
+        + ", simulator=" + simulator + "]";
+  }
+
+  /**
+   * The circuit breaker in front of budget checks' LiteLLM reads: over the last {@code window}
+   * checks that asked LiteLLM (once {@code minimumCalls} have), when at least
+   * {@code failureRatePercent} failed (timeout, refused connection, 5xx), checks stop asking for
+   * {@code openFor} and answer at once from the last known spend or per {@code budget.failMode};
+   * then {@code probes} checks ask again, and their outcome closes or reopens it.
+   *
+   * @param failureRatePercent 1-100 (default 50)
+   * @param minimumCalls calls before the rate counts (default 4)
+   * @param window calls the rate is taken over (default 20)
+   * @param openFor how long checks stop asking (default 5 s)
+   * @param probes calls let through half-open (default 2)
+   */
+  public record BreakerConfig(
+      @JsonProperty("failureRatePercent") @Min(1) @Max(100) int failureRatePercent,
+      @JsonProperty("minimumCalls") @Min(1) @Max(1000) int minimumCalls,
+      @JsonProperty("window") @Min(1) @Max(1000) int window,
+      @JsonProperty("openFor") Duration openFor,
+      @JsonProperty("probes") @Min(1) @Max(100) int probes) {
+
+    public BreakerConfig {
+      failureRatePercent = failureRatePercent == 0 ? 50 : failureRatePercent;
+      minimumCalls = minimumCalls == 0 ? 4 : minimumCalls;
+      window = window == 0 ? 20 : window;
+      openFor = openFor == null ? Duration.seconds(5) : openFor;
+      probes = probes == 0 ? 2 : probes;
+    }
+
+    static BreakerConfig defaults() {
+      return new BreakerConfig(0, 0, 0, null, 0);
+    }
   }
 
   /**

@@ -21,6 +21,7 @@ public final class LiteLlmWiring {
     MissingKeys missingKeys = new MissingKeys(environment.metrics());
     environment.healthChecks().register("litellm", new LiteLlmHealthCheck(client, config.baseUrl()));
     environment.healthChecks().register("litellm-keys", new LiteLlmKeysHealthCheck(missingKeys));
+    environment.healthChecks().register("litellm-breaker", new LiteLlmBreakerHealthCheck(client));
     return new LiteLlm(client, missingKeys);
   }
 }

@@ -1,0 +1,89 @@
+package io.budgetgate.alert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.budgetgate.BudgetGateApplication;
+import io.budgetgate.BudgetGateConfiguration;
+import io.budgetgate.litellm.simulator.LiteLlmSimulator;
+import io.budgetgate.testing.ApiClient;
+import io.budgetgate.testing.BudgetScenario;
+import io.budgetgate.testing.TestApps;
+import io.budgetgate.testing.TestPostgres;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The reconciler reads spend in pages of LiteLLM's key list, one call per hundred keys, and finds
+ * the crossing of the last tenant; only a tenant whose key the list does not show costs a
+ * {@code /key/info} of its own. Counted at the simulator: no other LiteLLM traffic runs meanwhile.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class ReconcilerPagesIT {
+  static final int TENANTS = 301;
+  static final TestPostgres.Database DB = TestApps.migratedDatabase();
+  static final LiteLlmSimulator LITELLM = TestApps.simulator();
+  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(DB, LITELLM);
+
+  static BudgetScenario given;
+
+  @BeforeAll
+  static void seed() throws Exception {
+    given = new BudgetScenario(new ApiClient("http://127.0.0.1:" + APP.getLocalPort()), LITELLM, DB);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    List<Future<?>> created = new ArrayList<>();
+    for (int i = 0; i < TENANTS; i++) {
+      String tenant = String.format("page-%03d", i);
+      created.add(pool.submit(() -> given.tenant(tenant, "\"max_budget\": 100")));
+    }
+    for (Future<?> f : created) {
+      f.get();
+    }
+    pool.shutdown();
+  }
+
+  private static int runRound() {
+    return ((BudgetGateApplication) APP.getApplication()).reconciler().runOnce();
+  }
+
+  @Test
+  void aRoundReadsPagesNotOneKeyPerTenantAndFindsTheLastTenantsCrossing() throws Exception {
+    given.spend("page-300", "85");
+    given.spend("page-150", "112");
+    int lists = LITELLM.callCount("/key/list");
+    int infos = LITELLM.callCount("/key/info");
+
+    int raised = runRound();
+
+    assertThat(LITELLM.callCount("/key/list") - lists).as("301 keys, 100 a page").isEqualTo(4);
+    assertThat(LITELLM.callCount("/key/info") - infos).as("every key was on a page").isZero();
+    assertThat(raised).isEqualTo(2);
+    assertThat(given.one("SELECT level || ',' || spend || ',' || source FROM budget_alert_history WHERE tenant_id = 'page-300'"))
+        .isEqualTo("warning,85.000000,reconciler");
+    assertThat(given.one("SELECT level FROM budget_alert_history WHERE tenant_id = 'page-150'")).isEqualTo("blocked");
+    assertThat(given.count("SELECT count(DISTINCT tenant_id) FROM spend_samples WHERE tenant_id LIKE 'page-%'"))
+        .as("a sample for every tenant from the pages").isEqualTo(TENANTS);
+    assertThat(APP.getEnvironment().metrics().getGauges().get("alerts.reconciler.litellm_reads").getValue()).isEqualTo(4L);
+  }
+
+  @Test
+  void aTenantTheListDoesNotShowIsReadOnItsOwnAndSkippedWhenItsKeyIsGone() throws Exception {
+    given.tenant("page-gone", "\"max_budget\": 100");
+    LITELLM.deleteKey("page-gone");
+    int infos = LITELLM.callCount("/key/info");
+    long skipped = APP.getEnvironment().metrics().counter("alerts.reconciler.skipped").getCount();
+
+    runRound();
+
+    assertThat(LITELLM.callCount("/key/info") - infos).as("only the tenant missing from the list").isEqualTo(1);
+    assertThat(APP.getEnvironment().metrics().counter("alerts.reconciler.skipped").getCount()).isEqualTo(skipped + 1);
+    assertThat(given.count("SELECT count(*) FROM budget_alert_history WHERE tenant_id = 'page-gone'")).isZero();
+  }
+}
