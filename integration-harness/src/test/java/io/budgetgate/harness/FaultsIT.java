@@ -79,15 +79,19 @@ class FaultsIT extends OneInstance {
       Eventually.await("a stale answer once the 1 s cache expires", Duration.ofSeconds(10),
           () -> "stale".equals(status(tenants.get(0)).json().get("source").asText()));
       t.step("LiteLLM hanging: the first check past its cache waited one decision timeout (300 ms) and answered stale");
-      long started = System.nanoTime();
+      int waited = 0;
       for (int i = 0; i < 20; i++) {
+        long started = System.nanoTime();
         Answer access = api.post("/v1/tenants/" + tenants.get(i % tenants.size()) + "/llm-access", Harness.PLATFORM, "");
+        long millis = (System.nanoTime() - started) / 1_000_000;
         assertThat(access.status()).as("still blocked on the last known spend").isEqualTo(402);
+        assertThat(millis).as("one 300 ms attempt at most, never the retries").isLessThan(1_500);
+        waited += millis >= 250 ? 1 : 0;
       }
-      long millis = (System.nanoTime() - started) / 1_000_000;
-      // each would wait its 300 ms without the breaker (6 s); with it, a few wait and the rest answer at once
-      assertThat(millis).isLessThan(3_500);
-      t.step("20 more checks answered 402 (stale) in " + millis + " ms: the breaker stopped the waiting");
+      // without the breaker every one of them waits its 300 ms; with it (window 10, 50 %) the five
+      // failures that open it do, whatever healthy reads came before, and two probes a second after
+      assertThat(waited).isLessThanOrEqualTo(10);
+      t.step("20 more checks answered 402 (stale); " + waited + " waited on LiteLLM before the breaker opened");
     } finally {
       harness.litellm.heal();
     }

@@ -79,6 +79,7 @@ final class Harness implements AutoCloseable {
     o.put("litellm.timeout", "300ms");
     o.put("litellm.decisionTimeout", "300ms");
     o.put("litellm.breaker.openFor", "1s");
+    o.put("litellm.breaker.window", "10"); // with a healthy history, at most 5 failed checks open it
     o.put("budget.degradedTtl", "500ms");
     return o;
   }

@@ -53,6 +53,7 @@ public final class LiteLlmSimulator implements Managed {
   private final SimulatedKeys keys;
   private final SimulatorHttp http;
   private final KeyEndpoints endpoints;
+  private final SimulatorControl control;
   private final SimulatorFaults faults = new SimulatorFaults();
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private HttpServer server;
@@ -67,6 +68,7 @@ public final class LiteLlmSimulator implements Managed {
     this.keys = new SimulatedKeys(own, clock);
     this.http = new SimulatorHttp(own);
     this.endpoints = new KeyEndpoints(keys, http, own, clock, MISSING_KEY_LOOKUP_DELAY);
+    this.control = new SimulatorControl(this, http);
   }
 
   @Override
@@ -224,7 +226,7 @@ public final class LiteLlmSimulator implements Managed {
   }
 
   /** The control API's lookup: a raw key, a hash, or (unlike LiteLLM's endpoints) an alias. */
-  private Optional<SimulatedKeys.Row> row(String keyOrAlias) {
+  Optional<SimulatedKeys.Row> row(String keyOrAlias) {
     return keys.find(keyOrAlias).or(() -> keys.byAlias(keyOrAlias));
   }
 
@@ -280,51 +282,7 @@ public final class LiteLlmSimulator implements Managed {
       http.error(exchange, 401, "Authentication Error, No api key passed in.", "auth_error", "None");
       return;
     }
-    switch (path) {
-      case "/_simulator/faults" -> faultsControl(exchange);
-      case "/_simulator/spend" -> spendControl(exchange);
-      default -> SimulatorHttp.send(exchange, 404, "{\"detail\":\"Not Found\"}");
-    }
-  }
-
-  private void faultsControl(HttpExchange exchange) throws IOException {
-    if (exchange.getRequestMethod().equals("DELETE")) {
-      heal();
-      SimulatorHttp.send(exchange, 200, "{\"faults\":\"none\"}");
-      return;
-    }
-    JsonNode body = http.body(exchange);
-    if (body == null) {
-      return;
-    }
-    int times = body.path("times").asInt(-1);
-    switch (body.path("mode").asText()) {
-      case "status" -> failWith(body.path("status").asInt(500), times);
-      case "delay" -> delay(Duration.ofMillis(body.path("delay_ms").asLong(1000)), times);
-      case "drop" -> dropConnections(times);
-      default -> {
-        http.error(exchange, 422, "mode must be status, delay or drop", "bad_request_error", "mode");
-        return;
-      }
-    }
-    http.json(exchange, 200, body);
-  }
-
-  /** {@code {"key_alias", "spend"}}: what LiteLLM's spend tracking would record after the tenant's calls. */
-  private void spendControl(HttpExchange exchange) throws IOException {
-    JsonNode body = http.body(exchange);
-    if (body == null) {
-      return;
-    }
-    String alias = SimulatorHttp.text(body.get("key_alias"));
-    JsonNode spend = body.get("spend");
-    Optional<SimulatedKeys.Row> row = alias == null ? Optional.empty() : keys.byAlias(alias);
-    if (row.isEmpty() || spend == null || !spend.isNumber()) {
-      http.error(exchange, 422, "key_alias must name an existing key and spend must be a number", "bad_request_error", "key_alias");
-      return;
-    }
-    setSpend(alias, spend.decimalValue());
-    http.json(exchange, 200, body);
+    control.handle(exchange, path);
   }
 
   /** The master key, in the headers LiteLLM reads it from ({@code SpecialHeaders}). */
