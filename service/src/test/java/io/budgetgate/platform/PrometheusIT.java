@@ -33,6 +33,7 @@ class PrometheusIT {
     given.spend("scraped", "90");
     ((BudgetGateApplication) APP.getApplication()).reconciler().runOnce();
     new Webhooks(base).send(Webhooks.event("budget_crossed", "101", "scraped"));
+    new Webhooks(base).send("{\"spend\": 9000, \"event\": \"budget_crossed\", \"event_group\": \"proxy\"}");
     given.statusJson("scraped-ok");
 
     ApiClient.Answer scrape = new ApiClient("http://127.0.0.1:" + APP.getAdminPort()).get("/metrics/prometheus", null);
@@ -47,7 +48,13 @@ class PrometheusIT {
     assertThat(samples.get("litellm_calls_count")).isPositive();
     assertThat(samples).containsKeys("litellm_failures_total", "notifications_outbox_pending",
         "notifications_outbox_oldest_pending_seconds", "budget_decision_live_count", "budget_decision_blocked_total",
-        "budget_decision_degraded_total", "io_dropwizard_db_ManagedPooledDataSource_database_active");
+        "budget_decision_degraded_total", "io_dropwizard_db_ManagedPooledDataSource_database_active",
+        "webhooks_ignored_unknown_key_total", "webhooks_ignored_below_alert_threshold_total", "litellm_bad_answers_total",
+        "litellm_key_missing_total", "litellm_keys_missing", "litellm_breaker_short_circuited_total",
+        "litellm_breaker_to_open_total", "alerts_reconciler_skipped_total", "alerts_reconciler_overran_total",
+        "alerts_reconciler_litellm_reads", "alerts_reconciler_round_seconds");
+    assertThat(samples.get("webhooks_ignored_not_a_key_event_total")).as("the proxy event").isEqualTo(1.0);
+    assertThat(samples.get("litellm_breaker_state")).as("closed").isEqualTo(0.0);
   }
 
   /** name{labels} value, one sample a line; comments skipped; every value must be a number. */
