@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import au.com.dius.pact.consumer.MockServer;
 import au.com.dius.pact.consumer.dsl.PactDslJsonBody;
+import au.com.dius.pact.consumer.dsl.PactDslRequestWithPath;
 import au.com.dius.pact.consumer.dsl.PactDslWithProvider;
 import au.com.dius.pact.consumer.junit5.PactConsumerTestExt;
 import au.com.dius.pact.consumer.junit5.PactTestFor;
@@ -42,12 +43,7 @@ class LiteLlmClientPactTest {
 
   @Pact(consumer = Contracts.BUDGETGATE)
   V4Pact generateKey(PactDslWithProvider builder) {
-    return builder
-        .given(Contracts.NO_KEY_FOR_ACME)
-        .uponReceiving("a request to generate the key of tenant acme")
-        .method("POST").path("/key/generate")
-        .matchHeader("Authorization", AUTH, "Bearer " + Contracts.MASTER_KEY)
-        .matchHeader("Content-Type", Contracts.JSON_TYPE, "application/json")
+    return post(builder, Contracts.NO_KEY_FOR_ACME, "a request to generate the key of tenant acme", "/key/generate")
         .body(new PactDslJsonBody()
             .stringType("key_alias", "acme")
             .decimalType("max_budget", new BigDecimal("110.00"))
@@ -75,11 +71,7 @@ class LiteLlmClientPactTest {
 
   @Pact(consumer = Contracts.BUDGETGATE)
   V4Pact keyInfo(PactDslWithProvider builder) {
-    return builder
-        .given(Contracts.ACME_AT_85)
-        .uponReceiving("a request for the budget of acme's key")
-        .method("GET").path("/key/info").matchQuery("key", KEY, Contracts.ACME_KEY)
-        .matchHeader("Authorization", AUTH, "Bearer " + Contracts.MASTER_KEY)
+    return keyInfo(builder, Contracts.ACME_AT_85, "a request for the budget of acme's key", Contracts.ACME_KEY)
         .willRespondWith().status(200)
         .body(new PactDslJsonBody() // "key" echoes the parameter as sent; the client does not read it
             .object("info")
@@ -105,11 +97,8 @@ class LiteLlmClientPactTest {
 
   @Pact(consumer = Contracts.BUDGETGATE)
   V4Pact keyInfoOverBudget(PactDslWithProvider builder) {
-    return builder
-        .given(Contracts.ACME_OVER)
-        .uponReceiving("a request for the budget of a key whose spend is above its max_budget")
-        .method("GET").path("/key/info").matchQuery("key", KEY, Contracts.ACME_KEY)
-        .matchHeader("Authorization", AUTH, "Bearer " + Contracts.MASTER_KEY)
+    return keyInfo(builder, Contracts.ACME_OVER, "a request for the budget of a key whose spend is above its max_budget",
+            Contracts.ACME_KEY)
         .willRespondWith().status(200)
         .body(new PactDslJsonBody()
             .object("info")
@@ -129,11 +118,7 @@ class LiteLlmClientPactTest {
 
   @Pact(consumer = Contracts.BUDGETGATE)
   V4Pact unknownKey(PactDslWithProvider builder) {
-    return builder
-        .given(Contracts.NO_KEY_FOR_ACME)
-        .uponReceiving("a request for the budget of a key that does not exist")
-        .method("GET").path("/key/info").matchQuery("key", KEY, "sk-missing-key")
-        .matchHeader("Authorization", AUTH, "Bearer " + Contracts.MASTER_KEY)
+    return keyInfo(builder, Contracts.NO_KEY_FOR_ACME, "a request for the budget of a key that does not exist", "sk-missing-key")
         .willRespondWith().status(404)
         .body(new PactDslJsonBody()
             .object("error")
@@ -154,12 +139,7 @@ class LiteLlmClientPactTest {
 
   @Pact(consumer = Contracts.BUDGETGATE)
   V4Pact updateOfAMissingKey(PactDslWithProvider builder) {
-    return builder
-        .given(Contracts.NO_KEY_FOR_ACME)
-        .uponReceiving("a request to update a key that does not exist")
-        .method("POST").path("/key/update")
-        .matchHeader("Authorization", AUTH, "Bearer " + Contracts.MASTER_KEY)
-        .matchHeader("Content-Type", Contracts.JSON_TYPE, "application/json")
+    return post(builder, Contracts.NO_KEY_FOR_ACME, "a request to update a key that does not exist", "/key/update")
         .body(new PactDslJsonBody()
             .stringMatcher("key", KEY, "sk-missing-key")
             .decimalType("max_budget", new BigDecimal("110.00")))
@@ -185,12 +165,7 @@ class LiteLlmClientPactTest {
 
   @Pact(consumer = Contracts.BUDGETGATE)
   V4Pact duplicateAlias(PactDslWithProvider builder) {
-    return builder
-        .given(Contracts.ACME_AT_85)
-        .uponReceiving("a request to generate a key with an alias already in use")
-        .method("POST").path("/key/generate")
-        .matchHeader("Authorization", AUTH, "Bearer " + Contracts.MASTER_KEY)
-        .matchHeader("Content-Type", Contracts.JSON_TYPE, "application/json")
+    return post(builder, Contracts.ACME_AT_85, "a request to generate a key with an alias already in use", "/key/generate")
         .body(new PactDslJsonBody()
             .stringValue("key_alias", "acme")
             .decimalType("max_budget", new BigDecimal("110.00"))
@@ -232,12 +207,7 @@ class LiteLlmClientPactTest {
 
   @Pact(consumer = Contracts.BUDGETGATE)
   V4Pact updateKey(PactDslWithProvider builder) {
-    return builder
-        .given(Contracts.ACME_AT_85)
-        .uponReceiving("a request to move acme's max_budget and reset its spend")
-        .method("POST").path("/key/update")
-        .matchHeader("Authorization", AUTH, "Bearer " + Contracts.MASTER_KEY)
-        .matchHeader("Content-Type", Contracts.JSON_TYPE, "application/json")
+    return post(builder, Contracts.ACME_AT_85, "a request to move acme's max_budget and reset its spend", "/key/update")
         .body(new PactDslJsonBody()
             .stringMatcher("key", KEY, Contracts.ACME_KEY)
             .decimalType("max_budget", new BigDecimal("165.00"))
@@ -255,12 +225,7 @@ class LiteLlmClientPactTest {
 
   @Pact(consumer = Contracts.BUDGETGATE)
   V4Pact deleteKey(PactDslWithProvider builder) {
-    return builder
-        .given(Contracts.ACME_AT_85)
-        .uponReceiving("a request to delete acme's key")
-        .method("POST").path("/key/delete")
-        .matchHeader("Authorization", AUTH, "Bearer " + Contracts.MASTER_KEY)
-        .matchHeader("Content-Type", Contracts.JSON_TYPE, "application/json")
+    return post(builder, Contracts.ACME_AT_85, "a request to delete acme's key", "/key/delete")
         .body(new PactDslJsonBody().array("keys").stringMatcher(KEY, Contracts.ACME_KEY).closeArray())
         .willRespondWith().status(200)
         .body(new PactDslJsonBody().array("deleted_keys").stringMatcher(KEY, Contracts.ACME_KEY).closeArray())
@@ -271,6 +236,25 @@ class LiteLlmClientPactTest {
   @PactTestFor(pactMethod = "deleteKey")
   void deletesAKey(MockServer server) {
     client(server).deleteKey(new VirtualKey(Contracts.ACME_KEY));
+  }
+
+  /** A POST as BudgetGate's client sends it: the master key as bearer, a JSON body. */
+  static PactDslRequestWithPath post(PactDslWithProvider builder, String state, String description, String path) {
+    return builder
+        .given(state)
+        .uponReceiving(description)
+        .method("POST").path(path)
+        .matchHeader("Authorization", AUTH, "Bearer " + Contracts.MASTER_KEY)
+        .matchHeader("Content-Type", Contracts.JSON_TYPE, "application/json");
+  }
+
+  /** A {@code GET /key/info?key=} as BudgetGate's client sends it. */
+  static PactDslRequestWithPath keyInfo(PactDslWithProvider builder, String state, String description, String key) {
+    return builder
+        .given(state)
+        .uponReceiving(description)
+        .method("GET").path("/key/info").matchQuery("key", KEY, key)
+        .matchHeader("Authorization", AUTH, "Bearer " + Contracts.MASTER_KEY);
   }
 
   static LiteLlmClient client(MockServer server) {
