@@ -11,7 +11,7 @@ import io.budgetgate.litellm.api.KeyInfo;
 import io.budgetgate.litellm.api.KeyPage;
 import io.budgetgate.litellm.api.ListedKey;
 import io.budgetgate.platform.Schedulers;
-import io.budgetgate.platform.db.AdvisoryLock;
+import io.budgetgate.platform.db.JobLease;
 import io.budgetgate.tenant.TenantService;
 import io.dropwizard.lifecycle.Managed;
 import java.time.Duration;
@@ -31,18 +31,24 @@ import org.slf4j.LoggerFactory;
  * sample for the forecast (pruning this tenant's samples older than the retention). Spend is read
  * in pages of LiteLLM's key list (one call per hundred keys), matched to tenants by key hash; a
  * tenant whose key the list does not show is read with {@code /key/info}. One instance at a time
- * (PostgreSQL advisory lock); a tenant that cannot be read or stored is skipped, never the round.
+ * (a {@link JobLease}, so no connection waits on LiteLLM); a tenant that cannot be read or stored
+ * is skipped, never the round. A listed key whose {@code max_budget} differs from the one
+ * BudgetGate last wrote is handed to the key sync ({@link BudgetService#keyListed}).
  */
 public final class AlertReconcilerJob implements Managed {
   private static final Logger LOG = LoggerFactory.getLogger(AlertReconcilerJob.class);
-  /** Advisory lock id: "BGRECON" in ASCII. */
-  static final long LOCK_ID = 0x42475245434f4e00L;
+  /** The lease's name in {@code job_leases}. */
+  static final String LEASE = "alert-reconciler";
   private static final int PAGE = 500;
   /** The states the per-state gauges report. */
   static final List<String> STATES = List.of("ok", "warning", "critical", "blocked", "unknown");
 
-  /** A tenant and its key's hash, as the round pages through them. */
-  record TenantKey(String tenantId, String keyHash) {}
+  /**
+   * A tenant and its key's hash as the round pages through them, with the max_budget BudgetGate
+   * last confirmed on the key (null when unknown) and whether a change is still on its way to it.
+   */
+  record TenantKey(String tenantId, String keyHash, java.math.BigDecimal syncedMaxBudget, boolean syncPending,
+      long syncGeneration) {}
 
   private final Jdbi jdbi;
   private final BudgetService budgets;
@@ -54,10 +60,13 @@ public final class AlertReconcilerJob implements Managed {
   private final Duration sampleRetention;
   private final Counter skipped;
   private final Counter overran;
+  private final JobLease lease;
   private ScheduledExecutorService scheduler;
   private volatile Map<String, Integer> lastCounts = Map.of();
-  private volatile long lastReads;
-  private volatile double lastSeconds;
+  private volatile Round lastRound = new Round(0, 0, 0, 0);
+
+  /** What this instance's last round did: tenants read, LiteLLM calls, seconds, tenants skipped. */
+  record Round(int tenants, long litellmReads, double seconds, long skipped) {}
 
   AlertReconcilerJob(Jdbi jdbi, BudgetService budgets, AlertService alerts, TenantService tenants, SpendHistory history,
       LiteLlmClient litellm, Duration interval, Duration sampleRetention, MetricRegistry metrics) {
@@ -71,8 +80,9 @@ public final class AlertReconcilerJob implements Managed {
     this.sampleRetention = sampleRetention;
     this.skipped = metrics.counter("alerts.reconciler.skipped");
     this.overran = metrics.counter("alerts.reconciler.overran");
-    metrics.gauge("alerts.reconciler.litellm_reads", () -> () -> lastReads);
-    metrics.gauge("alerts.reconciler.round_seconds", () -> () -> lastSeconds);
+    this.lease = new JobLease(jdbi, LEASE, JobLease.ttlFor(interval));
+    metrics.gauge("alerts.reconciler.litellm_reads", () -> () -> lastRound.litellmReads());
+    metrics.gauge("alerts.reconciler.round_seconds", () -> () -> lastRound.seconds());
   }
 
   @Override
@@ -95,13 +105,19 @@ public final class AlertReconcilerJob implements Managed {
     }
   }
 
-  /** One round; returns the alerts raised, or -1 when another instance holds the lock. */
+  /** One round; returns the alerts raised, or -1 when another instance holds the lease. */
   public int runOnce() {
-    return AdvisoryLock.tryWith(jdbi, LOCK_ID, lock -> round()).orElse(-1);
+    return lease.tryWith(this::round).orElse(-1);
   }
 
-  private int round() {
+  /** This instance's last round. */
+  Round lastRound() {
+    return lastRound;
+  }
+
+  private int round(JobLease.Held held) {
     long started = System.nanoTime();
+    long skippedBefore = skipped.getCount();
     long[] reads = {0};
     Map<String, KeyInfo> listed = listedKeys(reads);
     Map<String, Integer> counts = new HashMap<>();
@@ -111,18 +127,22 @@ public final class AlertReconcilerJob implements Managed {
     do {
       page = tenantPage(after);
       for (TenantKey tenant : page) {
+        if (!held.renew()) {
+          LOG.warn("reconciler lost its lease to another instance mid-round; that instance goes on");
+          return raised;
+        }
         raised += reconcile(tenant, listed.get(tenant.keyHash()), counts, reads);
       }
       after = page.isEmpty() ? after : page.get(page.size() - 1).tenantId();
     } while (page.size() == PAGE);
     lastCounts = Map.copyOf(counts);
-    lastReads = reads[0];
-    lastSeconds = (System.nanoTime() - started) / 1e9;
-    if (lastSeconds > interval.toSeconds()) {
+    int tenantsRead = counts.values().stream().mapToInt(Integer::intValue).sum();
+    double seconds = (System.nanoTime() - started) / 1e9;
+    lastRound = new Round(tenantsRead, reads[0], seconds, skipped.getCount() - skippedBefore);
+    if (seconds > interval.toSeconds()) {
       overran.inc();
       LOG.warn("reconciler round over {} tenants took {} s, longer than its {} s interval ({} LiteLLM reads)",
-          counts.values().stream().mapToInt(Integer::intValue).sum(), String.format(java.util.Locale.ROOT, "%.1f", lastSeconds),
-          interval.toSeconds(), reads[0]);
+          tenantsRead, String.format(java.util.Locale.ROOT, "%.1f", seconds), interval.toSeconds(), reads[0]);
     }
     return raised;
   }
@@ -152,10 +172,14 @@ public final class AlertReconcilerJob implements Managed {
   /** A page of tenants with their key hashes; one short query, no connection kept while LiteLLM is read. */
   private List<TenantKey> tenantPage(String after) {
     return jdbi.withHandle(handle -> handle.createQuery("""
-            SELECT tenant_id, litellm_key_hash FROM tenant_configs
+            SELECT tenant_id, litellm_key_hash, litellm_synced_max_budget, litellm_sync_pending_since IS NOT NULL AS pending,
+                   litellm_sync_generation
+              FROM tenant_configs
              WHERE tenant_id > :after ORDER BY tenant_id LIMIT :limit""")
         .bind("after", after).bind("limit", PAGE)
-        .map((rs, ctx) -> new TenantKey(rs.getString("tenant_id"), rs.getString("litellm_key_hash"))).list());
+        .map((rs, ctx) -> new TenantKey(rs.getString("tenant_id"), rs.getString("litellm_key_hash"),
+            rs.getBigDecimal("litellm_synced_max_budget"), rs.getBoolean("pending"), rs.getLong("litellm_sync_generation")))
+        .list());
   }
 
   /** Tenants per state as of this instance's last round (0 before its first, or on instances that never hold the lock). */
@@ -177,6 +201,9 @@ public final class AlertReconcilerJob implements Managed {
     try {
       BudgetStatus status;
       if (listed != null) {
+        if (!tenant.syncPending()) {
+          budgets.keyListed(tenant.tenantId(), tenant.syncGeneration(), tenant.syncedMaxBudget(), listed.maxBudget());
+        }
         status = budgets.liveStatus(tenant.tenantId(), listed);
       } else {
         reads[0]++;

@@ -46,6 +46,7 @@ public final class AlertWiring {
       environment.metrics().register("budget.tenants." + state, (com.codahale.metrics.Gauge<Integer>) () -> reconciler.tenantsIn(state));
     }
     environment.lifecycle().manage(reconciler);
+    environment.admin().addTask(new ReconcileNowTask(reconciler, environment.getObjectMapper()));
     environment.jersey().register(new AlertResource(alerts));
     return new Alerts(alerts, reconciler);
   }

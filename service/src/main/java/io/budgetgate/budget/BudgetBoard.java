@@ -43,7 +43,7 @@ public class BudgetBoard {
       return dao.tenants().stream().map(row -> new Line(row.tenantId(), row.name(),
           new BudgetSnapshot(row.tenantId(), row.maxBudget(), row.alertThreshold(), row.graceThreshold(),
               row.budgetDuration(), row.budgetResetAt(), overrides.getOrDefault(row.tenantId(), List.of()),
-              row.spend(), row.spendAt(), null)
+              row.spend(), row.spendAt(), null, row.litellmSyncPendingSince())
               .status(now, row.spend() == null ? SpendSource.UNAVAILABLE : SpendSource.STALE),
           row.spendAt(), row.periodStart())).toList();
     });

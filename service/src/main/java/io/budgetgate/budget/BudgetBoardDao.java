@@ -14,7 +14,8 @@ interface BudgetBoardDao {
    * period: the reset zeroed it, so the row says 0 as of the reset.
    */
   record BoardRow(String tenantId, String name, BigDecimal maxBudget, int alertThreshold, int graceThreshold,
-      String budgetDuration, Instant budgetResetAt, Instant periodStart, BigDecimal spend, Instant spendAt) {}
+      String budgetDuration, Instant budgetResetAt, Instant periodStart, BigDecimal spend, Instant spendAt,
+      Instant litellmSyncPendingSince) {}
 
   /** A sample with its tenant, for reading several tenants' samples at once. */
   record TenantSample(String tenantId, Instant sampledAt, BigDecimal spend) {}
@@ -26,7 +27,8 @@ interface BudgetBoardDao {
                   WHEN s.sampled_at IS NULL OR s.sampled_at < t.litellm_key_last_reset THEN 0
                   ELSE s.spend END AS spend,
              CASE WHEN s.sampled_at IS NULL OR s.sampled_at < t.litellm_key_last_reset THEN t.litellm_key_last_reset
-                  ELSE s.sampled_at END AS spend_at
+                  ELSE s.sampled_at END AS spend_at,
+             t.litellm_sync_pending_since
         FROM tenant_configs t
         LEFT JOIN LATERAL (
              SELECT spend, sampled_at FROM spend_samples ss

@@ -14,13 +14,20 @@ import java.util.Locale;
  * @param jobInterval how often the period-reset and key-sync job runs (30 s)
  * @param degradedTtl how long this instance reuses a degraded (stale or unavailable) answer for a
  *     tenant before asking LiteLLM again (5 s), so a burst of checks does not probe LiteLLM once each
+ * @param syncWait how long a budget change, after it committed, waits for the LiteLLM key to take
+ *     the new max_budget before answering with {@code litellm_sync: "pending"} (1 s; the key sync
+ *     of the job above goes on retrying)
+ * @param syncAlarmAfter how long a key may stay pending before the {@code litellm-sync} health
+ *     check fails (5 min)
  */
 public record BudgetConfig(
     @JsonProperty("cacheTtl") Duration cacheTtl,
     @JsonProperty("staleLimit") Duration staleLimit,
     @JsonProperty("failMode") FailMode failMode,
     @JsonProperty("jobInterval") Duration jobInterval,
-    @JsonProperty("degradedTtl") Duration degradedTtl) {
+    @JsonProperty("degradedTtl") Duration degradedTtl,
+    @JsonProperty("syncWait") Duration syncWait,
+    @JsonProperty("syncAlarmAfter") Duration syncAlarmAfter) {
 
   public BudgetConfig {
     degradedTtl = degradedTtl == null ? Duration.seconds(5) : degradedTtl;
@@ -28,10 +35,12 @@ public record BudgetConfig(
     staleLimit = staleLimit == null ? Duration.minutes(10) : staleLimit;
     failMode = failMode == null ? FailMode.OPEN : failMode;
     jobInterval = jobInterval == null ? Duration.seconds(30) : jobInterval;
+    syncWait = syncWait == null ? Duration.seconds(1) : syncWait;
+    syncAlarmAfter = syncAlarmAfter == null ? Duration.minutes(5) : syncAlarmAfter;
   }
 
   public static BudgetConfig defaults() {
-    return new BudgetConfig(null, null, null, null, null);
+    return new BudgetConfig(null, null, null, null, null, null, null);
   }
 
   /** What to answer when no spend is known. */

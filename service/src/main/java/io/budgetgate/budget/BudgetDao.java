@@ -12,7 +12,8 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 interface BudgetDao {
   String ROW = """
       SELECT tenant_id, max_budget, alert_threshold, grace_threshold, budget_duration, budget_reset_at,
-             litellm_key_last_reset, litellm_virtual_key, version
+             litellm_key_last_reset, litellm_virtual_key, version,
+             litellm_sync_pending_since, litellm_sync_generation, litellm_sync_duration
         FROM tenant_configs WHERE tenant_id = :tenantId""";
 
   @SqlQuery(ROW)
@@ -31,20 +32,90 @@ interface BudgetDao {
   int updateBudget(String tenantId, BigDecimal maxBudget, int alertThreshold, int graceThreshold,
       String budgetDuration, Instant budgetResetAt, Instant now);
 
-  @SqlUpdate("UPDATE tenant_configs SET litellm_synced_max_budget = :amount WHERE tenant_id = :tenantId")
-  int markSynced(String tenantId, BigDecimal amount);
+  /**
+   * In the transaction of a change: the key must follow (again). Bumps the generation, so a sync
+   * of an earlier change that finishes later cannot mark this one done.
+   */
+  @SqlUpdate("""
+      UPDATE tenant_configs
+         SET litellm_sync_generation = litellm_sync_generation + 1,
+             litellm_sync_pending_since = COALESCE(litellm_sync_pending_since, :now),
+             litellm_sync_duration = litellm_sync_duration OR :duration,
+             litellm_sync_attempts = 0, litellm_sync_next_at = :now, litellm_sync_error = NULL
+       WHERE tenant_id = :tenantId""")
+  int wantSync(String tenantId, boolean duration, Instant now);
 
-  /** Tenants whose LiteLLM key max_budget differs from today's block_at (an override started or ended). */
+  /** LiteLLM took {@code amount} for the change of {@code generation}: the key is in sync, unless a newer change came. */
+  @SqlUpdate("""
+      UPDATE tenant_configs
+         SET litellm_synced_max_budget = :amount, litellm_sync_pending_since = NULL, litellm_sync_duration = FALSE,
+             litellm_sync_attempts = 0, litellm_sync_next_at = NULL, litellm_sync_error = NULL
+       WHERE tenant_id = :tenantId AND litellm_sync_generation = :generation""")
+  int markSynced(String tenantId, long generation, BigDecimal amount);
+
+  /**
+   * A write to the key finished after a newer change was committed, so it may have overwritten a
+   * newer value: what the key holds is unknown until the sync writes the current one again.
+   */
+  @SqlUpdate("""
+      UPDATE tenant_configs
+         SET litellm_synced_max_budget = NULL, litellm_sync_generation = litellm_sync_generation + 1,
+             litellm_sync_pending_since = COALESCE(litellm_sync_pending_since, :now), litellm_sync_next_at = :now
+       WHERE tenant_id = :tenantId""")
+  int syncOvertaken(String tenantId, Instant now);
+
+  /**
+   * A sync attempt failed: counted, and tried again by the next round ({@code backoff} false) or
+   * after 5 s, 10 s, 20 s ... at most 5 min. Returns the attempts so far, empty when a newer
+   * change came in between.
+   */
   @SqlQuery("""
-      SELECT t.tenant_id
-        FROM tenant_configs t
-        LEFT JOIN LATERAL (
-             SELECT COALESCE(SUM(o.amount), 0) AS total FROM budget_overrides o
-              WHERE o.tenant_id = t.tenant_id AND o.revoked_at IS NULL
-                AND o.starts_at <= :now AND o.expires_at > :now) o ON TRUE
-       WHERE t.litellm_synced_max_budget IS DISTINCT FROM (t.max_budget + o.total) * t.grace_threshold / 100
-       ORDER BY t.tenant_id LIMIT :limit""")
-  List<String> keysOutOfSync(Instant now, int limit);
+      UPDATE tenant_configs
+         SET litellm_sync_attempts = litellm_sync_attempts + 1, litellm_sync_error = :error,
+             litellm_sync_next_at = CASE WHEN CAST(:backoff AS BOOLEAN)
+               THEN CAST(:now AS TIMESTAMPTZ)
+                    + LEAST(make_interval(secs => 5 * power(2, LEAST(litellm_sync_attempts, 10))), interval '5 minutes')
+               ELSE CAST(:now AS TIMESTAMPTZ) END
+       WHERE tenant_id = :tenantId AND litellm_sync_generation = :generation
+      RETURNING litellm_sync_attempts""")
+  Optional<Integer> syncFailed(String tenantId, long generation, String error, boolean backoff, Instant now);
+
+  /**
+   * LiteLLM lists the key with another max_budget than BudgetGate last wrote (changed in LiteLLM,
+   * or a write lost on the way): pending again, so the sync writes and reads it back.
+   */
+  @SqlUpdate("""
+      UPDATE tenant_configs
+         SET litellm_synced_max_budget = NULL, litellm_sync_generation = litellm_sync_generation + 1,
+             litellm_sync_pending_since = :now, litellm_sync_next_at = :now,
+             litellm_sync_error = :error
+       WHERE tenant_id = :tenantId AND litellm_sync_generation = :generation AND litellm_sync_pending_since IS NULL""")
+  int syncDrifted(String tenantId, long generation, String error, Instant now);
+
+  /**
+   * Marks pending the keys whose max_budget is no longer today's block_at without any change of
+   * the row: an override started or expired since the last sync.
+   */
+  @SqlUpdate("""
+      UPDATE tenant_configs t
+         SET litellm_sync_pending_since = :now, litellm_sync_next_at = :now
+        FROM (SELECT c.tenant_id
+                FROM tenant_configs c
+                LEFT JOIN LATERAL (
+                     SELECT COALESCE(SUM(o.amount), 0) AS total FROM budget_overrides o
+                      WHERE o.tenant_id = c.tenant_id AND o.revoked_at IS NULL
+                        AND o.starts_at <= :now AND o.expires_at > :now) o ON TRUE
+               WHERE c.litellm_sync_pending_since IS NULL
+                 AND c.litellm_synced_max_budget IS DISTINCT FROM (c.max_budget + o.total) * c.grace_threshold / 100) moved
+       WHERE t.tenant_id = moved.tenant_id""")
+  int markMovedKeysPending(Instant now);
+
+  /** Pending keys whose next attempt is due, oldest first. */
+  @SqlQuery("""
+      SELECT tenant_id FROM tenant_configs
+       WHERE litellm_sync_pending_since IS NOT NULL AND COALESCE(litellm_sync_next_at, :now) <= :now
+       ORDER BY litellm_sync_pending_since, tenant_id LIMIT :limit""")
+  List<String> syncsDue(Instant now, int limit);
 
   @SqlUpdate("""
       INSERT INTO budget_overrides (id, tenant_id, amount, reason, starts_at, expires_at, created_by, created_at)

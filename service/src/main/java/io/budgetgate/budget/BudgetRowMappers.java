@@ -22,7 +22,10 @@ final class BudgetRowMappers {
         instant(rs, "budget_reset_at"),
         instant(rs, "litellm_key_last_reset"),
         new VirtualKey(rs.getString("litellm_virtual_key")),
-        rs.getLong("version")));
+        rs.getLong("version"),
+        instant(rs, "litellm_sync_pending_since"),
+        rs.getLong("litellm_sync_generation"),
+        rs.getBoolean("litellm_sync_duration")));
     jdbi.registerRowMapper(SpendSample.class, (RowMapper<SpendSample>) (rs, ctx) -> new SpendSample(
         instant(rs, "sampled_at"), rs.getBigDecimal("spend")));
     jdbi.registerRowMapper(BudgetOverride.class, (RowMapper<BudgetOverride>) (rs, ctx) -> new BudgetOverride(

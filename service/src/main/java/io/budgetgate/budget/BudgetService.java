@@ -78,7 +78,8 @@ public class BudgetService {
     this.litellm = litellm;
     this.missingKeys = missingKeys;
     this.cache = cache;
-    this.keySync = new KeyBudgetSync(litellm, missingKeys, clock);
+    this.keySync = new KeyBudgetSync(jdbi, litellm, missingKeys, clock,
+        Duration.ofMillis(config.syncWait().toMilliseconds()), metrics);
     this.audit = audit;
     this.config = config;
     this.clock = clock;
@@ -156,7 +157,7 @@ public class BudgetService {
   private record Stored(BudgetRow row, List<OverrideWindow> overrides, List<SpendSample> samples) {
     BudgetSnapshot base() {
       return new BudgetSnapshot(row.tenantId(), row.maxBudget(), row.alertThreshold(), row.graceThreshold(),
-          row.budgetDuration(), row.budgetResetAt(), overrides, null, null, null);
+          row.budgetDuration(), row.budgetResetAt(), overrides, null, null, null, row.syncPendingSince());
     }
 
     /** The recent burn rate from the stored samples plus the spend just read (SpendForecast). */
@@ -263,7 +264,12 @@ public class BudgetService {
     }
   }
 
-  /** Changes max budget, thresholds and/or duration; the LiteLLM key follows in the same step. */
+  /**
+   * Changes max budget, thresholds and/or duration. The change commits first with the key marked
+   * pending; then one quick attempt moves the LiteLLM key, and the answer's {@code litellm_sync}
+   * says whether it did ({@code synced}) or the key sync goes on trying ({@code pending}). A key
+   * LiteLLM says it does not have is a 409 before anything is written.
+   */
   public BudgetStatus patch(Caller caller, String tenantId, BudgetPatchRequest request) {
     if (request == null || (request.maxBudget() == null && request.alertThreshold() == null
         && request.graceThreshold() == null && request.budgetDuration() == null)) {
@@ -271,22 +277,43 @@ public class BudgetService {
           "name at least one of max_budget, alert_threshold, grace_threshold, budget_duration");
     }
     Instant now = clock.instant();
+    BudgetRow current = jdbi.withExtension(BudgetDao.class, dao -> dao.find(tenantId))
+        .orElseThrow(() -> TenantService.unknownTenant(tenantId));
+    merge(current, request, BigDecimal.ZERO, now); // a bad field is a 422 before LiteLLM is asked
+    boolean answered = keySync.requireKey(current, "nothing was changed");
     jdbi.useTransaction(handle -> {
       BudgetDao dao = handle.attach(BudgetDao.class);
       BudgetRow before = dao.lock(tenantId).orElseThrow(() -> TenantService.unknownTenant(tenantId));
       BudgetRow after = merge(before, request, BudgetOverride.total(dao.liveOverrides(tenantId, now)), now);
       dao.updateBudget(tenantId, after.maxBudget(), after.alertThreshold(), after.graceThreshold(),
           after.budgetDuration(), after.budgetResetAt(), now);
-      String newDuration = Objects.equals(before.budgetDuration(), after.budgetDuration()) ? null : after.budgetDuration();
-      BigDecimal blockAt = keySync.sync(handle, after, newDuration, now);
+      boolean newDuration = !Objects.equals(before.budgetDuration(), after.budgetDuration());
+      BigDecimal blockAt = keySync.want(handle, tenantId, newDuration, now);
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("before", describe(before));
       details.put("after", describe(after));
       details.put("litellm_max_budget", blockAt);
       audit.record(handle, caller.name(), "budget.updated", tenantId, details);
     });
-    invalidate(tenantId);
+    followChange(tenantId, answered);
     return decide(tenantId).status();
+  }
+
+  /**
+   * After a committed change: one quick attempt to move the key (skipped when LiteLLM did not
+   * answer just before), and the cached status forgotten either way.
+   */
+  void followChange(String tenantId, boolean litellmAnswered) {
+    invalidate(tenantId);
+    if (litellmAnswered) {
+      try {
+        keySync.afterChange(tenantId);
+      } catch (RuntimeException e) {
+        LOG.warn("tenant {}: could not sync the LiteLLM key right after the change; the key sync retries: {}",
+            tenantId, e.toString());
+      }
+      invalidate(tenantId);
+    }
   }
 
   private static BudgetRow merge(BudgetRow row, BudgetPatchRequest request, BigDecimal unexpiredOverrides, Instant now) {
@@ -315,7 +342,7 @@ public class BudgetService {
       throw new ValidationException(errors);
     }
     return new BudgetRow(row.tenantId(), max.setScale(2), alert, grace, duration, resetAt, row.litellmKeyLastReset(),
-        row.virtualKey(), row.version() + 1);
+        row.virtualKey(), row.version() + 1, row.syncPendingSince(), row.syncGeneration(), row.syncDuration());
   }
 
   private static Map<String, Object> describe(BudgetRow row) {
@@ -328,22 +355,45 @@ public class BudgetService {
     return out;
   }
 
-  /** Re-syncs the LiteLLM keys whose block_at moved because an override started or expired. */
-  public int syncKeysOutOfDate() {
+  /**
+   * The background key sync, one round: marks pending the keys whose block_at moved because an
+   * override started or expired, then tries every pending key that is due (oldest first, at most
+   * 100 a round), each outside any transaction, with the client's retries and a read-back.
+   * {@code goOn} is asked before each key (the job's lease). Returns how many keys are in sync now.
+   */
+  public int syncPendingKeys(java.util.function.BooleanSupplier goOn) {
     Instant now = clock.instant();
-    List<String> tenants = jdbi.withExtension(BudgetDao.class, dao -> dao.keysOutOfSync(now, 100));
+    List<String> due = jdbi.inTransaction(handle -> {
+      BudgetDao dao = handle.attach(BudgetDao.class);
+      dao.markMovedKeysPending(now);
+      return dao.syncsDue(now, 100);
+    });
     int synced = 0;
-    for (String tenantId : tenants) {
-      try {
-        jdbi.useTransaction(handle -> handle.attach(BudgetDao.class).lock(tenantId)
-            .ifPresent(row -> keySync.sync(handle, row, null, now)));
-        invalidate(tenantId);
-        synced++;
-      } catch (ApiException e) {
-        LOG.warn("could not sync the LiteLLM key budget of tenant {}; will retry: {}", tenantId, e.getMessage());
+    for (String tenantId : due) {
+      if (!goOn.getAsBoolean()) {
+        break;
       }
+      try {
+        synced += keySync.inBackground(tenantId) ? 1 : 0;
+      } catch (RuntimeException e) {
+        LOG.warn("could not sync the LiteLLM key budget of tenant {}; will retry: {}", tenantId, e.toString());
+      }
+      invalidate(tenantId);
     }
     return synced;
+  }
+
+  /**
+   * The reconciler saw the tenant's key listed with {@code listed} as max_budget; when BudgetGate
+   * last confirmed another amount ({@code confirmed}, as of the change {@code generation}) the key
+   * is marked pending and the sync writes it again. Returns whether it drifted.
+   */
+  public boolean keyListed(String tenantId, long generation, BigDecimal confirmed, BigDecimal listed) {
+    boolean drifted = keySync.checkListed(tenantId, generation, confirmed, listed);
+    if (drifted) {
+      invalidate(tenantId);
+    }
+    return drifted;
   }
 
   /** The tenant's last known spend, if one is recent enough to answer stale with. */

@@ -16,6 +16,8 @@ import java.util.List;
  * @param overrides the tenant's non-revoked overrides that had not expired when loaded
  * @param burnRatePerHour USD per hour the spend grew recently ({@link SpendForecast}), computed when
  *     loaded so a cache hit needs no query; null when unknown (and in entries cached before it existed)
+ * @param litellmSyncPendingSince since when a budget change has been on its way to the LiteLLM key;
+ *     null when the key holds block_at (and in entries cached before it existed)
  */
 public record BudgetSnapshot(
     @JsonProperty("tenantId") String tenantId,
@@ -27,20 +29,29 @@ public record BudgetSnapshot(
     @JsonProperty("overrides") List<OverrideWindow> overrides,
     @JsonProperty("spend") BigDecimal spend,
     @JsonProperty("spendAt") Instant spendAt,
-    @JsonProperty("burnRatePerHour") BigDecimal burnRatePerHour) {
+    @JsonProperty("burnRatePerHour") BigDecimal burnRatePerHour,
+    @JsonProperty("litellmSyncPendingSince") Instant litellmSyncPendingSince) {
 
   public BudgetSnapshot {
     overrides = List.copyOf(overrides);
   }
 
+  /** A snapshot of a tenant whose key is in sync. */
+  public BudgetSnapshot(String tenantId, BigDecimal maxBudget, int alertThreshold, int graceThreshold,
+      String budgetDuration, Instant budgetResetAt, List<OverrideWindow> overrides, BigDecimal spend, Instant spendAt,
+      BigDecimal burnRatePerHour) {
+    this(tenantId, maxBudget, alertThreshold, graceThreshold, budgetDuration, budgetResetAt, overrides, spend, spendAt,
+        burnRatePerHour, null);
+  }
+
   BudgetSnapshot withSpend(BigDecimal newSpend, Instant at) {
     return new BudgetSnapshot(tenantId, maxBudget, alertThreshold, graceThreshold, budgetDuration, budgetResetAt,
-        overrides, newSpend, at, burnRatePerHour);
+        overrides, newSpend, at, burnRatePerHour, litellmSyncPendingSince);
   }
 
   BudgetSnapshot withBurnRate(BigDecimal ratePerHour) {
     return new BudgetSnapshot(tenantId, maxBudget, alertThreshold, graceThreshold, budgetDuration, budgetResetAt,
-        overrides, spend, spendAt, ratePerHour);
+        overrides, spend, spendAt, ratePerHour, litellmSyncPendingSince);
   }
 
   BigDecimal effectiveBudget(Instant now) {
@@ -75,6 +86,7 @@ public record BudgetSnapshot(
         source.degraded(),
         now,
         SpendForecast.projectedBlockAt(spend, limits.blockAt(), burnRatePerHour, now, budgetResetAt),
-        SpendForecast.projectedPeriodSpend(spend, burnRatePerHour, now, budgetResetAt));
+        SpendForecast.projectedPeriodSpend(spend, burnRatePerHour, now, budgetResetAt),
+        litellmSyncPendingSince == null ? BudgetStatus.SYNCED : BudgetStatus.PENDING);
   }
 }

@@ -26,6 +26,8 @@ public final class BudgetWiring {
     SpendHistory history = new SpendHistory(jdbi);
     BudgetService budgets = new BudgetService(jdbi, litellm.client(), litellm.missingKeys(), budgetCache, audit, config, clock,
         environment.metrics());
+    environment.healthChecks().register("litellm-sync", new KeySyncBacklog(jdbi, clock,
+        Duration.ofMillis(config.syncAlarmAfter().toMilliseconds()), environment.metrics()));
     OverrideService overrides = new OverrideService(jdbi, budgets, audit, clock, UUID::randomUUID);
     environment.jersey().register(new BudgetResource(budgets, overrides));
     environment.jersey().register(new LlmAccessResource(budgets, publicLiteLlmUrl, clock));

@@ -21,8 +21,9 @@ import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Grants, lists and revokes time-boxed budget overrides. Granting and revoking move the LiteLLM
- * key's max_budget in the same transaction, are audited, and invalidate the cached budget.
+ * Grants, lists and revokes time-boxed budget overrides. Granting and revoking are audited,
+ * invalidate the cached budget and move the LiteLLM key's max_budget the way a budget change does
+ * (committed first, then synced: {@link KeyBudgetSync}).
  */
 public class OverrideService {
   private static final int MAX_REASON = 500;
@@ -46,6 +47,7 @@ public class OverrideService {
     Instant now = clock.instant();
     Instant startsAt = validate(request, now);
     UUID id = ids.get();
+    boolean answered = budgets.keySync().requireKey(current(tenantId), "the override was not granted");
     jdbi.useTransaction(handle -> {
       BudgetDao dao = handle.attach(BudgetDao.class);
       BudgetRow row = dao.lock(tenantId).orElseThrow(() -> TenantService.unknownTenant(tenantId));
@@ -57,7 +59,7 @@ public class OverrideService {
       }
       dao.insertOverride(id, tenantId, request.amount().setScale(2), request.reason().strip(), startsAt,
           request.expiresAt(), caller.name(), now);
-      BigDecimal blockAt = budgets.keySync().sync(handle, row, null, now);
+      BigDecimal blockAt = budgets.keySync().want(handle, tenantId, false, now);
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("override_id", id.toString());
       details.put("amount", request.amount().setScale(2));
@@ -67,7 +69,7 @@ public class OverrideService {
       details.put("litellm_max_budget", blockAt);
       audit.record(handle, caller.name(), "override.granted", tenantId, details);
     });
-    budgets.invalidate(tenantId);
+    budgets.followChange(tenantId, answered);
     return view(jdbi.withExtension(BudgetDao.class, dao -> dao.override(tenantId, id)).orElseThrow(), now);
   }
 
@@ -83,15 +85,19 @@ public class OverrideService {
   /** Revokes; revoking an already revoked override changes nothing and is not an error. */
   void revoke(Caller caller, String tenantId, UUID overrideId) {
     Instant now = clock.instant();
+    BudgetRow current = current(tenantId);
+    jdbi.withExtension(BudgetDao.class, dao -> dao.override(tenantId, overrideId)).orElseThrow(() -> unknownOverride(
+        tenantId, overrideId));
+    boolean answered = budgets.keySync().requireKey(current, "the override was not revoked");
     boolean changed = jdbi.inTransaction(handle -> {
       BudgetDao dao = handle.attach(BudgetDao.class);
-      BudgetRow row = dao.lock(tenantId).orElseThrow(() -> TenantService.unknownTenant(tenantId));
-      BudgetOverride override = dao.override(tenantId, overrideId).orElseThrow(() -> ApiException.notFound(
-          "unknown_override", "tenant '" + tenantId + "' has no override with id " + overrideId));
+      dao.lock(tenantId).orElseThrow(() -> TenantService.unknownTenant(tenantId));
+      BudgetOverride override = dao.override(tenantId, overrideId).orElseThrow(() -> unknownOverride(tenantId,
+          overrideId));
       if (dao.revoke(tenantId, overrideId, caller.name(), now) == 0) {
         return false;
       }
-      BigDecimal blockAt = budgets.keySync().sync(handle, row, null, now);
+      BigDecimal blockAt = budgets.keySync().want(handle, tenantId, false, now);
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("override_id", overrideId.toString());
       details.put("amount", override.amount());
@@ -101,8 +107,17 @@ public class OverrideService {
       return true;
     });
     if (changed) {
-      budgets.invalidate(tenantId);
+      budgets.followChange(tenantId, answered);
     }
+  }
+
+  private BudgetRow current(String tenantId) {
+    return jdbi.withExtension(BudgetDao.class, dao -> dao.find(tenantId)).orElseThrow(
+        () -> TenantService.unknownTenant(tenantId));
+  }
+
+  private static ApiException unknownOverride(String tenantId, UUID overrideId) {
+    return ApiException.notFound("unknown_override", "tenant '" + tenantId + "' has no override with id " + overrideId);
   }
 
   private static Instant validate(GrantOverrideRequest request, Instant now) {

@@ -168,8 +168,30 @@ public class LiteLlmClient {
     return breaker.getState();
   }
 
-  /** Changes a key's max budget, budget period and/or spend. */
+  /** Changes a key's max budget, budget period and/or spend, with the client's retries. */
   public void updateKey(KeyUpdate update) {
+    call("POST", "key/update", updateBody(update));
+  }
+
+  /**
+   * The same change in one attempt bounded by {@code within}, behind the circuit breaker: for a
+   * budget change that has committed and only tries to reach the key before it answers (the key
+   * sync retries what this could not finish). Fails at once while the breaker is open.
+   */
+  public void updateKeyNow(KeyUpdate update, Duration within) {
+    ObjectNode body = updateBody(update);
+    try (Timer.Context ignored = calls.time()) {
+      breaker.executeSupplier(() -> attempt("POST", "key/update", body, "POST /key/update", within));
+    } catch (CallNotPermittedException e) {
+      shortCircuited.inc();
+      throw new LiteLlmUnavailableException("LiteLLM is not asked while its circuit breaker is open", e);
+    } catch (LiteLlmException e) {
+      failures.inc();
+      throw e;
+    }
+  }
+
+  private ObjectNode updateBody(KeyUpdate update) {
     ObjectNode body = json.createObjectNode();
     body.put("key", update.key().reveal());
     if (update.maxBudget() != null) {
@@ -181,7 +203,7 @@ public class LiteLlmClient {
     if (update.spend() != null) {
       body.put("spend", update.spend());
     }
-    call("POST", "key/update", body);
+    return body;
   }
 
   /** Deletes a key. */

@@ -1,7 +1,7 @@
 package io.budgetgate.reset;
 
 import io.budgetgate.budget.BudgetService;
-import io.budgetgate.platform.db.AdvisoryLock;
+import io.budgetgate.platform.db.JobLease;
 import io.budgetgate.platform.http.ApiException;
 import io.dropwizard.lifecycle.Managed;
 import java.time.Clock;
@@ -15,13 +15,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every {@code budget.jobInterval}: starts the new period of every tenant whose
- * {@code budget_reset_at} has passed, and re-syncs LiteLLM keys whose block_at moved because an
- * override started or expired. One instance at a time runs it (a PostgreSQL advisory lock).
+ * {@code budget_reset_at} has passed, and brings LiteLLM keys that are behind BudgetGate to their
+ * block_at (a change whose sync did not finish, an override that started or expired, a key that
+ * drifted). One instance at a time runs it (a {@link JobLease}: no connection is held while it
+ * waits on LiteLLM).
  */
 public final class BudgetResetJob implements Managed {
   private static final Logger LOG = LoggerFactory.getLogger(BudgetResetJob.class);
-  /** Advisory lock id: "BGRESET" in ASCII. */
-  static final long LOCK_ID = 0x4247524553455400L;
+  /** The lease's name in {@code job_leases}. */
+  static final String LEASE = "budget-reset-job";
   static final String ACTOR = "budget-reset-job";
 
   private final Jdbi jdbi;
@@ -29,6 +31,7 @@ public final class BudgetResetJob implements Managed {
   private final BudgetService budgets;
   private final Clock clock;
   private final Duration interval;
+  private final JobLease lease;
   private ScheduledExecutorService scheduler;
 
   BudgetResetJob(Jdbi jdbi, BudgetResetService resets, BudgetService budgets, Clock clock, Duration interval) {
@@ -37,6 +40,7 @@ public final class BudgetResetJob implements Managed {
     this.budgets = budgets;
     this.clock = clock;
     this.interval = interval;
+    this.lease = new JobLease(jdbi, LEASE, JobLease.ttlFor(interval));
   }
 
   @Override
@@ -62,19 +66,25 @@ public final class BudgetResetJob implements Managed {
   }
 
   /**
-   * One round. Returns how many periods were reset, or -1 when another instance holds the lock.
+   * One round. Returns how many periods were reset, or -1 when another instance holds the lease.
    */
   public int runOnce() {
-    return AdvisoryLock.tryWith(jdbi, LOCK_ID, handle -> {
+    return lease.tryWith(held -> {
       int reset = 0;
-      for (String tenantId : handle.attach(ResetDao.class).due(clock.instant(), 500)) {
+      for (String tenantId : jdbi.withExtension(ResetDao.class, dao -> dao.due(clock.instant(), 500))) {
+        if (!held.renew()) {
+          return reset;
+        }
         try {
           reset += resets.reset(ACTOR, tenantId, false) ? 1 : 0;
         } catch (ApiException e) {
           LOG.warn("tenant {}: {}; will retry next round", tenantId, e.getMessage());
+        } catch (RuntimeException e) {
+          // a tenant whose period cannot be recorded (a database error) must not cost the others theirs
+          LOG.warn("tenant {}: could not reset the budget period; will retry next round: {}", tenantId, e.toString());
         }
       }
-      budgets.syncKeysOutOfDate();
+      budgets.syncPendingKeys(held::renew);
       return reset;
     }).orElse(-1);
   }

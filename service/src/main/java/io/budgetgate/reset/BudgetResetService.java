@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * Starts a tenant's new budget period: resets the key's spend in LiteLLM (unless LiteLLM's own
  * reset job already did), records {@code litellm_key_last_reset}, schedules the next
  * {@code budget_reset_at}, queues the "budget reset" notice, forgets the cached spend, and audits
- * {@code budget.reset}.
+ * {@code budget.reset}. LiteLLM is called before the transaction, never inside it: when the commit
+ * then fails, the period is still due, and the next round finds LiteLLM's own reset date moved by
+ * the zeroing write and records the period without zeroing again.
  */
 public class BudgetResetService {
   private static final Logger LOG = LoggerFactory.getLogger(BudgetResetService.class);
@@ -63,19 +65,24 @@ public class BudgetResetService {
   public boolean reset(String actor, String tenantId, boolean onDemand) {
     Instant now = clock.instant();
     Tenant tenant = tenants.require(tenantId);
+    ResetDao.PeriodRow seen = jdbi.withExtension(ResetDao.class, dao -> dao.find(tenantId))
+        .orElseThrow(() -> TenantService.unknownTenant(tenantId));
+    if (!onDemand && (seen.budgetResetAt() == null || seen.budgetResetAt().isAfter(now))) {
+      return false;
+    }
     BigDecimal budget = budgets.statusForSpend(tenantId, BigDecimal.ZERO).effectiveBudget();
     String trigger = onDemand ? "on_demand" : "period_end";
+    SpendReset spend = resetSpend(seen, now, onDemand);
+    // The new period starts once LiteLLM's spend is zeroed, not when the reset began: a spend read
+    // before this instant may still be the old period's, and alerts drop statuses read before
+    // their tenant's period start (AlertService.raiseIfHigher).
+    Instant periodStart = clock.instant();
     Optional<ResetNotices.Queued> done = jdbi.inTransaction(handle -> {
       ResetDao dao = handle.attach(ResetDao.class);
       ResetDao.PeriodRow row = dao.lock(tenantId).orElseThrow(() -> TenantService.unknownTenant(tenantId));
-      if (!onDemand && (row.budgetResetAt() == null || row.budgetResetAt().isAfter(now))) {
-        return Optional.empty(); // another instance already started this period
+      if (!row.samePeriod(seen)) {
+        return Optional.empty(); // another instance started this period while LiteLLM was asked
       }
-      SpendReset spend = resetSpend(row, now, onDemand);
-      // The new period starts once LiteLLM's spend is zeroed, not when the reset began: a spend read
-      // before this instant may still be the old period's, and alerts drop statuses read before
-      // their tenant's period start (AlertService.raiseIfHigher).
-      Instant periodStart = clock.instant();
       Instant next = row.budgetDuration() == null ? null
           : BudgetPeriods.nextReset(BudgetDuration.parse(row.budgetDuration()), now);
       dao.recordReset(tenantId, periodStart, next);

@@ -12,12 +12,25 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 /** SQL for the budget-period columns of {@code tenant_configs} and for {@code budget_reset_notices}. */
 interface ResetDao {
 
-  /** One tenant's period, locked until the transaction ends. */
-  record PeriodRow(String tenantId, String budgetDuration, Instant budgetResetAt, Instant lastReset, VirtualKey key) {}
+  /** One tenant's period. */
+  record PeriodRow(String tenantId, String budgetDuration, Instant budgetResetAt, Instant lastReset, VirtualKey key) {
+    /** Whether {@code other} is the same period (nobody started a new one in between). */
+    boolean samePeriod(PeriodRow other) {
+      return java.util.Objects.equals(budgetResetAt, other.budgetResetAt)
+          && java.util.Objects.equals(lastReset, other.lastReset)
+          && java.util.Objects.equals(budgetDuration, other.budgetDuration);
+    }
+  }
 
-  @SqlQuery("""
+  String PERIOD = """
       SELECT tenant_id, budget_duration, budget_reset_at, litellm_key_last_reset, litellm_virtual_key
-        FROM tenant_configs WHERE tenant_id = :tenantId FOR UPDATE""")
+        FROM tenant_configs WHERE tenant_id = :tenantId""";
+
+  @SqlQuery(PERIOD)
+  Optional<PeriodRow> find(String tenantId);
+
+  /** The period, locked until the transaction ends. */
+  @SqlQuery(PERIOD + " FOR UPDATE")
   Optional<PeriodRow> lock(String tenantId);
 
   @SqlQuery("""

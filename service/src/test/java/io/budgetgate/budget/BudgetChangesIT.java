@@ -119,21 +119,6 @@ class BudgetChangesIT {
   }
 
   @Test
-  void patchWithLiteLlmDownIs503AndRollsBack() throws Exception {
-    given.tenant("rollback", "\"max_budget\": 100");
-    LITELLM.failWith(503, -1);
-
-    Answer answer = given.patch("rollback", "{\"max_budget\": 300}");
-
-    assertThat(answer.status()).isEqualTo(503);
-    assertThat(answer.json().get("error").asText()).isEqualTo("litellm_unavailable");
-    assertThat(given.one("SELECT max_budget FROM tenant_configs WHERE tenant_id = 'rollback'")).isEqualTo("100.00");
-    assertThat(given.count("SELECT count(*) FROM audit_log WHERE action = 'budget.updated' AND tenant_id = 'rollback'")).isZero();
-    LITELLM.heal();
-    assertThat(LITELLM.maxBudgetOf("rollback")).hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo("110"));
-  }
-
-  @Test
   void concurrentPatchesLeaveOneRequestWholeAndLoseNone() throws Exception {
     given.tenant("contended", "\"max_budget\": 100");
     int writers = 16;
@@ -162,6 +147,10 @@ class BudgetChangesIT {
     int i = Integer.parseInt(row.split(",")[0].replace(".00", "")) - 1000;
     assertThat(row).as("one request whole").isEqualTo((1000 + i) + ".00," + (60 + i) + "," + (120 + i) + "," + (i + 1) + "d");
     BigDecimal expectedBlockAt = new BigDecimal(1000 + i).multiply(new BigDecimal(120 + i)).divide(new BigDecimal(100));
+    // sixteen writes to the key raced each other after their commits; one that landed late leaves
+    // the key pending (never "synced" with a stale value), and one sync round settles it
+    ((BudgetGateApplication) APP.getApplication()).budgets().syncPendingKeys(() -> true);
+    assertThat(given.statusJson("contended").get("litellm_sync").asText()).isEqualTo("synced");
     assertThat(LITELLM.maxBudgetOf("contended")).hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo(expectedBlockAt));
     assertThat(given.count("SELECT count(*) FROM audit_log WHERE action = 'budget.updated' AND tenant_id = 'contended'"))
         .as("every update recorded").isEqualTo(writers);
@@ -306,12 +295,13 @@ class BudgetChangesIT {
 
   @Test
   void onlyOneInstanceRunsTheJobAtATime() throws Exception {
-    try (var connection = DB.connect(); var statement = connection.createStatement()) {
-      statement.execute("SELECT pg_advisory_lock(" + 0x4247524553455400L + ")");
-      assertThat(((BudgetGateApplication) APP.getApplication()).resetJob().runOnce()).as("lock held elsewhere").isEqualTo(-1);
-      statement.execute("SELECT pg_advisory_unlock(" + 0x4247524553455400L + ")");
-    }
-    assertThat(((BudgetGateApplication) APP.getApplication()).resetJob().runOnce()).isNotNegative();
+    given.execute("INSERT INTO job_leases (name, holder, expires_at) "
+        + "VALUES ('budget-reset-job', 'another-instance', now() + interval '1 minute')");
+    assertThat(((BudgetGateApplication) APP.getApplication()).resetJob().runOnce()).as("lease held elsewhere").isEqualTo(-1);
+
+    given.execute("UPDATE job_leases SET expires_at = now() - interval '1 second' WHERE name = 'budget-reset-job'");
+    assertThat(((BudgetGateApplication) APP.getApplication()).resetJob().runOnce()).as("that instance died").isNotNegative();
+    assertThat(given.count("SELECT count(*) FROM job_leases WHERE name = 'budget-reset-job'")).as("released").isZero();
   }
 
   private static Answer grant(String tenantId, String json) {

@@ -60,6 +60,13 @@ public final class BudgetScenario {
     }
   }
 
+  /** Runs a statement of the test's own (a trigger that makes a write fail, say). */
+  public void execute(String sql) throws SQLException {
+    try (Connection c = db.connect(); Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
   public String one(String sql) throws SQLException {
     try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       if (!rs.next()) {

@@ -77,7 +77,11 @@ public final class ServiceProcess implements AutoCloseable {
   }
 
   public ApiClient admin() {
-    return new ApiClient("http://127.0.0.1:" + adminPort);
+    return new ApiClient(adminUrl());
+  }
+
+  public String adminUrl() {
+    return "http://127.0.0.1:" + adminPort;
   }
 
   /** SIGKILL: no shutdown hook, no graceful stop, as a crash or the OOM killer. */

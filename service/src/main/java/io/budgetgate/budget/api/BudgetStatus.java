@@ -30,6 +30,9 @@ import java.time.Instant;
  *     recent samples, the reset comes first, or the spend is unknown
  * @param projectedPeriodSpend spend by {@code budget_reset_at} at the recent burn rate (not capped at
  *     block_at); null without a reset date or without a known rate
+ * @param litellmSync {@code synced} when the LiteLLM key holds block_at as its max_budget;
+ *     {@code pending} while a change (or an override that started or ended) is still on its way to
+ *     the key: the key sync retries until LiteLLM agrees (docs/budget-rules.md, "LiteLLM key sync")
  */
 public record BudgetStatus(
     String tenantId,
@@ -51,4 +54,22 @@ public record BudgetStatus(
     boolean degraded,
     Instant checkedAt,
     Instant projectedBlockAt,
-    BigDecimal projectedPeriodSpend) {}
+    BigDecimal projectedPeriodSpend,
+    String litellmSync) {
+
+  /** {@link #litellmSync()}: the key holds block_at. */
+  public static final String SYNCED = "synced";
+  /** {@link #litellmSync()}: the key is still to follow a change. */
+  public static final String PENDING = "pending";
+
+  /** A status whose key is in sync. */
+  public BudgetStatus(String tenantId, String state, boolean allowed, BigDecimal spend, BigDecimal maxBudget,
+      BigDecimal overrideTotal, BigDecimal effectiveBudget, BigDecimal percentUsed, int alertThreshold,
+      int graceThreshold, BigDecimal alertAt, BigDecimal blockAt, BigDecimal remaining, String budgetDuration,
+      Instant budgetResetAt, String source, boolean degraded, Instant checkedAt, Instant projectedBlockAt,
+      BigDecimal projectedPeriodSpend) {
+    this(tenantId, state, allowed, spend, maxBudget, overrideTotal, effectiveBudget, percentUsed, alertThreshold,
+        graceThreshold, alertAt, blockAt, remaining, budgetDuration, budgetResetAt, source, degraded, checkedAt,
+        projectedBlockAt, projectedPeriodSpend, SYNCED);
+  }
+}

@@ -14,7 +14,7 @@ class MigrationRoundTripIT {
     SchemaMigrations migrations = new SchemaMigrations(db.url(), db.user(), db.password());
     SchemaAssertions schema = new SchemaAssertions(db);
 
-    assertThat(migrations.pending()).hasSize(12);
+    assertThat(migrations.pending()).hasSize(14);
     migrations.migrate();
     assertThat(migrations.pending()).isEmpty();
     schema.assertBudgetSchemaPresent();
@@ -31,7 +31,7 @@ class MigrationRoundTripIT {
         "0005-create-notification-outbox", "0006-add-litellm-synced-max-budget",
         "0007-create-webhook-deliveries", "0008-create-spend-samples",
         "0009-add-alert-projected-block-at", "0010-create-budget-reset-notices", "0011-create-dashboard-signouts",
-        "0012-widen-alert-percent-used");
+        "0012-widen-alert-percent-used", "0013-add-litellm-key-sync-state", "0014-create-job-leases");
 
     migrations.migrate();
 
@@ -49,7 +49,7 @@ class MigrationRoundTripIT {
     Throwable refused = org.assertj.core.api.Assertions.catchThrowable(migrations::requireUpToDate);
 
     assertThat(refused).isInstanceOf(SchemaMigrations.PendingMigrationsException.class)
-        .hasMessageContaining("12 database changeset(s) pending")
+        .hasMessageContaining("14 database changeset(s) pending")
         .hasMessageContaining("db migrate");
   }
 }

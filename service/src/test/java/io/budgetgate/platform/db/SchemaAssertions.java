@@ -14,7 +14,8 @@ import java.util.List;
 final class SchemaAssertions {
   static final List<String> BUDGET_COLUMNS = List.of(
       "max_budget", "alert_threshold", "grace_threshold", "budget_duration", "budget_reset_at", "litellm_key_last_reset",
-      "litellm_synced_max_budget");
+      "litellm_synced_max_budget", "litellm_sync_generation", "litellm_sync_pending_since", "litellm_sync_duration",
+      "litellm_sync_attempts", "litellm_sync_next_at", "litellm_sync_error");
 
   private final TestPostgres.Database db;
 
@@ -25,7 +26,7 @@ final class SchemaAssertions {
   /** The budget-enforcement schema is fully there. */
   void assertBudgetSchemaPresent() throws SQLException {
     assertThat(tables()).contains("tenant_configs", "audit_log", "budget_overrides", "budget_alert_history", "notification_outbox",
-        "spend_samples", "dashboard_signouts");
+        "spend_samples", "dashboard_signouts", "job_leases");
     assertThat(columns("tenant_configs")).containsAll(BUDGET_COLUMNS);
 
     assertColumn("tenant_configs", "max_budget", "numeric", "NO", "500.00");
@@ -81,9 +82,10 @@ final class SchemaAssertions {
   void assertBudgetSchemaAbsent() throws SQLException {
     assertThat(tables()).contains("tenant_configs", "audit_log")
         .doesNotContain("budget_overrides", "budget_alert_history", "notification_outbox", "webhook_deliveries",
-            "spend_samples", "budget_reset_notices", "dashboard_signouts");
+            "spend_samples", "budget_reset_notices", "dashboard_signouts", "job_leases");
     assertThat(columns("tenant_configs")).doesNotContainAnyElementsOf(BUDGET_COLUMNS);
-    assertThat(indexes()).doesNotContain("idx_budget_overrides_tenant", "idx_budget_alerts_tenant");
+    assertThat(indexes()).doesNotContain("idx_budget_overrides_tenant", "idx_budget_alerts_tenant",
+        "idx_tenant_configs_litellm_sync_pending");
   }
 
   void insertTenant(String tenantId) throws SQLException {

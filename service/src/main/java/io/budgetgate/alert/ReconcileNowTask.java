@@ -1,0 +1,45 @@
+package io.budgetgate.alert;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dropwizard.servlets.tasks.PostBodyTask;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code POST /tasks/reconcile} on the admin port: runs one reconciler round now, on this
+ * instance, and prints what it did as one JSON object: {@code outcome} {@code ran} (with the
+ * tenants read, LiteLLM reads, seconds and alerts raised) or {@code skipped} (another instance
+ * holds the lease and is running one). For an operator who does not want to wait for the next
+ * round after an outage, and for the perf suite's scale scenario.
+ */
+final class ReconcileNowTask extends PostBodyTask {
+  private final AlertReconcilerJob reconciler;
+  private final ObjectMapper json;
+
+  ReconcileNowTask(AlertReconcilerJob reconciler, ObjectMapper json) {
+    super("reconcile");
+    this.reconciler = reconciler;
+    this.json = json;
+  }
+
+  @Override
+  public void execute(Map<String, List<String>> parameters, String body, PrintWriter output) throws Exception {
+    Map<String, Object> answer = new LinkedHashMap<>();
+    int raised = reconciler.runOnce();
+    if (raised < 0) {
+      answer.put("outcome", "skipped");
+      answer.put("message", "another instance holds the reconciler's lease and runs its rounds (SELECT * FROM job_leases)");
+    } else {
+      AlertReconcilerJob.Round round = reconciler.lastRound();
+      answer.put("outcome", "ran");
+      answer.put("tenants", round.tenants());
+      answer.put("litellm_reads", round.litellmReads());
+      answer.put("seconds", round.seconds());
+      answer.put("alerts_raised", raised);
+      answer.put("skipped_tenants", round.skipped());
+    }
+    output.println(json.writeValueAsString(answer));
+  }
+}
