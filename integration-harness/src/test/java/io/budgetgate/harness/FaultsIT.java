@@ -124,6 +124,38 @@ class FaultsIT extends OneInstance {
   }
 
   @Test
+  void s18_aBudgetChangeWhileLiteLlmHangsAnswersAtOnceAndTheKeyFollowsWhenLiteLlmReturns() {
+    Timeline t = new Timeline("18. LiteLLM hanging -> PATCH answers at once, key pending -> LiteLLM back -> the key sync moves the key");
+    harness.tenant(api, "flt-eighteen", "\"max_budget\": 100");
+    assertThat(harness.litellm.maxBudgetOf("flt-eighteen")).hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo("110"));
+    t.step("tenant with max_budget 100.00: its key's max_budget is 110.00");
+    harness.litellm.delay(Duration.ofSeconds(30), -1);
+    try {
+      long started = System.nanoTime();
+      Answer patched = api.send("PATCH", "/v1/tenants/flt-eighteen/budget", Harness.ADMIN, "application/json",
+          "{\"max_budget\": 40}");
+      long tookMillis = (System.nanoTime() - started) / 1_000_000;
+      assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+      assertThat(patched.json().get("litellm_sync").asText()).isEqualTo("pending");
+      assertThat(patched.json().get("block_at").decimalValue()).isEqualByComparingTo("44");
+      assertThat(tookMillis).as("one read within litellm.decisionTimeout (300 ms), never the write's retries")
+          .isLessThan(2_000);
+      t.step("LiteLLM hanging: PATCH answered 200 in " + tookMillis + " ms, saved, litellm_sync pending");
+      assertThat(harness.litellm.maxBudgetOf("flt-eighteen")).hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo("110"));
+    } finally {
+      harness.litellm.heal();
+    }
+    long healed = System.nanoTime();
+    Eventually.await("the key sync (every 1 s here) moves the key to the new block_at", Duration.ofSeconds(30),
+        () -> harness.litellm.maxBudgetOf("flt-eighteen").map(v -> v.compareTo(new java.math.BigDecimal("44")) == 0).orElse(false));
+    Eventually.await("the status says synced", Duration.ofSeconds(10),
+        () -> "synced".equals(status("flt-eighteen").json().get("litellm_sync").asText()));
+    t.step(String.format(java.util.Locale.ROOT, "LiteLLM back: key max_budget 44.00 and litellm_sync synced %.1f s later",
+        (System.nanoTime() - healed) / 1e9));
+    t.done();
+  }
+
+  @Test
   void s15_oneHundredConcurrentChecksAreAllAnsweredCorrectly() throws Exception {
     Timeline t = new Timeline("15. 100 concurrent budget checks -> all answered correctly");
     String[] spends = {"10", "85", "105", "115"};

@@ -17,7 +17,7 @@ final class PerfReport {
   /** One measured run. */
   record Run(Map<String, int[]> plan, String profile, String machine, Map<String, ScenarioStats> scenarios, double outboxDrainSeconds,
       double dedupOpsPerSecond, int gatlingExit, List<String> gateFailures, List<String[]> jmh,
-      DashboardBenchmark.Result dashboard, List<BreakerBenchmark.Result> breaker) {}
+      DashboardBenchmark.Result dashboard, List<BreakerBenchmark.Result> breaker, ScaleBenchmark.Result scale) {}
 
   private PerfReport() {}
 
@@ -63,6 +63,7 @@ final class PerfReport {
     }
     dashboard(md, run.dashboard());
     breaker(md, run.breaker());
+    scale(md, run.scale());
     md.append("\n## Gates\n\n");
     md.append("| gate | threshold | measured | result |\n|---|---|---|---|\n");
     gate(md, run, "status-cached", "p95 < 50 ms (story); aim <= 5 ms", s -> s.p95());
@@ -82,6 +83,12 @@ final class PerfReport {
           + "| %.1f ms, %.0f ms, %.1f s | %s |%n", r.fault().equals("hang") ? "hanging" : "answering 500", PerfSuite.BREAKER_P95_MS,
           PerfSuite.BREAKER_FIRST_MS, PerfSuite.BREAKER_RECOVERY_S, r.p95(), r.firstMillis(), r.recoverySeconds(), failed ? "FAIL" : "pass"));
     }
+    ScaleBenchmark.Result sc = run.scale();
+    boolean scaleFailed = run.gateFailures().stream().anyMatch(f -> f.startsWith("scale"));
+    md.append(String.format(Locale.ROOT, "| %,d tenants: reconciler round, LiteLLM reads, cached checks during it | "
+        + "<= %.0f s, >= %.0f tenants a read, p95 <= %.1f x idle | %.1f s, %.0f, %.2f x | %s |%n", sc.tenants(),
+        PerfSuite.SCALE_ROUND_S, PerfSuite.SCALE_TENANTS_PER_READ, PerfSuite.SCALE_CACHED_RATIO, sc.roundSeconds(),
+        sc.tenantsPerRead(), sc.cachedRatio(), scaleFailed ? "FAIL" : "pass"));
     md.append("\nGatling exit code: ").append(run.gatlingExit()).append(run.gatlingExit() == 0 ? " (every assertion held)" : " (an assertion failed)")
         .append(run.gateFailures().isEmpty() ? "" : "; failures: " + String.join("; ", run.gateFailures())).append(".\n");
     stepUp(md, run);
@@ -112,6 +119,32 @@ final class PerfReport {
           r.fault().equals("hang") ? "hanging" : "answering 500", r.firstMillis(), r.requests(), r.failed(), r.throughput(),
           r.p50(), r.p95(), r.max(), r.recoverySeconds()));
     }
+  }
+
+  private static void scale(StringBuilder md, ScaleBenchmark.Result r) {
+    md.append(String.format(Locale.ROOT, "%n## %,d tenants%n%n", r.tenants()));
+    md.append(String.format(Locale.ROOT, "Every tenant has its key in the LiteLLM simulator, which answers every call %d ms "
+        + "late (LiteLLM reads PostgreSQL). One reconciler round, started with `POST /tasks/reconcile`, reads spend from "
+        + "LiteLLM's key list (100 keys a page) and stores a spend sample per tenant. Beside it, closed loops of budget checks: "
+        + "%d workers on the 1,000 seeded tenants (cached), %d on tenants whose cached status is deleted before each check "
+        + "(miss: one LiteLLM read). \"Idle\" is the same loops for 8 s before the round.%n%n",
+        ScaleBenchmark.LITELLM_DELAY.toMillis(), ScaleBenchmark.CACHED_WORKERS, ScaleBenchmark.MISS_WORKERS));
+    md.append("| figure | value |\n|---|---:|\n");
+    md.append(String.format(Locale.ROOT, "| reconciler round | %.1f s for %,d tenants (interval 60 s) |%n", r.roundSeconds(),
+        r.roundTenants()));
+    md.append(String.format(Locale.ROOT, "| LiteLLM reads in the round | %d (one per %.0f tenants) |%n", r.litellmReads(),
+        r.tenantsPerRead()));
+    md.append(String.format(Locale.ROOT, "| alerts the round raised | %d |%n", r.alertsRaised()));
+    md.append(String.format(Locale.ROOT, "| heap in use after the round (after a full GC) | %d MiB |%n", r.heapAfterMb()));
+    for (Object[] row : new Object[][] {{"cached check, idle", r.cachedIdle()}, {"cached check, during the round", r.cachedDuringRound()},
+        {"miss check, idle", r.missIdle()}, {"miss check, during the round", r.missDuringRound()}}) {
+      ScaleBenchmark.Checks c = (ScaleBenchmark.Checks) row[1];
+      md.append(String.format(Locale.ROOT, "| %s | p50 %.1f ms, p95 %.1f ms, %,.0f checks/s (%d checks, %d failed) |%n",
+          row[0], c.p50(), c.p95(), c.throughput(), c.requests(), c.failed()));
+    }
+    md.append(String.format(Locale.ROOT, "| cached p95 during / idle | %.2f x |%n", r.cachedRatio()));
+    md.append(String.format(Locale.ROOT, "| dashboard overview, %,d tenants | p50 %.1f ms, p95 %.1f ms |%n", r.tenants(),
+        r.overview().p50(), r.overview().p95()));
   }
 
   private static void dashboard(StringBuilder md, DashboardBenchmark.Result d) {

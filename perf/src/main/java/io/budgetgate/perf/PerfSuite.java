@@ -31,6 +31,12 @@ public final class PerfSuite {
   static final double BREAKER_FIRST_MS = 1500; // one decisionTimeout (500 ms) and room
   static final double BREAKER_RECOVERY_S = 30;
   static final int BREAKER_WORKERS = 8;
+  /** A reconciler round over 10,000 tenants, "well inside" its 60 s interval. */
+  static final double SCALE_ROUND_S = 30;
+  /** At most one LiteLLM read per this many tenants in a round. */
+  static final double SCALE_TENANTS_PER_READ = 50;
+  /** Cached checks while a round runs: p95 within this many times the idle p95. */
+  static final double SCALE_CACHED_RATIO = 1.5;
   private PerfSuite() {}
 
   public static void main(String[] args) throws Exception {
@@ -86,6 +92,15 @@ public final class PerfSuite {
           failures.add(String.format(Locale.ROOT, "breaker %s: %d checks failed (fail-open answers 200)", fault, r.failed()));
         }
       }
+      log("scale: " + ScaleBenchmark.TENANTS + " tenants, LiteLLM answering " + ScaleBenchmark.LITELLM_DELAY.toMillis()
+          + " ms late, one reconciler round beside closed-loop checks");
+      ScaleBenchmark.Result scaleRun = ScaleBenchmark.run(env, "full".equals(profile) ? 100 : 20);
+      log(String.format(Locale.ROOT, "scale: round over %d tenants in %.1f s with %d LiteLLM reads (%.0f tenants a read), "
+          + "heap after %d MiB; cached p95 %.1f ms idle, %.1f ms during the round; miss p95 %.1f / %.1f ms; overview p95 %.0f ms",
+          scaleRun.roundTenants(), scaleRun.roundSeconds(), scaleRun.litellmReads(), scaleRun.tenantsPerRead(),
+          scaleRun.heapAfterMb(), scaleRun.cachedIdle().p95(), scaleRun.cachedDuringRound().p95(), scaleRun.missIdle().p95(),
+          scaleRun.missDuringRound().p95(), scaleRun.overview().p95()));
+      failures.addAll(scaleGates(scaleRun, scale));
       Map<String, ScenarioStats> stats = ScenarioStats.parse(output, BudgetGateSimulation.NAMES);
       output.stream().filter(l -> l.contains(": false (actual")).forEach(l -> failures.add(l.trim()));
       if (drain > 10) {
@@ -98,7 +113,7 @@ public final class PerfSuite {
         failures.add("Gatling printed no figures (exit " + gatling + ")");
       }
       List<String[]> jmh = "full".equals(profile) ? jmh(work) : List.of();
-      PerfReport.write(report, new PerfReport.Run(BudgetGateSimulation.plan("full".equals(profile)), profile, machine(), stats, drain, dedup, gatling, failures, jmh, dashboard, breaker));
+      PerfReport.write(report, new PerfReport.Run(BudgetGateSimulation.plan("full".equals(profile)), profile, machine(), stats, drain, dedup, gatling, failures, jmh, dashboard, breaker, scaleRun));
       log("report written to " + report.toAbsolutePath());
       exit = gatling != 0 || !failures.isEmpty() ? 1 : 0;
     }
@@ -108,6 +123,33 @@ public final class PerfSuite {
       System.out.println("perf gates passed");
     }
     System.exit(exit);
+  }
+
+  static List<String> scaleGates(ScaleBenchmark.Result r, double scale) {
+    List<String> failures = new ArrayList<>();
+    if (r.roundSeconds() > SCALE_ROUND_S * scale) {
+      failures.add(String.format(Locale.ROOT, "scale: round %.1f s > %.0f s", r.roundSeconds(), SCALE_ROUND_S * scale));
+    }
+    if (r.tenantsPerRead() < SCALE_TENANTS_PER_READ) {
+      failures.add(String.format(Locale.ROOT, "scale: %.0f tenants per LiteLLM read < %.0f", r.tenantsPerRead(),
+          SCALE_TENANTS_PER_READ));
+    }
+    if (r.roundTenants() < r.tenants()) {
+      failures.add(String.format(Locale.ROOT, "scale: the round read %d of %d tenants", r.roundTenants(), r.tenants()));
+    }
+    if (r.cachedRatio() > SCALE_CACHED_RATIO * scale) {
+      failures.add(String.format(Locale.ROOT, "scale: cached p95 during the round %.1f ms > %.1f x idle %.1f ms",
+          r.cachedDuringRound().p95(), SCALE_CACHED_RATIO * scale, r.cachedIdle().p95()));
+    }
+    int failed = r.cachedIdle().failed() + r.cachedDuringRound().failed() + r.missIdle().failed() + r.missDuringRound().failed();
+    if (failed > 0) {
+      failures.add("scale: " + failed + " checks failed");
+    }
+    if (r.overview().p95() > DASHBOARD_P95_MS * scale) {
+      failures.add(String.format(Locale.ROOT, "scale: dashboard overview p95 %.0f ms > %.0f ms", r.overview().p95(),
+          DASHBOARD_P95_MS * scale));
+    }
+    return failures;
   }
 
   private static double drainSeconds(PerfEnvironment env) throws Exception {

@@ -12,11 +12,12 @@ import io.budgetgate.litellm.api.KeyPage;
 import io.budgetgate.litellm.api.ListedKey;
 import io.budgetgate.platform.Schedulers;
 import io.budgetgate.platform.db.JobLease;
-import io.budgetgate.tenant.TenantService;
 import io.dropwizard.lifecycle.Managed;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,12 +49,11 @@ public final class AlertReconcilerJob implements Managed {
    * last confirmed on the key (null when unknown) and whether a change is still on its way to it.
    */
   record TenantKey(String tenantId, String keyHash, java.math.BigDecimal syncedMaxBudget, boolean syncPending,
-      long syncGeneration) {}
+      long syncGeneration, Instant periodStart) {}
 
   private final Jdbi jdbi;
   private final BudgetService budgets;
   private final AlertService alerts;
-  private final TenantService tenants;
   private final SpendHistory history;
   private final LiteLlmClient litellm;
   private final Duration interval;
@@ -68,12 +68,11 @@ public final class AlertReconcilerJob implements Managed {
   /** What this instance's last round did: tenants read, LiteLLM calls, seconds, tenants skipped. */
   record Round(int tenants, long litellmReads, double seconds, long skipped) {}
 
-  AlertReconcilerJob(Jdbi jdbi, BudgetService budgets, AlertService alerts, TenantService tenants, SpendHistory history,
+  AlertReconcilerJob(Jdbi jdbi, BudgetService budgets, AlertService alerts, SpendHistory history,
       LiteLlmClient litellm, Duration interval, Duration sampleRetention, MetricRegistry metrics) {
     this.jdbi = jdbi;
     this.budgets = budgets;
     this.alerts = alerts;
-    this.tenants = tenants;
     this.history = history;
     this.litellm = litellm;
     this.interval = interval;
@@ -126,13 +125,11 @@ public final class AlertReconcilerJob implements Managed {
     List<TenantKey> page;
     do {
       page = tenantPage(after);
-      for (TenantKey tenant : page) {
-        if (!held.renew()) {
-          LOG.warn("reconciler lost its lease to another instance mid-round; that instance goes on");
-          return raised;
-        }
-        raised += reconcile(tenant, listed.get(tenant.keyHash()), counts, reads);
+      if (!held.renew()) {
+        LOG.warn("reconciler lost its lease to another instance mid-round; that instance goes on");
+        return raised;
       }
+      raised += reconcile(page, listed, counts, reads, held);
       after = page.isEmpty() ? after : page.get(page.size() - 1).tenantId();
     } while (page.size() == PAGE);
     lastCounts = Map.copyOf(counts);
@@ -173,12 +170,13 @@ public final class AlertReconcilerJob implements Managed {
   private List<TenantKey> tenantPage(String after) {
     return jdbi.withHandle(handle -> handle.createQuery("""
             SELECT tenant_id, litellm_key_hash, litellm_synced_max_budget, litellm_sync_pending_since IS NOT NULL AS pending,
-                   litellm_sync_generation
+                   litellm_sync_generation, COALESCE(litellm_key_last_reset, created_at) AS period_start
               FROM tenant_configs
              WHERE tenant_id > :after ORDER BY tenant_id LIMIT :limit""")
         .bind("after", after).bind("limit", PAGE)
         .map((rs, ctx) -> new TenantKey(rs.getString("tenant_id"), rs.getString("litellm_key_hash"),
-            rs.getBigDecimal("litellm_synced_max_budget"), rs.getBoolean("pending"), rs.getLong("litellm_sync_generation")))
+            rs.getBigDecimal("litellm_synced_max_budget"), rs.getBoolean("pending"), rs.getLong("litellm_sync_generation"),
+            rs.getTimestamp("period_start").toInstant()))
         .list());
   }
 
@@ -187,40 +185,98 @@ public final class AlertReconcilerJob implements Managed {
     return lastCounts.getOrDefault(state, 0);
   }
 
-  /** A lost sample only weakens the forecast: it must not cost this tenant its alert. */
-  private void sample(BudgetStatus status) {
+  /**
+   * One page of tenants: the ones on LiteLLM's key list read in bulk (three queries for the page),
+   * the others with {@code /key/info} one by one; then their samples in one batch and their
+   * alerts. A tenant that cannot be read or stored (a database error, an answer we cannot use, a
+   * key missing in LiteLLM) is skipped, never the page or the round: a failed bulk step is done
+   * again tenant by tenant.
+   */
+  private int reconcile(List<TenantKey> page, Map<String, KeyInfo> listed, Map<String, Integer> counts, long[] reads,
+      JobLease.Held held) {
+    Map<String, KeyInfo> onTheList = new LinkedHashMap<>();
+    List<TenantKey> offTheList = new ArrayList<>();
+    Map<String, Instant> periodStarts = new HashMap<>();
+    for (TenantKey tenant : page) {
+      periodStarts.put(tenant.tenantId(), tenant.periodStart());
+      KeyInfo info = listed.get(tenant.keyHash());
+      if (info == null) {
+        offTheList.add(tenant);
+        continue;
+      }
+      onTheList.put(tenant.tenantId(), info);
+      if (!tenant.syncPending()) {
+        guarded(tenant.tenantId(), () -> budgets.keyListed(tenant.tenantId(), tenant.syncGeneration(),
+            tenant.syncedMaxBudget(), info.maxBudget()), false);
+      }
+    }
+    List<BudgetStatus> statuses = new ArrayList<>();
     try {
-      Instant periodStart = AlertService.periodStart(tenants.require(status.tenantId()));
-      history.record(status.tenantId(), status.checkedAt(), status.spend(), periodStart, sampleRetention);
+      statuses.addAll(budgets.liveStatuses(onTheList).values());
     } catch (RuntimeException e) {
-      LOG.warn("could not store the spend sample of tenant {}: {}", status.tenantId(), e.toString());
+      LOG.warn("reconciler could not read a page of {} tenants at once; reading them one by one: {}", onTheList.size(),
+          e.toString());
+      onTheList.forEach((tenantId, info) -> {
+        BudgetStatus one = guarded(tenantId, () -> budgets.liveStatuses(Map.of(tenantId, info)).get(tenantId), true);
+        if (one != null) {
+          statuses.add(one);
+        }
+      });
+    }
+    for (TenantKey tenant : offTheList) {
+      if (!held.renew()) {
+        break;
+      }
+      reads[0]++;
+      BudgetStatus one = guarded(tenant.tenantId(), () -> budgets.liveStatus(tenant.tenantId()), true);
+      if (one != null) {
+        statuses.add(one);
+      }
+    }
+    List<BudgetStatus> live = new ArrayList<>();
+    for (BudgetStatus status : statuses) {
+      counts.merge(status.state(), 1, Integer::sum);
+      if ("live".equals(status.source())) {
+        live.add(status); // one that is not: LiteLLM did not answer, nothing new to learn about it now
+      }
+    }
+    samples(live, periodStarts);
+    int raised = 0;
+    for (BudgetStatus status : live) {
+      held.renew();
+      Boolean one = guarded(status.tenantId(), () -> alerts.raiseIfHigher(status, AlertSource.RECONCILER).isPresent(), true);
+      raised += Boolean.TRUE.equals(one) ? 1 : 0;
+    }
+    return raised;
+  }
+
+  /** A lost sample only weakens the forecast: it must not cost its tenant the alert, nor the page its samples. */
+  private void samples(List<BudgetStatus> live, Map<String, Instant> periodStarts) {
+    List<SpendHistory.Sample> samples = live.stream().map(s -> new SpendHistory.Sample(s.tenantId(), s.checkedAt(),
+        s.spend(), periodStarts.get(s.tenantId()))).toList();
+    try {
+      history.recordAll(samples, sampleRetention);
+    } catch (RuntimeException e) {
+      for (SpendHistory.Sample sample : samples) {
+        try {
+          history.record(sample.tenantId(), sample.sampledAt(), sample.spend(), sample.periodStart(), sampleRetention);
+        } catch (RuntimeException one) {
+          LOG.warn("could not store the spend sample of tenant {}: {}", sample.tenantId(), one.toString());
+        }
+      }
     }
   }
 
-  private int reconcile(TenantKey tenant, KeyInfo listed, Map<String, Integer> counts, long[] reads) {
+  /** {@code step} for one tenant; on failure the tenant is skipped this round (counted when {@code counts}) and null returned. */
+  private <T> T guarded(String tenantId, java.util.function.Supplier<T> step, boolean counts) {
     try {
-      BudgetStatus status;
-      if (listed != null) {
-        if (!tenant.syncPending()) {
-          budgets.keyListed(tenant.tenantId(), tenant.syncGeneration(), tenant.syncedMaxBudget(), listed.maxBudget());
-        }
-        status = budgets.liveStatus(tenant.tenantId(), listed);
-      } else {
-        reads[0]++;
-        status = budgets.liveStatus(tenant.tenantId());
-      }
-      counts.merge(status.state(), 1, Integer::sum);
-      if (!"live".equals(status.source())) {
-        return 0; // LiteLLM did not answer: nothing new to learn about this tenant now
-      }
-      sample(status);
-      return alerts.raiseIfHigher(status, AlertSource.RECONCILER).isPresent() ? 1 : 0;
+      return step.get();
     } catch (RuntimeException e) {
-      // one tenant that cannot be read or stored (a database error, an answer we cannot use, a key
-      // missing in LiteLLM) must not cost every tenant sorted after it its round
-      skipped.inc();
-      LOG.warn("reconciler skipped tenant {} this round: {}", tenant.tenantId(), e.toString());
-      return 0;
+      if (counts) {
+        skipped.inc();
+      }
+      LOG.warn("reconciler skipped tenant {} this round: {}", tenantId, e.toString());
+      return null;
     }
   }
 }

@@ -39,7 +39,7 @@ public final class AlertWiring {
     CheckAlerts checkAlerts = new CheckAlerts(status -> alerts.raiseIfHigher(status, AlertSource.CHECK), CHECK_ALERTS_WAITING, environment.metrics());
     budgets.onFreshStatus(checkAlerts);
     environment.lifecycle().manage(checkAlerts);
-    AlertReconcilerJob reconciler = new AlertReconcilerJob(jdbi, budgets, alerts, tenants, history, litellm,
+    AlertReconcilerJob reconciler = new AlertReconcilerJob(jdbi, budgets, alerts, history, litellm,
         Duration.ofMillis(config.reconcileInterval().toMilliseconds()),
         Duration.ofMillis(config.spendSampleRetention().toMilliseconds()), environment.metrics());
     for (String state : AlertReconcilerJob.STATES) {

@@ -19,6 +19,21 @@ interface BudgetDao {
   @SqlQuery(ROW)
   Optional<BudgetRow> find(String tenantId);
 
+  /** Several tenants' rows at once (the reconciler's page). */
+  @SqlQuery("""
+      SELECT tenant_id, max_budget, alert_threshold, grace_threshold, budget_duration, budget_reset_at,
+             litellm_key_last_reset, litellm_virtual_key, version,
+             litellm_sync_pending_since, litellm_sync_generation, litellm_sync_duration
+        FROM tenant_configs WHERE tenant_id = ANY(:tenantIds)""")
+  List<BudgetRow> findAll(List<String> tenantIds);
+
+  /** Several tenants' overrides that can still count. */
+  @SqlQuery("""
+      SELECT * FROM budget_overrides
+       WHERE tenant_id = ANY(:tenantIds) AND revoked_at IS NULL AND expires_at > :now
+       ORDER BY starts_at""")
+  List<BudgetOverride> liveOverridesOf(List<String> tenantIds, Instant now);
+
   /** The row, locked until the transaction ends: budget changes of one tenant take turns. */
   @SqlQuery(ROW + " FOR UPDATE")
   Optional<BudgetRow> lock(String tenantId);

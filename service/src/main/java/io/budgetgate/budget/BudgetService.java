@@ -196,12 +196,40 @@ public class BudgetService {
     return live(stored, info, now);
   }
 
-  /** The status from the key's budget fields just read from LiteLLM (a page of its key list), cached like a live read. */
-  public BudgetStatus liveStatus(String tenantId, KeyInfo info) {
+  /**
+   * The statuses from the keys' budget fields just read from LiteLLM (a page of its key list), for
+   * many tenants at once, cached like live reads: three queries for all of them, not three each.
+   * A tenant deleted meanwhile is left out.
+   */
+  public Map<String, BudgetStatus> liveStatuses(Map<String, KeyInfo> infos) {
     Instant now = clock.instant();
-    Stored stored = read(tenantId, now);
-    keys.put(tenantId, stored.row().virtualKey());
-    return live(stored, info, now).status();
+    Map<String, BudgetStatus> out = new LinkedHashMap<>();
+    for (Stored stored : readAll(List.copyOf(infos.keySet()), now)) {
+      String tenantId = stored.row().tenantId();
+      keys.put(tenantId, stored.row().virtualKey());
+      out.put(tenantId, live(stored, infos.get(tenantId), now).status());
+    }
+    return out;
+  }
+
+  private List<Stored> readAll(List<String> tenantIds, Instant now) {
+    if (tenantIds.isEmpty()) {
+      return List.of();
+    }
+    return jdbi.withHandle(handle -> {
+      BudgetDao dao = handle.attach(BudgetDao.class);
+      Map<String, List<OverrideWindow>> overrides = new java.util.HashMap<>();
+      for (BudgetOverride o : dao.liveOverridesOf(tenantIds, now)) {
+        overrides.computeIfAbsent(o.tenantId(), t -> new ArrayList<>()).add(o.window());
+      }
+      Map<String, List<SpendSample>> samples = new java.util.HashMap<>();
+      for (SpendSampleDao.TenantSpendSample s : handle.attach(SpendSampleDao.class)
+          .sinceForEach(tenantIds, SpendForecast.earliestUsable(null, now))) {
+        samples.computeIfAbsent(s.tenantId(), t -> new ArrayList<>()).add(new SpendSample(s.sampledAt(), s.spend()));
+      }
+      return dao.findAll(tenantIds).stream().map(row -> new Stored(row,
+          overrides.getOrDefault(row.tenantId(), List.of()), samples.getOrDefault(row.tenantId(), List.of()))).toList();
+    });
   }
 
   private Decision live(Stored stored, KeyInfo info, Instant now) {

@@ -44,6 +44,27 @@ public class SpendHistory {
    * and deletes this tenant's samples older than {@code retention} before it (per tenant, so the
    * delete uses the index).
    */
+  /** One tenant's spend read at {@code sampledAt}, for the period that started at {@code periodStart}. */
+  public record Sample(String tenantId, Instant sampledAt, BigDecimal spend, Instant periodStart) {}
+
+  /**
+   * Stores many tenants' samples in one batch and prunes theirs older than {@code retention}, in
+   * one transaction: all or none (a caller that must not lose the others retries one by one).
+   */
+  public void recordAll(List<Sample> samples, Duration retention) {
+    if (samples.isEmpty()) {
+      return;
+    }
+    List<Sample> clean = samples.stream()
+        .map(s -> new Sample(s.tenantId(), s.sampledAt(), BudgetPolicy.sanitiseSpend(s.spend()), s.periodStart())).toList();
+    Instant oldest = clean.stream().map(Sample::sampledAt).min(Instant::compareTo).orElseThrow();
+    jdbi.useTransaction(handle -> {
+      SpendSampleDao dao = handle.attach(SpendSampleDao.class);
+      dao.insertAll(clean);
+      dao.deleteOlderThanForEach(clean.stream().map(Sample::tenantId).toList(), oldest.minus(retention));
+    });
+  }
+
   public void record(String tenantId, Instant sampledAt, BigDecimal spend, Instant periodStart, Duration retention) {
     jdbi.useTransaction(handle -> {
       SpendSampleDao dao = handle.attach(SpendSampleDao.class);

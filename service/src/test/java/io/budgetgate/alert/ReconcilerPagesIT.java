@@ -11,6 +11,7 @@ import io.budgetgate.testing.TestApps;
 import io.budgetgate.testing.TestPostgres;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -27,7 +28,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class ReconcilerPagesIT {
-  static final int TENANTS = 301;
+  static final int TENANTS = 2_501;
+  /** Created through the API (a real key each); the rest are inserted with their keys, as the API would leave them. */
+  static final int THROUGH_THE_API = 20;
   static final TestPostgres.Database DB = TestApps.migratedDatabase();
   static final LiteLlmSimulator LITELLM = TestApps.simulator();
   static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(DB, LITELLM);
@@ -39,14 +42,23 @@ class ReconcilerPagesIT {
     given = new BudgetScenario(new ApiClient("http://127.0.0.1:" + APP.getLocalPort()), LITELLM, DB);
     ExecutorService pool = Executors.newFixedThreadPool(4);
     List<Future<?>> created = new ArrayList<>();
-    for (int i = 0; i < TENANTS; i++) {
-      String tenant = String.format("page-%03d", i);
+    for (int i = 0; i < THROUGH_THE_API; i++) {
+      String tenant = String.format("page-%04d", i);
       created.add(pool.submit(() -> given.tenant(tenant, "\"max_budget\": 100")));
     }
     for (Future<?> f : created) {
       f.get();
     }
     pool.shutdown();
+    given.execute("""
+        INSERT INTO tenant_configs (tenant_id, name, litellm_key_alias, litellm_key_hash, litellm_virtual_key, max_budget,
+                                    litellm_synced_max_budget, created_at, updated_at)
+        SELECT 'page-' || lpad(i::text, 4, '0'), 'Page tenant ' || i, 'page-' || lpad(i::text, 4, '0'),
+               encode(sha256(convert_to('sk-page-' || i, 'UTF8')), 'hex'), 'sk-page-' || i, 100, 110, now(), now()
+          FROM generate_series(%d, %d) AS i""".formatted(THROUGH_THE_API, TENANTS - 1));
+    for (int i = THROUGH_THE_API; i < TENANTS; i++) {
+      LITELLM.createKey("sk-page-" + i, String.format("page-%04d", i), new BigDecimal("110"), null, BigDecimal.ZERO);
+    }
   }
 
   private static int runRound() {
@@ -55,22 +67,24 @@ class ReconcilerPagesIT {
 
   @Test
   void aRoundReadsPagesNotOneKeyPerTenantAndFindsTheLastTenantsCrossing() throws Exception {
-    given.spend("page-300", "85");
-    given.spend("page-150", "112");
+    given.spend("page-2500", "85");
+    given.spend("page-1250", "112");
+    given.spend("page-0007", "90");
     int lists = LITELLM.callCount("/key/list");
     int infos = LITELLM.callCount("/key/info");
 
     int raised = runRound();
 
-    assertThat(LITELLM.callCount("/key/list") - lists).as("301 keys, 100 a page").isEqualTo(4);
+    assertThat(LITELLM.callCount("/key/list") - lists).as("2,501 keys, 100 a page").isEqualTo(26);
     assertThat(LITELLM.callCount("/key/info") - infos).as("every key was on a page").isZero();
-    assertThat(raised).isEqualTo(2);
-    assertThat(given.one("SELECT level || ',' || spend || ',' || source FROM budget_alert_history WHERE tenant_id = 'page-300'"))
-        .isEqualTo("warning,85.000000,reconciler");
-    assertThat(given.one("SELECT level FROM budget_alert_history WHERE tenant_id = 'page-150'")).isEqualTo("blocked");
+    assertThat(raised).isEqualTo(3);
+    assertThat(given.one("SELECT level || ',' || spend || ',' || source FROM budget_alert_history WHERE tenant_id = 'page-2500'"))
+        .as("the last tenant's crossing").isEqualTo("warning,85.000000,reconciler");
+    assertThat(given.one("SELECT level FROM budget_alert_history WHERE tenant_id = 'page-1250'")).isEqualTo("blocked");
+    assertThat(given.one("SELECT level FROM budget_alert_history WHERE tenant_id = 'page-0007'")).isEqualTo("warning");
     assertThat(given.count("SELECT count(DISTINCT tenant_id) FROM spend_samples WHERE tenant_id LIKE 'page-%'"))
         .as("a sample for every tenant from the pages").isEqualTo(TENANTS);
-    assertThat(APP.getEnvironment().metrics().getGauges().get("alerts.reconciler.litellm_reads").getValue()).isEqualTo(4L);
+    assertThat(APP.getEnvironment().metrics().getGauges().get("alerts.reconciler.litellm_reads").getValue()).isEqualTo(26L);
   }
 
   @Test

@@ -1,0 +1,220 @@
+package io.budgetgate.perf;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.budgetgate.testing.TestTokens;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
+import redis.clients.jedis.Jedis;
+
+/**
+ * BudgetGate at {@value #TENANTS} tenants with LiteLLM answering every call {@link #LITELLM_DELAY}
+ * late (it reads PostgreSQL): fills the database to that many tenants, every one with its key in
+ * the simulator (so the reconciler's key list covers them all), then measures budget checks idle,
+ * one reconciler round (started with the admin task {@code POST /tasks/reconcile}) with the same
+ * checks running beside it, the heap after the round (after {@code POST /tasks/gc}), and the
+ * dashboard overview. Checks run closed-loop: cached ones on the seeded tenants (their status
+ * read just before), misses on tenants whose cached status is deleted right before each check.
+ */
+final class ScaleBenchmark {
+  static final int TENANTS = 10_000;
+  static final Duration LITELLM_DELAY = Duration.ofMillis(20);
+  static final int CACHED_WORKERS = 4;
+  static final int MISS_WORKERS = 1;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Closed-loop figures of one kind of check in one phase. */
+  record Checks(int requests, int failed, double seconds, double p50, double p95) {
+    double throughput() {
+      return requests / seconds;
+    }
+  }
+
+  /** Everything the report's scale table shows. */
+  record Result(int tenants, int roundTenants, double roundSeconds, long litellmReads, int alertsRaised, long heapAfterMb,
+      Checks cachedIdle, Checks missIdle, Checks cachedDuringRound, Checks missDuringRound,
+      DashboardBenchmark.Timing overview) {
+    double tenantsPerRead() {
+      return litellmReads == 0 ? roundTenants : (double) roundTenants / litellmReads;
+    }
+
+    double cachedRatio() {
+      return cachedDuringRound.p95() / cachedIdle.p95();
+    }
+  }
+
+  private ScaleBenchmark() {}
+
+  static Result run(PerfEnvironment env, int overviewRequests) throws Exception {
+    int tenants = fill(env);
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    List<String> cached = env.tenants.stream().map(t -> t[0]).toList();
+    List<String> missed = scaleTenants(env);
+    for (String tenant : cached) {
+      check(http, env.service.baseUrl(), tenant);
+    }
+    env.litellm.delay(LITELLM_DELAY, -1);
+    try {
+      long phase = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+      Checks[] idle = measure(env, http, cached, missed, () -> System.nanoTime() < phase);
+      CompletableFuture<JsonNode> round = CompletableFuture.supplyAsync(() -> reconcile(env, http));
+      Checks[] during = measure(env, http, cached, missed, () -> !round.isDone());
+      JsonNode done = round.get();
+      if (!"ran".equals(done.path("outcome").asText())) {
+        throw new IllegalStateException("the reconciler round did not run: " + done);
+      }
+      long heap = heapAfterGc(env, http);
+      DashboardBenchmark.Timing overview = DashboardBenchmark.overview(env, overviewRequests);
+      return new Result(tenants, done.get("tenants").asInt(), done.get("seconds").asDouble(),
+          done.get("litellm_reads").asLong(), done.get("alerts_raised").asInt(), heap, idle[0], idle[1], during[0], during[1],
+          overview);
+    } finally {
+      env.litellm.heal();
+    }
+  }
+
+  /**
+   * Up to {@value #TENANTS} tenants: the missing ones inserted into PostgreSQL, and every tenant
+   * without a key in the simulator (those and the dashboard's) given one, with a spend below its
+   * alert threshold and max_budget = block_at, as BudgetGate itself would have left them.
+   */
+  private static int fill(PerfEnvironment env) throws Exception {
+    try (Connection c = env.db.connect(); Statement s = c.createStatement()) {
+      s.execute("""
+          INSERT INTO tenant_configs (tenant_id, name, litellm_key_alias, litellm_key_hash, litellm_virtual_key,
+                                      max_budget, budget_duration, budget_reset_at, litellm_synced_max_budget,
+                                      created_at, updated_at)
+          SELECT 'scale-' || lpad(i::text, 5, '0'), 'Scale tenant ' || i, 'scale-' || lpad(i::text, 5, '0'),
+                 encode(sha256(convert_to('sk-scale-' || i, 'UTF8')), 'hex'), 'sk-scale-' || i, 100, '1mo',
+                 date_trunc('month', now()) + interval '1 month', 110, now(), now()
+            FROM generate_series(1, %d - (SELECT count(*) FROM tenant_configs)) AS i""".formatted(TENANTS));
+      s.execute("""
+          UPDATE tenant_configs SET litellm_key_hash = encode(sha256(convert_to(litellm_virtual_key, 'UTF8')), 'hex'),
+                 litellm_synced_max_budget = max_budget * grace_threshold / 100
+           WHERE tenant_id LIKE 'dash-%'""");
+      try (ResultSet rs = s.executeQuery("""
+          SELECT litellm_virtual_key, litellm_key_alias, max_budget * grace_threshold / 100 AS block_at,
+                 abs(hashtext(tenant_id)) % 70 AS spend
+            FROM tenant_configs WHERE tenant_id LIKE 'dash-%' OR tenant_id LIKE 'scale-%'""")) {
+        while (rs.next()) {
+          env.litellm.createKey(rs.getString(1), rs.getString(2), rs.getBigDecimal(3), "1mo", new BigDecimal(rs.getInt(4)));
+        }
+      }
+      s.execute("ANALYZE tenant_configs");
+      try (ResultSet rs = s.executeQuery("SELECT count(*) FROM tenant_configs")) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  private static List<String> scaleTenants(PerfEnvironment env) throws Exception {
+    List<String> out = new ArrayList<>();
+    try (Connection c = env.db.connect(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT tenant_id FROM tenant_configs WHERE tenant_id LIKE 'scale-%'")) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+
+  /** Cached checks ({@link #CACHED_WORKERS} workers) and misses ({@link #MISS_WORKERS}) side by side while {@code goOn}. */
+  private static Checks[] measure(PerfEnvironment env, HttpClient http, List<String> cached, List<String> missed,
+      BooleanSupplier goOn) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(CACHED_WORKERS + MISS_WORKERS);
+    long started = System.nanoTime();
+    List<Future<List<double[]>>> hits = new ArrayList<>();
+    List<Future<List<double[]>>> misses = new ArrayList<>();
+    for (int w = 0; w < CACHED_WORKERS; w++) {
+      hits.add(pool.submit(() -> loop(env, http, cached, goOn, false)));
+    }
+    for (int w = 0; w < MISS_WORKERS; w++) {
+      misses.add(pool.submit(() -> loop(env, http, missed, goOn, true)));
+    }
+    Checks hit = summary(hits, started);
+    Checks miss = summary(misses, started);
+    pool.shutdown();
+    return new Checks[] {hit, miss};
+  }
+
+  private static List<double[]> loop(PerfEnvironment env, HttpClient http, List<String> tenants, BooleanSupplier goOn,
+      boolean miss) throws Exception {
+    List<double[]> out = new ArrayList<>();
+    try (Jedis redis = miss ? new Jedis(URI.create(env.redisUrl)) : null) {
+      while (goOn.getAsBoolean()) {
+        String tenant = tenants.get(ThreadLocalRandom.current().nextInt(tenants.size()));
+        if (redis != null) {
+          redis.del("budget:snapshot:" + tenant);
+        }
+        long t = System.nanoTime();
+        int status = check(http, env.service.baseUrl(), tenant);
+        out.add(new double[] {(System.nanoTime() - t) / 1e6, status == 200 || status == 402 ? 0 : 1});
+      }
+    }
+    return out;
+  }
+
+  private static Checks summary(List<Future<List<double[]>>> loops, long started) throws Exception {
+    List<Double> ms = new ArrayList<>();
+    int failed = 0;
+    for (Future<List<double[]>> loop : loops) {
+      for (double[] sample : loop.get()) {
+        ms.add(sample[0]);
+        failed += (int) sample[1];
+      }
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    if (ms.isEmpty()) {
+      return new Checks(0, failed, seconds, Double.NaN, Double.NaN);
+    }
+    Collections.sort(ms);
+    return new Checks(ms.size(), failed, seconds, percentile(ms, 0.50), percentile(ms, 0.95));
+  }
+
+  private static int check(HttpClient http, String base, String tenant) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(base + "/v1/tenants/" + tenant + "/budget"))
+        .header("Authorization", "Bearer " + TestTokens.PLATFORM).timeout(Duration.ofSeconds(30)).GET().build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  private static JsonNode reconcile(PerfEnvironment env, HttpClient http) {
+    try {
+      HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(env.service.adminUrl() + "/tasks/reconcile"))
+          .timeout(Duration.ofMinutes(5)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return JSON.readTree(answer.body());
+    } catch (Exception e) {
+      throw new IllegalStateException("POST /tasks/reconcile failed", e);
+    }
+  }
+
+  /** Heap in use after a full GC (Dropwizard's {@code /tasks/gc}): what the round left behind. */
+  private static long heapAfterGc(PerfEnvironment env, HttpClient http) throws Exception {
+    http.send(HttpRequest.newBuilder(URI.create(env.service.adminUrl() + "/tasks/gc"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+    JsonNode metrics = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(env.service.adminUrl() + "/metrics")).GET()
+        .build(), HttpResponse.BodyHandlers.ofString()).body());
+    return metrics.at("/gauges/jvm.memory.heap.used/value").asLong() / (1024 * 1024);
+  }
+
+  private static double percentile(List<Double> sorted, double p) {
+    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
+  }
+}
