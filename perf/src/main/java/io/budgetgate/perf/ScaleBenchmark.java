@@ -29,13 +29,18 @@ import redis.clients.jedis.Jedis;
  * the simulator (so the reconciler's key list covers them all), then measures budget checks idle,
  * one reconciler round (started with the admin task {@code POST /tasks/reconcile}) with the same
  * checks running beside it, the heap after the round (after {@code POST /tasks/gc}), and the
- * dashboard overview. Checks run closed-loop: cached ones on the seeded tenants (their status
- * read just before), misses on tenants whose cached status is deleted right before each check.
+ * dashboard overview. Cached checks (on the seeded tenants, their status read just before) run
+ * twice: at a fixed rate of {@value #CACHED_RATE}/s (open model, timed from when each was due, so
+ * a stall is not hidden), beside misses in a closed loop (tenants whose cached status is deleted
+ * right before each check), idle and during a round; then closed-loop ({@value #CACHED_WORKERS}
+ * workers, as fast as answers come) idle and during a second round, which shows the capacity the
+ * round takes.
  */
 final class ScaleBenchmark {
   static final int TENANTS = 10_000;
   static final Duration LITELLM_DELAY = Duration.ofMillis(20);
   static final int CACHED_WORKERS = 4;
+  static final int CACHED_RATE = 200;
   static final int MISS_WORKERS = 1;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -46,16 +51,21 @@ final class ScaleBenchmark {
     }
   }
 
-  /** Everything the report's scale table shows. */
+  /** Everything the report's scale table shows ({@code cached*}: at the fixed rate; {@code saturated*}: closed loop). */
   record Result(int tenants, int roundTenants, double roundSeconds, long litellmReads, int alertsRaised, long heapAfterMb,
-      Checks cachedIdle, Checks missIdle, Checks cachedDuringRound, Checks missDuringRound,
-      DashboardBenchmark.Timing overview) {
+      Checks cachedIdle, Checks missIdle, Checks cachedDuringRound, Checks missDuringRound, Checks saturatedIdle,
+      Checks saturatedDuringRound, double secondRoundSeconds, DashboardBenchmark.Timing overview) {
     double tenantsPerRead() {
       return litellmReads == 0 ? roundTenants : (double) roundTenants / litellmReads;
     }
 
     double cachedRatio() {
       return cachedDuringRound.p95() / cachedIdle.p95();
+    }
+
+    /** The share of the idle closed-loop throughput that is left while a round runs. */
+    double saturatedThroughputShare() {
+      return saturatedDuringRound.throughput() / saturatedIdle.throughput();
     }
   }
 
@@ -71,19 +81,23 @@ final class ScaleBenchmark {
     }
     env.litellm.delay(LITELLM_DELAY, -1);
     try {
+      long warm = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+      measure(env, http, cached, missed, () -> System.nanoTime() < warm); // the sender's connections, not measured
       long phase = System.nanoTime() + Duration.ofSeconds(8).toNanos();
       Checks[] idle = measure(env, http, cached, missed, () -> System.nanoTime() < phase);
       CompletableFuture<JsonNode> round = CompletableFuture.supplyAsync(() -> reconcile(env, http));
       Checks[] during = measure(env, http, cached, missed, () -> !round.isDone());
-      JsonNode done = round.get();
-      if (!"ran".equals(done.path("outcome").asText())) {
-        throw new IllegalStateException("the reconciler round did not run: " + done);
-      }
+      JsonNode done = ran(round.get());
       long heap = heapAfterGc(env, http);
+      long saturatedPhase = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      Checks saturatedIdle = closedLoop(env, http, cached, () -> System.nanoTime() < saturatedPhase);
+      CompletableFuture<JsonNode> second = CompletableFuture.supplyAsync(() -> reconcile(env, http));
+      Checks saturatedDuring = closedLoop(env, http, cached, () -> !second.isDone());
+      JsonNode secondDone = ran(second.get());
       DashboardBenchmark.Timing overview = DashboardBenchmark.overview(env, overviewRequests);
       return new Result(tenants, done.get("tenants").asInt(), done.get("seconds").asDouble(),
           done.get("litellm_reads").asLong(), done.get("alerts_raised").asInt(), heap, idle[0], idle[1], during[0], during[1],
-          overview);
+          saturatedIdle, saturatedDuring, secondDone.get("seconds").asDouble(), overview);
     } finally {
       env.litellm.heal();
     }
@@ -135,23 +149,69 @@ final class ScaleBenchmark {
     return out;
   }
 
-  /** Cached checks ({@link #CACHED_WORKERS} workers) and misses ({@link #MISS_WORKERS}) side by side while {@code goOn}. */
+  private static JsonNode ran(JsonNode round) {
+    if (!"ran".equals(round.path("outcome").asText())) {
+      throw new IllegalStateException("the reconciler round did not run: " + round);
+    }
+    return round;
+  }
+
+  /** Cached checks at {@link #CACHED_RATE}/s and misses closed-loop ({@link #MISS_WORKERS} worker) side by side while {@code goOn}. */
   private static Checks[] measure(PerfEnvironment env, HttpClient http, List<String> cached, List<String> missed,
       BooleanSupplier goOn) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(CACHED_WORKERS + MISS_WORKERS);
+    ExecutorService pool = Executors.newFixedThreadPool(1 + MISS_WORKERS);
     long started = System.nanoTime();
-    List<Future<List<double[]>>> hits = new ArrayList<>();
+    Future<List<double[]>> hits = pool.submit(() -> fixedRate(env, http, cached, goOn));
     List<Future<List<double[]>>> misses = new ArrayList<>();
-    for (int w = 0; w < CACHED_WORKERS; w++) {
-      hits.add(pool.submit(() -> loop(env, http, cached, goOn, false)));
-    }
     for (int w = 0; w < MISS_WORKERS; w++) {
       misses.add(pool.submit(() -> loop(env, http, missed, goOn, true)));
     }
-    Checks hit = summary(hits, started);
+    Checks hit = summary(List.of(hits), started);
     Checks miss = summary(misses, started);
     pool.shutdown();
     return new Checks[] {hit, miss};
+  }
+
+  /** Cached checks closed-loop, {@link #CACHED_WORKERS} workers, while {@code goOn}. */
+  private static Checks closedLoop(PerfEnvironment env, HttpClient http, List<String> cached, BooleanSupplier goOn)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(CACHED_WORKERS);
+    long started = System.nanoTime();
+    List<Future<List<double[]>>> loops = new ArrayList<>();
+    for (int w = 0; w < CACHED_WORKERS; w++) {
+      loops.add(pool.submit(() -> loop(env, http, cached, goOn, false)));
+    }
+    Checks out = summary(loops, started);
+    pool.shutdown();
+    return out;
+  }
+
+  /**
+   * One check every 1/{@link #CACHED_RATE} s whatever the answers do (open model), each timed from
+   * the moment it was due, so a check that had to wait for the sender is charged its wait.
+   */
+  private static List<double[]> fixedRate(PerfEnvironment env, HttpClient http, List<String> tenants, BooleanSupplier goOn)
+      throws Exception {
+    long every = 1_000_000_000L / CACHED_RATE;
+    long due = System.nanoTime();
+    List<CompletableFuture<double[]>> sent = new ArrayList<>();
+    while (goOn.getAsBoolean()) {
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+      }
+      long at = due;
+      String tenant = tenants.get(ThreadLocalRandom.current().nextInt(tenants.size()));
+      sent.add(http.sendAsync(request(env.service.baseUrl(), tenant), HttpResponse.BodyHandlers.discarding())
+          .handle((answer, error) -> new double[] {(System.nanoTime() - at) / 1e6,
+              error == null && (answer.statusCode() == 200 || answer.statusCode() == 402) ? 0 : 1}));
+      due += every;
+    }
+    List<double[]> out = new ArrayList<>();
+    for (CompletableFuture<double[]> one : sent) {
+      out.add(one.get());
+    }
+    return out;
   }
 
   private static List<double[]> loop(PerfEnvironment env, HttpClient http, List<String> tenants, BooleanSupplier goOn,
@@ -189,9 +249,12 @@ final class ScaleBenchmark {
   }
 
   private static int check(HttpClient http, String base, String tenant) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(base + "/v1/tenants/" + tenant + "/budget"))
-        .header("Authorization", "Bearer " + TestTokens.PLATFORM).timeout(Duration.ofSeconds(30)).GET().build(),
-        HttpResponse.BodyHandlers.discarding()).statusCode();
+    return http.send(request(base, tenant), HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  private static HttpRequest request(String base, String tenant) {
+    return HttpRequest.newBuilder(URI.create(base + "/v1/tenants/" + tenant + "/budget"))
+        .header("Authorization", "Bearer " + TestTokens.PLATFORM).timeout(Duration.ofSeconds(30)).GET().build();
   }
 
   private static JsonNode reconcile(PerfEnvironment env, HttpClient http) {

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * One tenant the reconciler cannot read or store must cost only that tenant its round: a spend of
  * 10^12 from LiteLLM (held at the ceiling, so blocked) and a tenant whose alert insert fails in
- * PostgreSQL sit before a tenant whose warning must still be raised.
+ * PostgreSQL (and whose spend sample cannot be stored, which fails the page's batch of samples)
+ * sit before a tenant whose warning and sample must still be stored.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class ReconcilerIsolationIT {
@@ -41,6 +42,8 @@ class ReconcilerIsolationIT {
             RETURN NEW;
           END $$ LANGUAGE plpgsql""");
       s.execute("CREATE TRIGGER refuse_rc_b BEFORE INSERT ON budget_alert_history FOR EACH ROW EXECUTE FUNCTION refuse_rc_b()");
+      // its spend sample cannot be stored either: the page's batch of samples fails as a whole
+      s.execute("CREATE TRIGGER refuse_rc_b_sample BEFORE INSERT ON spend_samples FOR EACH ROW EXECUTE FUNCTION refuse_rc_b()");
     }
   }
 
@@ -62,5 +65,8 @@ class ReconcilerIsolationIT {
     assertThat(given.count("SELECT count(*) FROM budget_alert_history WHERE tenant_id = 'rc-b-broken'")).isZero();
     assertThat(given.one("SELECT level FROM budget_alert_history WHERE tenant_id = 'rc-c-after'")).isEqualTo("warning");
     assertThat(APP.getEnvironment().metrics().counter("alerts.reconciler.skipped").getCount()).isEqualTo(skipped + 1);
+    assertThat(given.count("SELECT count(*) FROM spend_samples WHERE tenant_id IN ('rc-a-huge', 'rc-c-after')"))
+        .as("the others' samples, stored one by one once the batch failed").isEqualTo(2);
+    assertThat(given.count("SELECT count(*) FROM spend_samples WHERE tenant_id = 'rc-b-broken'")).isZero();
   }
 }

@@ -3,7 +3,12 @@ package io.budgetgate.budget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.codahale.metrics.MetricRegistry;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.budgetgate.BudgetGateConfiguration;
+import io.budgetgate.litellm.LiteLlmClient;
+import io.budgetgate.litellm.MissingKeys;
+import io.budgetgate.litellm.api.KeyUpdate;
 import io.budgetgate.litellm.simulator.LiteLlmSimulator;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.ApiClient.Answer;
@@ -20,6 +25,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -229,6 +236,43 @@ class KeySyncIT {
     assertThat(given.one("SELECT budget_reset_at FROM tenant_configs WHERE tenant_id = 'ks-reset'"))
         .startsWith("2026-11-12 00:00:00");
     assertThat(LITELLM.spendOf("ks-reset")).hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo("3"));
+  }
+
+  @Test
+  void aWriteThatLandsAfterANewerChangeLeavesTheKeyPendingNeverSyncedWithTheOlderValue() throws Exception {
+    given.tenant("ks-race", "\"max_budget\": 100");
+    LITELLM.failWith(503, -1);
+    assertThat(given.patch("ks-race", "{\"max_budget\": 200}").json().get("litellm_sync").asText()).isEqualTo("pending");
+    LITELLM.heal();
+    // this sync attempt has read its target (block_at 220); before its write reaches LiteLLM, a
+    // newer change commits and syncs (block_at 330); then the older write lands on top of it
+    LiteLlmClient overtaken = new LiteLlmClient(APP.getConfiguration().getLitellm(), new ObjectMapper()) {
+      private boolean once;
+
+      @Override
+      public void updateKeyNow(KeyUpdate update, Duration within) {
+        if (!once) {
+          once = true;
+          assertThat(given.patch("ks-race", "{\"max_budget\": 300}").json().get("litellm_sync").asText()).isEqualTo("synced");
+        }
+        super.updateKeyNow(update, within);
+      }
+    };
+    Jdbi jdbi = Jdbi.create(DB.url(), DB.user(), DB.password()).installPlugin(new SqlObjectPlugin());
+    BudgetRowMappers.register(jdbi);
+    KeyBudgetSync late = new KeyBudgetSync(jdbi, overtaken, new MissingKeys(new MetricRegistry()), ClockedApplication.CLOCK,
+        Duration.ofSeconds(1), new MetricRegistry());
+
+    assertThat(late.afterChange("ks-race")).as("overtaken: not done").isFalse();
+
+    assertThat(LITELLM.maxBudgetOf("ks-race")).as("the older write landed last").hasValueSatisfying(
+        v -> assertThat(v).isEqualByComparingTo("220"));
+    assertThat(given.one("SELECT (litellm_sync_pending_since IS NOT NULL) || ' ' || coalesce(litellm_synced_max_budget::text, "
+        + "'unknown') FROM tenant_configs WHERE tenant_id = 'ks-race'")).as("never 'synced' with 220 in LiteLLM")
+        .isEqualTo("true unknown");
+    assertThat(syncRound()).isEqualTo(1);
+    assertThat(LITELLM.maxBudgetOf("ks-race")).hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo("330"));
+    assertThat(given.statusJson("ks-race").get("litellm_sync").asText()).isEqualTo("synced");
   }
 
   private void failInserts(String table, String condition) throws Exception {
