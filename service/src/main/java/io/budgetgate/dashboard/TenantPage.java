@@ -76,6 +76,9 @@ final class TenantPage {
         : Display.money(s.projectedPeriodSpend()) + " by " + Display.time(s.budgetResetAt())));
     facts.add(new TenantView.Fact("spend source", s.source() + (s.degraded() ? " (degraded)" : "")
         + ", checked " + Display.time(s.checkedAt())));
+    facts.add(new TenantView.Fact("LiteLLM key", BudgetStatus.PENDING.equals(s.litellmSync())
+        ? "sync pending: the key's max_budget is still to follow the last change (ops-runbook/litellm-down.md, Key sync)"
+        : "max_budget " + Display.money(s.blockAt()) + " (in sync)"));
     return facts;
   }
 

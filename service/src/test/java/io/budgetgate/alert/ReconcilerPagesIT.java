@@ -88,6 +88,25 @@ class ReconcilerPagesIT {
   }
 
   @Test
+  void theAdminTaskRunsARoundNowAndSaysWhatItDidOrThatAnotherInstanceIsRunningOne() throws Exception {
+    ApiClient admin = new ApiClient("http://127.0.0.1:" + APP.getAdminPort());
+
+    ApiClient.Answer ran = admin.post("/tasks/reconcile", null, "");
+    given.execute("INSERT INTO job_leases (name, holder, expires_at) "
+        + "VALUES ('alert-reconciler', 'another-instance', now() + interval '1 minute')");
+    ApiClient.Answer skipped = admin.post("/tasks/reconcile", null, "");
+    given.execute("DELETE FROM job_leases WHERE name = 'alert-reconciler'");
+
+    assertThat(ran.status()).as(ran.body()).isEqualTo(200);
+    assertThat(ran.json().get("outcome").asText()).isEqualTo("ran");
+    assertThat(ran.json().get("tenants").asInt()).isGreaterThanOrEqualTo(TENANTS);
+    assertThat(ran.json().get("litellm_reads").asInt()).as("26 pages, and a key the list misses").isBetween(26, 27);
+    assertThat(ran.json().get("seconds").asDouble()).isPositive();
+    assertThat(skipped.json().get("outcome").asText()).isEqualTo("skipped");
+    assertThat(skipped.json().get("message").asText()).contains("job_leases");
+  }
+
+  @Test
   void aTenantTheListDoesNotShowIsReadOnItsOwnAndSkippedWhenItsKeyIsGone() throws Exception {
     given.tenant("page-gone", "\"max_budget\": 100");
     LITELLM.deleteKey("page-gone");

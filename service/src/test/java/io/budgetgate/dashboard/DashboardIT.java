@@ -148,7 +148,7 @@ class DashboardIT {
     assertThat(page.headers().firstValue("Cache-Control")).contains("no-store");
     assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("default-src 'none'");
     assertThat(page.body()).contains("Calm &amp; Co &lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>")
-        .contains("data-percent=\"10.0\"").contains("tenant.created");
+        .contains("data-percent=\"10.0\"").contains("tenant.created").contains("LiteLLM key").contains("(in sync)");
     assertThat(page.body()).as("a viewer gets no forms").doesNotContain("override-form").doesNotContain("reset-form");
   }
 

@@ -52,7 +52,10 @@ class PrometheusIT {
         "webhooks_ignored_unknown_key_total", "webhooks_ignored_below_alert_threshold_total", "litellm_bad_answers_total",
         "litellm_key_missing_total", "litellm_keys_missing", "litellm_breaker_short_circuited_total",
         "litellm_breaker_to_open_total", "alerts_reconciler_skipped_total", "alerts_reconciler_overran_total",
-        "alerts_reconciler_litellm_reads", "alerts_reconciler_round_seconds");
+        "alerts_reconciler_litellm_reads", "alerts_reconciler_round_seconds", "litellm_sync_synced_total",
+        "litellm_sync_failed_total", "litellm_sync_overtaken_total", "litellm_sync_drift_found_total");
+    assertThat(samples.get("litellm_sync_pending")).as("no key behind").isEqualTo(0.0);
+    assertThat(samples.get("litellm_sync_oldest_pending_seconds")).isEqualTo(0.0);
     assertThat(samples.get("webhooks_ignored_not_a_key_event_total")).as("the proxy event").isEqualTo(1.0);
     assertThat(samples.get("litellm_breaker_state")).as("closed").isEqualTo(0.0);
   }
