@@ -39,6 +39,9 @@ class LiteLlmClientPactTest {
   static final String AUTH = "Bearer sk-[A-Za-z0-9_-]+";
   static final String ISO = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?([+-]\\d{2}:\\d{2}|Z)?";
   static final String KEY = "sk-[A-Za-z0-9_-]+";
+  /** A key as BudgetGate names it to LiteLLM after /key/generate: its SHA-256 hex, never the raw value. */
+  static final String ACME_HASH = new VirtualKey(Contracts.ACME_KEY).hash();
+  static final String MISSING_HASH = new VirtualKey("sk-missing-key").hash();
   static final String HASH = "[0-9a-f]{64}";
 
   @Pact(consumer = Contracts.BUDGETGATE)
@@ -71,7 +74,7 @@ class LiteLlmClientPactTest {
 
   @Pact(consumer = Contracts.BUDGETGATE)
   V4Pact keyInfo(PactDslWithProvider builder) {
-    return keyInfo(builder, Contracts.ACME_AT_85, "a request for the budget of acme's key", Contracts.ACME_KEY)
+    return keyInfo(builder, Contracts.ACME_AT_85, "a request for the budget of acme's key", ACME_HASH)
         .willRespondWith().status(200)
         .body(new PactDslJsonBody() // "key" echoes the parameter as sent; the client does not read it
             .object("info")
@@ -98,7 +101,7 @@ class LiteLlmClientPactTest {
   @Pact(consumer = Contracts.BUDGETGATE)
   V4Pact keyInfoOverBudget(PactDslWithProvider builder) {
     return keyInfo(builder, Contracts.ACME_OVER, "a request for the budget of a key whose spend is above its max_budget",
-            Contracts.ACME_KEY)
+            ACME_HASH)
         .willRespondWith().status(200)
         .body(new PactDslJsonBody()
             .object("info")
@@ -118,7 +121,7 @@ class LiteLlmClientPactTest {
 
   @Pact(consumer = Contracts.BUDGETGATE)
   V4Pact unknownKey(PactDslWithProvider builder) {
-    return keyInfo(builder, Contracts.NO_KEY_FOR_ACME, "a request for the budget of a key that does not exist", "sk-missing-key")
+    return keyInfo(builder, Contracts.NO_KEY_FOR_ACME, "a request for the budget of a key that does not exist", MISSING_HASH)
         .willRespondWith().status(404)
         .body(new PactDslJsonBody()
             .object("error")
@@ -141,13 +144,13 @@ class LiteLlmClientPactTest {
   V4Pact updateOfAMissingKey(PactDslWithProvider builder) {
     return post(builder, Contracts.NO_KEY_FOR_ACME, "a request to update a key that does not exist", "/key/update")
         .body(new PactDslJsonBody()
-            .stringMatcher("key", KEY, "sk-missing-key")
+            .stringMatcher("key", HASH, MISSING_HASH)
             .decimalType("max_budget", new BigDecimal("110.00")))
         .willRespondWith().status(401)
         .body(new PactDslJsonBody()
             .object("error")
             .stringMatcher("message", ".*does not exist.*",
-                "Authentication Error: invalid user key - user key does not exist in db. User Key=sk-missing-key")
+                "Authentication Error: invalid user key - user key does not exist in db. User Key=" + MISSING_HASH)
             .stringValue("type", "auth_error")
             .stringMatcher("code", "401", "401")
             .closeObject())
@@ -209,11 +212,11 @@ class LiteLlmClientPactTest {
   V4Pact updateKey(PactDslWithProvider builder) {
     return post(builder, Contracts.ACME_AT_85, "a request to move acme's max_budget and reset its spend", "/key/update")
         .body(new PactDslJsonBody()
-            .stringMatcher("key", KEY, Contracts.ACME_KEY)
+            .stringMatcher("key", HASH, ACME_HASH)
             .decimalType("max_budget", new BigDecimal("165.00"))
             .numberType("spend", 0))
         .willRespondWith().status(200)
-        .body(new PactDslJsonBody().stringMatcher("key", KEY, Contracts.ACME_KEY))
+        .body(new PactDslJsonBody().stringMatcher("key", HASH, ACME_HASH))
         .toPact(V4Pact.class);
   }
 
@@ -226,9 +229,9 @@ class LiteLlmClientPactTest {
   @Pact(consumer = Contracts.BUDGETGATE)
   V4Pact deleteKey(PactDslWithProvider builder) {
     return post(builder, Contracts.ACME_AT_85, "a request to delete acme's key", "/key/delete")
-        .body(new PactDslJsonBody().array("keys").stringMatcher(KEY, Contracts.ACME_KEY).closeArray())
+        .body(new PactDslJsonBody().array("keys").stringMatcher(HASH, ACME_HASH).closeArray())
         .willRespondWith().status(200)
-        .body(new PactDslJsonBody().array("deleted_keys").stringMatcher(KEY, Contracts.ACME_KEY).closeArray())
+        .body(new PactDslJsonBody().array("deleted_keys").stringMatcher(HASH, ACME_HASH).closeArray())
         .toPact(V4Pact.class);
   }
 
@@ -248,12 +251,12 @@ class LiteLlmClientPactTest {
         .matchHeader("Content-Type", Contracts.JSON_TYPE, "application/json");
   }
 
-  /** A {@code GET /key/info?key=} as BudgetGate's client sends it. */
+  /** A {@code GET /key/info?key=<the key's hash>} as BudgetGate's client sends it: never the raw key in a query string. */
   static PactDslRequestWithPath keyInfo(PactDslWithProvider builder, String state, String description, String key) {
     return builder
         .given(state)
         .uponReceiving(description)
-        .method("GET").path("/key/info").matchQuery("key", KEY, key)
+        .method("GET").path("/key/info").matchQuery("key", HASH, key)
         .matchHeader("Authorization", AUTH, "Bearer " + Contracts.MASTER_KEY);
   }
 

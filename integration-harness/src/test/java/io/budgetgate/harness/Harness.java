@@ -70,6 +70,7 @@ final class Harness implements AutoCloseable {
     Map<String, String> o = new LinkedHashMap<>();
     o.put("alerts.dedupTtl", "3s");
     o.put("alerts.reconcileInterval", "1s");
+    o.put("alerts.reconcileSpread", "500ms");
     o.put("budget.jobInterval", "1s");
     o.put("budget.cacheTtl", "1s");
     o.put("notifications.dispatchInterval", "200ms");

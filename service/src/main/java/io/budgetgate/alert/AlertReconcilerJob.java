@@ -7,6 +7,7 @@ import io.budgetgate.budget.SpendHistory;
 import io.budgetgate.budget.api.BudgetStatus;
 import io.budgetgate.litellm.LiteLlmClient;
 import io.budgetgate.litellm.LiteLlmException;
+import io.budgetgate.litellm.LiteLlmUnavailableException;
 import io.budgetgate.litellm.api.KeyInfo;
 import io.budgetgate.litellm.api.KeyPage;
 import io.budgetgate.litellm.api.ListedKey;
@@ -20,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
@@ -40,7 +42,8 @@ public final class AlertReconcilerJob implements Managed {
   private static final Logger LOG = LoggerFactory.getLogger(AlertReconcilerJob.class);
   /** The lease's name in {@code job_leases}. */
   static final String LEASE = "alert-reconciler";
-  private static final int PAGE = 500;
+  /** Tenants a page: read together in three queries, then the round may pause ({@code reconcileSpread}). */
+  private static final int PAGE = 100;
   /** The states the per-state gauges report. */
   static final List<String> STATES = List.of("ok", "warning", "critical", "blocked", "unknown");
 
@@ -58,18 +61,23 @@ public final class AlertReconcilerJob implements Managed {
   private final LiteLlmClient litellm;
   private final Duration interval;
   private final Duration sampleRetention;
+  private final Duration spread;
   private final Counter skipped;
   private final Counter overran;
+  private final Counter withoutLiteLlm;
   private final JobLease lease;
   private ScheduledExecutorService scheduler;
   private volatile Map<String, Integer> lastCounts = Map.of();
-  private volatile Round lastRound = new Round(0, 0, 0, 0);
+  private volatile Round lastRound = new Round(0, 0, 0, 0, 0);
 
-  /** What this instance's last round did: tenants read, LiteLLM calls, seconds, tenants skipped. */
-  record Round(int tenants, long litellmReads, double seconds, long skipped) {}
+  /**
+   * What this instance's last round did: tenants read, LiteLLM calls, seconds from start to end,
+   * seconds of them spent working (the rest is the pacing's pauses), tenants skipped.
+   */
+  record Round(int tenants, long litellmReads, double seconds, double busySeconds, long skipped) {}
 
   AlertReconcilerJob(Jdbi jdbi, BudgetService budgets, AlertService alerts, SpendHistory history,
-      LiteLlmClient litellm, Duration interval, Duration sampleRetention, MetricRegistry metrics) {
+      LiteLlmClient litellm, Duration interval, Duration sampleRetention, Duration spread, MetricRegistry metrics) {
     this.jdbi = jdbi;
     this.budgets = budgets;
     this.alerts = alerts;
@@ -77,8 +85,10 @@ public final class AlertReconcilerJob implements Managed {
     this.litellm = litellm;
     this.interval = interval;
     this.sampleRetention = sampleRetention;
+    this.spread = spread;
     this.skipped = metrics.counter("alerts.reconciler.skipped");
     this.overran = metrics.counter("alerts.reconciler.overran");
+    this.withoutLiteLlm = metrics.counter("alerts.reconciler.litellm_unreachable");
     this.lease = new JobLease(jdbi, LEASE, JobLease.ttlFor(interval));
     metrics.gauge("alerts.reconciler.litellm_reads", () -> () -> lastRound.litellmReads());
     metrics.gauge("alerts.reconciler.round_seconds", () -> () -> lastRound.seconds());
@@ -118,9 +128,20 @@ public final class AlertReconcilerJob implements Managed {
     long started = System.nanoTime();
     long skippedBefore = skipped.getCount();
     long[] reads = {0};
-    Map<String, KeyInfo> listed = listedKeys(reads);
+    Optional<Map<String, KeyInfo>> list = listedKeys(reads);
+    if (list.isEmpty()) {
+      withoutLiteLlm.inc();
+      LOG.warn("reconciler round skipped: LiteLLM cannot be reached to list its keys (next round in {} s)",
+          interval.toSeconds());
+      lastRound = new Round(0, reads[0], (System.nanoTime() - started) / 1e9, 0, 0);
+      return 0;
+    }
+    Map<String, KeyInfo> listed = list.get();
     Map<String, Integer> counts = new HashMap<>();
+    int pages = Math.max(1, (tenantCount() + PAGE - 1) / PAGE);
+    long paused = 0;
     int raised = 0;
+    int done = 0;
     String after = "";
     List<TenantKey> page;
     do {
@@ -131,11 +152,12 @@ public final class AlertReconcilerJob implements Managed {
       }
       raised += reconcile(page, listed, counts, reads, held);
       after = page.isEmpty() ? after : page.get(page.size() - 1).tenantId();
+      paused += pace(started, ++done, pages);
     } while (page.size() == PAGE);
     lastCounts = Map.copyOf(counts);
     int tenantsRead = counts.values().stream().mapToInt(Integer::intValue).sum();
     double seconds = (System.nanoTime() - started) / 1e9;
-    lastRound = new Round(tenantsRead, reads[0], seconds, skipped.getCount() - skippedBefore);
+    lastRound = new Round(tenantsRead, reads[0], seconds, seconds - paused / 1e9, skipped.getCount() - skippedBefore);
     if (seconds > interval.toSeconds()) {
       overran.inc();
       LOG.warn("reconciler round over {} tenants took {} s, longer than its {} s interval ({} LiteLLM reads)",
@@ -144,8 +166,36 @@ public final class AlertReconcilerJob implements Managed {
     return raised;
   }
 
-  /** Every key LiteLLM lists, by hash; empty (each tenant then read by /key/info) when the list cannot be read. */
-  private Map<String, KeyInfo> listedKeys(long[] reads) {
+  /**
+   * After page {@code done} of about {@code pages}: pauses until that share of {@code spread} has
+   * passed since the round started (never when behind). Returns the nanoseconds paused.
+   */
+  private long pace(long started, int done, int pages) {
+    long due = started + spread.toNanos() * Math.min(done, pages) / pages;
+    long wait = due - System.nanoTime();
+    if (wait <= 0) {
+      return 0;
+    }
+    try {
+      Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("reconciler interrupted while pacing its round", e);
+    }
+    return wait;
+  }
+
+  private int tenantCount() {
+    return jdbi.withHandle(handle -> handle.createQuery("SELECT count(*) FROM tenant_configs").mapTo(Integer.class).one());
+  }
+
+  /**
+   * Every key LiteLLM lists, by hash. Empty when LiteLLM cannot be reached: the round then stops
+   * (asking it 10,000 times one by one would only make a long round of failures). When LiteLLM
+   * answers but the list cannot be used (an older LiteLLM without {@code /key/list}, an answer we
+   * cannot read), each tenant is read with {@code /key/info} instead.
+   */
+  private Optional<Map<String, KeyInfo>> listedKeys(long[] reads) {
     Map<String, KeyInfo> byHash = new HashMap<>();
     try {
       int page = 1;
@@ -159,11 +209,13 @@ public final class AlertReconcilerJob implements Managed {
         totalPages = keys.totalPages();
         page++;
       } while (page <= totalPages);
+    } catch (LiteLlmUnavailableException e) {
+      return Optional.empty();
     } catch (LiteLlmException e) {
-      LOG.warn("reconciler cannot read LiteLLM's key list this round; reading each tenant's key instead: {}", e.getMessage());
+      LOG.warn("reconciler cannot use LiteLLM's key list this round; reading each tenant's key instead: {}", e.getMessage());
       byHash.clear();
     }
-    return byHash;
+    return Optional.of(byHash);
   }
 
   /** A page of tenants with their key hashes; one short query, no connection kept while LiteLLM is read. */

@@ -41,7 +41,8 @@ public final class AlertWiring {
     environment.lifecycle().manage(checkAlerts);
     AlertReconcilerJob reconciler = new AlertReconcilerJob(jdbi, budgets, alerts, history, litellm,
         Duration.ofMillis(config.reconcileInterval().toMilliseconds()),
-        Duration.ofMillis(config.spendSampleRetention().toMilliseconds()), environment.metrics());
+        Duration.ofMillis(config.spendSampleRetention().toMilliseconds()),
+        Duration.ofMillis(config.reconcileSpread().toMilliseconds()), environment.metrics());
     for (String state : AlertReconcilerJob.STATES) {
       environment.metrics().register("budget.tenants." + state, (com.codahale.metrics.Gauge<Integer>) () -> reconciler.tenantsIn(state));
     }

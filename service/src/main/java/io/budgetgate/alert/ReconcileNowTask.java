@@ -37,6 +37,7 @@ final class ReconcileNowTask extends PostBodyTask {
       answer.put("tenants", round.tenants());
       answer.put("litellm_reads", round.litellmReads());
       answer.put("seconds", round.seconds());
+      answer.put("busy_seconds", round.busySeconds());
       answer.put("alerts_raised", raised);
       answer.put("skipped_tenants", round.skipped());
     }

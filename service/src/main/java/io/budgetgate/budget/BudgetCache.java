@@ -46,6 +46,20 @@ final class BudgetCache {
     write(known).ifPresent(text -> cache.put(spendKey(snapshot.tenantId()), text, staleLimit));
   }
 
+  /** {@link #store} for many tenants, in two round trips to Redis instead of two each (the reconciler's page). */
+  void storeAll(java.util.List<BudgetSnapshot> snapshots) {
+    java.util.Map<String, String> statuses = new java.util.LinkedHashMap<>();
+    java.util.Map<String, String> spends = new java.util.LinkedHashMap<>();
+    for (BudgetSnapshot snapshot : snapshots) {
+      write(snapshot).ifPresent(text -> statuses.put(snapshotKey(snapshot.tenantId()), text));
+      KnownSpend known = new KnownSpend(snapshot.spend(), snapshot.spendAt());
+      localSpend.put(snapshot.tenantId(), known);
+      write(known).ifPresent(text -> spends.put(spendKey(snapshot.tenantId()), text));
+    }
+    cache.putAll(statuses, ttl);
+    cache.putAll(spends, staleLimit);
+  }
+
   /** The newest spend known here or in the shared cache, if not older than the stale limit. */
   Optional<KnownSpend> lastKnownSpend(String tenantId, Instant now) {
     Optional<KnownSpend> shared = cache.get(spendKey(tenantId)).flatMap(text -> read(text, KnownSpend.class));

@@ -204,11 +204,15 @@ public class BudgetService {
   public Map<String, BudgetStatus> liveStatuses(Map<String, KeyInfo> infos) {
     Instant now = clock.instant();
     Map<String, BudgetStatus> out = new LinkedHashMap<>();
+    List<BudgetSnapshot> fresh = new ArrayList<>();
     for (Stored stored : readAll(List.copyOf(infos.keySet()), now)) {
       String tenantId = stored.row().tenantId();
       keys.put(tenantId, stored.row().virtualKey());
-      out.put(tenantId, live(stored, infos.get(tenantId), now).status());
+      BudgetSnapshot snapshot = liveSnapshot(stored, infos.get(tenantId), now);
+      fresh.add(snapshot);
+      out.put(tenantId, snapshot.status(now, SpendSource.LIVE));
     }
+    cache.storeAll(fresh);
     return out;
   }
 
@@ -233,13 +237,18 @@ public class BudgetService {
   }
 
   private Decision live(Stored stored, KeyInfo info, Instant now) {
+    BudgetSnapshot live = liveSnapshot(stored, info, now);
+    cache.store(live);
+    return new Decision(live.status(now, SpendSource.LIVE), stored.row().virtualKey());
+  }
+
+  /** The snapshot from a spend LiteLLM just gave (not yet cached). */
+  private BudgetSnapshot liveSnapshot(Stored stored, KeyInfo info, Instant now) {
     String tenantId = stored.row().tenantId();
     degradedAnswers.remove(tenantId);
     missingKeys.present(tenantId);
     BigDecimal spend = sanitise(tenantId, info.spend());
-    BudgetSnapshot live = stored.base().withSpend(spend, now).withBurnRate(stored.burnRate(spend, now));
-    cache.store(live);
-    return new Decision(live.status(now, SpendSource.LIVE), stored.row().virtualKey());
+    return stored.base().withSpend(spend, now).withBurnRate(stored.burnRate(spend, now));
   }
 
   /**

@@ -32,7 +32,8 @@ public final class DashboardWiring {
     DashboardGate gate = new DashboardGate(sessions, new DashboardSignOuts(jdbi), clock);
     TenantPage tenantPage = new TenantPage(from.tenants(), from.budgets().service(), from.budgets().overrides(),
         from.budgets().board(), from.alerts(), from.audit(), clock);
-    environment.jersey().register(new SignInResource(sessions, gate, clock));
+    environment.jersey().register(new SignInResource(sessions, gate, new SignInThrottle(clock, environment.metrics()),
+        clock));
     environment.jersey().register(new DashboardResource(gate, new Overview(from.budgets().board(), config.pageSize()),
         tenantPage, from.budgets().overrides(), from.resets(), clock));
   }

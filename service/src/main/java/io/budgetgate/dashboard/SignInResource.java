@@ -30,11 +30,13 @@ public final class SignInResource {
 
   private final DashboardSessions sessions;
   private final DashboardGate gate;
+  private final SignInThrottle throttle;
   private final Clock clock;
 
-  SignInResource(DashboardSessions sessions, DashboardGate gate, Clock clock) {
+  SignInResource(DashboardSessions sessions, DashboardGate gate, SignInThrottle throttle, Clock clock) {
     this.sessions = sessions;
     this.gate = gate;
+    this.throttle = throttle;
     this.clock = clock;
   }
 
@@ -48,15 +50,24 @@ public final class SignInResource {
   @Path("sign-in")
   @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
   public Response signIn(@FormParam("token") String token, @FormParam("next") String next,
-      @Context HttpHeaders headers, @Context UriInfo uri) {
+      @Context HttpHeaders headers, @Context UriInfo uri, @Context jakarta.servlet.http.HttpServletRequest request) {
     String target = DashboardGate.safeNext(next);
+    String address = request.getRemoteAddr();
+    long wait = throttle.retryAfterSeconds(address);
+    if (wait > 0) {
+      LOG.warn("dashboard sign-in from {} refused: {} failed sign-ins within a minute", address, SignInThrottle.LIMIT);
+      return DashboardGate.page(Response.status(429).header("Retry-After", wait)
+          .entity(new SignInView(target, "Too many failed sign-ins from your address. Try again in " + wait + " s.")))
+          .build();
+    }
     if (!DashboardGate.sameOrigin(headers, uri)) {
       return DashboardGate.page(Response.status(Response.Status.FORBIDDEN)
           .entity(new SignInView(target, "This form must be sent from BudgetGate's own sign-in page."))).build();
     }
     Optional<String> session = sessions.signIn(token, clock.instant());
     if (session.isEmpty()) {
-      LOG.info("dashboard sign-in refused: unknown token");
+      throttle.failed(address);
+      LOG.info("dashboard sign-in refused: unknown token (from {})", address);
       return DashboardGate.page(Response.status(Response.Status.UNAUTHORIZED)
           .entity(new SignInView(target, "That token is not recognised. Use an admin or viewer bearer token."))).build();
     }

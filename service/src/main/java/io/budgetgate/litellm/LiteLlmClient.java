@@ -20,7 +20,6 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -114,7 +113,7 @@ public class LiteLlmClient {
    * a finite number fails with {@link LiteLlmBadAnswerException}, counted in {@code litellm.bad_answers}.
    */
   public KeyInfo keyInfo(VirtualKey key) {
-    return parseKeyInfo(call("GET", "key/info?key=" + URLEncoder.encode(key.reveal(), StandardCharsets.UTF_8), null));
+    return parseKeyInfo(call("GET", "key/info?key=" + key.hash(), null));
   }
 
   private KeyInfo parseKeyInfo(JsonNode answer) {
@@ -136,7 +135,7 @@ public class LiteLlmClient {
    * errors, 5xx) count against LiteLLM; a refusal or a bad answer is about one key.
    */
   public KeyInfo keyInfoForDecision(VirtualKey key) {
-    String path = "key/info?key=" + URLEncoder.encode(key.reveal(), StandardCharsets.UTF_8);
+    String path = "key/info?key=" + key.hash();
     JsonNode answer;
     try (Timer.Context ignored = calls.time()) {
       answer = breaker.executeSupplier(() -> attempt("GET", path, null, "GET /key/info", decisionTimeout));
@@ -193,7 +192,7 @@ public class LiteLlmClient {
 
   private ObjectNode updateBody(KeyUpdate update) {
     ObjectNode body = json.createObjectNode();
-    body.put("key", update.key().reveal());
+    body.put("key", update.key().hash());
     if (update.maxBudget() != null) {
       body.put("max_budget", update.maxBudget());
     }
@@ -209,7 +208,7 @@ public class LiteLlmClient {
   /** Deletes a key. */
   public void deleteKey(VirtualKey key) {
     ObjectNode body = json.createObjectNode();
-    body.putArray("keys").add(key.reveal());
+    body.putArray("keys").add(key.hash());
     call("POST", "key/delete", body);
   }
 

@@ -13,9 +13,23 @@ public final class VirtualKey {
     this.value = Objects.requireNonNull(value, "value");
   }
 
-  /** The raw key, for the one place that must hand it out or send it to LiteLLM. */
+  /** The raw key, for the one place that must hand it out (llm-access's 200). */
   public String reveal() {
     return value;
+  }
+
+  /**
+   * LiteLLM's name for the key: the SHA-256 hex of the raw value ({@code hash_token}), which every
+   * LiteLLM endpoint taking a key accepts in its place ({@code _hash_token_if_needed}). BudgetGate
+   * addresses keys by it, so the raw key never lands in LiteLLM's or a proxy's access log.
+   */
+  public String hash() {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
   }
 
   /** LiteLLM's own display form: {@code sk-...} and the last four characters. */

@@ -88,6 +88,22 @@ class ReconcilerPagesIT {
   }
 
   @Test
+  void withLiteLlmUnreachableTheRoundStopsInsteadOfAskingForEveryKeyOneByOne() {
+    int infos = LITELLM.callCount("/key/info");
+    long unreachable = APP.getEnvironment().metrics().counter("alerts.reconciler.litellm_unreachable").getCount();
+    LITELLM.failWith(503, -1);
+    try {
+      assertThat(runRound()).isZero();
+    } finally {
+      LITELLM.heal();
+    }
+
+    assertThat(LITELLM.callCount("/key/info") - infos).as("no per-tenant reads").isZero();
+    assertThat(APP.getEnvironment().metrics().counter("alerts.reconciler.litellm_unreachable").getCount())
+        .isEqualTo(unreachable + 1);
+  }
+
+  @Test
   void theAdminTaskRunsARoundNowAndSaysWhatItDidOrThatAnotherInstanceIsRunningOne() throws Exception {
     ApiClient admin = new ApiClient("http://127.0.0.1:" + APP.getAdminPort());
 

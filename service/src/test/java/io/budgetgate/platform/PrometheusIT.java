@@ -53,7 +53,8 @@ class PrometheusIT {
         "litellm_key_missing_total", "litellm_keys_missing", "litellm_breaker_short_circuited_total",
         "litellm_breaker_to_open_total", "alerts_reconciler_skipped_total", "alerts_reconciler_overran_total",
         "alerts_reconciler_litellm_reads", "alerts_reconciler_round_seconds", "litellm_sync_synced_total",
-        "litellm_sync_failed_total", "litellm_sync_overtaken_total", "litellm_sync_drift_found_total");
+        "litellm_sync_failed_total", "litellm_sync_overtaken_total", "litellm_sync_drift_found_total",
+        "alerts_reconciler_litellm_unreachable_total", "dashboard_sign_in_failed_total", "dashboard_sign_in_throttled_total");
     assertThat(samples.get("litellm_sync_pending")).as("no key behind").isEqualTo(0.0);
     assertThat(samples.get("litellm_sync_oldest_pending_seconds")).isEqualTo(0.0);
     assertThat(samples.get("webhooks_ignored_not_a_key_event_total")).as("the proxy event").isEqualTo(1.0);

@@ -58,6 +58,8 @@ public final class LiteLlmSimulator implements Managed {
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private HttpServer server;
   private ExecutorService executor;
+  private static final int QUERIES_KEPT = 10_000;
+  private final java.util.ArrayDeque<String> queries = new java.util.ArrayDeque<>();
 
   public LiteLlmSimulator(String host, int port, String masterKey, ObjectMapper json, Clock clock) {
     this.host = host;
@@ -137,6 +139,13 @@ public final class LiteLlmSimulator implements Managed {
   }
 
   /** How many calls reached this path (e.g. {@code /key/generate}), faults included. */
+  /** The query strings received (path and query, as sent; the last {@value #QUERIES_KEPT}), oldest first: what LiteLLM's access log would show. */
+  public java.util.List<String> queriesSeen() {
+    synchronized (queries) {
+      return java.util.List.copyOf(queries);
+    }
+  }
+
   public int callCount(String path) {
     AtomicInteger count = calls.get(path);
     return count == null ? 0 : count.get();
@@ -238,6 +247,15 @@ public final class LiteLlmSimulator implements Managed {
         return;
       }
       calls.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+      String query = exchange.getRequestURI().getRawQuery();
+      if (query != null) {
+        synchronized (queries) {
+          queries.addLast(path + "?" + query);
+          if (queries.size() > QUERIES_KEPT) {
+            queries.removeFirst();
+          }
+        }
+      }
       SimulatorFaults.Fault fault = faults.take();
       if (fault != null) {
         switch (fault.kind()) {

@@ -14,6 +14,11 @@ public interface KeyValueCache {
 
   void put(String key, String value, Duration ttl);
 
+  /** Several entries with one ttl; Redis sends them in one pipelined round trip. */
+  default void putAll(java.util.Map<String, String> values, Duration ttl) {
+    values.forEach((key, value) -> put(key, value, ttl));
+  }
+
   void delete(String... keys);
 
   /**

@@ -56,6 +56,21 @@ public final class RedisCache implements KeyValueCache, Managed {
   }
 
   @Override
+  public void putAll(java.util.Map<String, String> values, Duration ttl) {
+    if (values.isEmpty()) {
+      return;
+    }
+    long millis = Math.max(1, ttl.toMillis());
+    call(r -> {
+      try (var pipeline = r.pipelined()) {
+        values.forEach((key, value) -> pipeline.psetex(key, millis, value));
+        pipeline.sync();
+      }
+      return null;
+    }, null);
+  }
+
+  @Override
   public Optional<Boolean> putIfAbsent(String key, String value, Duration ttl) {
     String answer = call(r -> String.valueOf(r.set(key, value, SetParams.setParams().nx().px(Math.max(1, ttl.toMillis())))), "failed");
     return "failed".equals(answer) ? Optional.empty() : Optional.of("OK".equals(answer));
