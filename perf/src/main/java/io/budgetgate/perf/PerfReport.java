@@ -86,7 +86,7 @@ final class PerfReport {
     ScaleBenchmark.Result sc = run.scale();
     boolean scaleFailed = run.gateFailures().stream().anyMatch(f -> f.startsWith("scale"));
     md.append(String.format(Locale.ROOT, "| %,d tenants: reconciler round, LiteLLM reads, cached checks during it | "
-        + "<= %.0f s, >= %.0f tenants a read, p95 at 200/s <= %.1f x idle | %.1f s, %.0f, %.2f x | %s |%n", sc.tenants(),
+        + "<= %.0f s, >= %.0f tenants a read; p95 at 200/s target <= %.1f x idle (reported, not gated) | %.1f s, %.0f, %.2f x | %s |%n", sc.tenants(),
         PerfSuite.SCALE_ROUND_S, PerfSuite.SCALE_TENANTS_PER_READ, PerfSuite.SCALE_CACHED_RATIO, sc.roundSeconds(),
         sc.tenantsPerRead(), sc.cachedRatio(), scaleFailed ? "FAIL" : "pass"));
     md.append("\nGatling exit code: ").append(run.gatlingExit()).append(run.gatlingExit() == 0 ? " (every assertion held)" : " (an assertion failed)")
