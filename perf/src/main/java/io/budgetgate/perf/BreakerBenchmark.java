@@ -7,12 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.params.ScanParams;
@@ -51,36 +46,15 @@ final class BreakerBenchmark {
       long first = System.nanoTime();
       get(http, base, tenants.get(0));
       double firstMillis = (System.nanoTime() - first) / 1e6;
-      ExecutorService pool = Executors.newFixedThreadPool(workers);
-      long started = System.nanoTime();
-      long deadline = started + length.toNanos();
-      List<Future<List<double[]>>> loops = new ArrayList<>();
-      for (int w = 0; w < workers; w++) {
-        loops.add(pool.submit(() -> {
-          List<double[]> out = new ArrayList<>();
-          while (System.nanoTime() < deadline) {
-            long t = System.nanoTime();
-            int status = get(http, base, tenants.get(ThreadLocalRandom.current().nextInt(tenants.size()))).statusCode();
-            out.add(new double[] {(System.nanoTime() - t) / 1e6, status == 200 || status == 402 ? 0 : 1});
-          }
-          return out;
-        }));
-      }
-      List<Double> ms = new ArrayList<>();
-      int failed = 0;
-      for (Future<List<double[]>> loop : loops) {
-        for (double[] sample : loop.get()) {
-          ms.add(sample[0]);
-          failed += (int) sample[1];
-        }
-      }
-      double seconds = (System.nanoTime() - started) / 1e9;
-      pool.shutdown();
-      Collections.sort(ms);
+      long deadline = System.nanoTime() + length.toNanos();
+      Load.Figures loop = Load.closedLoop(workers, () -> System.nanoTime() < deadline, () -> {
+        int status = get(http, base, tenants.get(ThreadLocalRandom.current().nextInt(tenants.size()))).statusCode();
+        return status == 200 || status == 402;
+      });
       env.litellm.heal();
       double recovery = recoverySeconds(http, base, tenants.get(1));
-      return new Result(fault, firstMillis, ms.size(), failed, seconds, percentile(ms, 0.50), percentile(ms, 0.95),
-          ms.get(ms.size() - 1), recovery);
+      return new Result(fault, firstMillis, loop.requests(), loop.failed(), loop.seconds(), loop.p50(), loop.p95(), loop.max(),
+          recovery);
     } finally {
       env.litellm.heal();
     }
@@ -117,9 +91,5 @@ final class BreakerBenchmark {
     return http.send(HttpRequest.newBuilder(URI.create(base + "/v1/tenants/" + tenant + "/budget"))
         .header("Authorization", "Bearer " + TestTokens.PLATFORM).timeout(Duration.ofSeconds(30)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static double percentile(List<Double> sorted, double p) {
-    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
   }
 }

@@ -5,7 +5,6 @@ import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.csv;
 import static io.gatling.javaapi.core.CoreDsl.details;
-import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.nothingFor;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
@@ -30,8 +29,9 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The load suites (open workload model), run in sequence against one seeded BudgetGate: cache
  * misses, cached checks beside the no-op baseline, llm-access, signed webhooks at 50/s (and, in
- * the full profile, a step-up), and 100 checks at once. The story's thresholds are assertions, so
- * missing one fails the run; every other figure is printed by informational assertions.
+ * the full profile, a step-up), and 100 checks at once. Every figure is printed by an assertion
+ * that cannot fail; PerfSuite reads them and judges the gates ({@link Gates}), so this run fails
+ * only when Gatling itself does.
  */
 public class BudgetGateSimulation extends Simulation {
   static final List<String> NAMES = List.of("status-miss", "status-cached", "noop", "llm-access", "webhook-50",
@@ -58,7 +58,6 @@ public class BudgetGateSimulation extends Simulation {
   }
 
   private final boolean full = "full".equals(System.getProperty("perf.profile", "smoke"));
-  private final double scale = Double.parseDouble(System.getProperty("perf.gateScale", "1.0"));
   private final String token = System.getProperty("perf.token");
   private final SignatureVerifier signer = new SignatureVerifier(System.getProperty("perf.webhookSecret"), Duration.ofMinutes(5));
   private final HttpProtocolBuilder protocol = http.baseUrl(System.getProperty("perf.baseUrl"))
@@ -128,13 +127,7 @@ public class BudgetGateSimulation extends Simulation {
 
   private List<Assertion> assertions() {
     List<Assertion> out = new ArrayList<>();
-    // the story's gates (perf.gateScale shrinks them, to prove a missed gate fails the run)
-    out.add(details("status-cached").responseTime().percentile(95.0).lt((int) Math.ceil(50 * scale)));
-    out.add(details("status-miss").responseTime().percentile(95.0).lt((int) Math.ceil(50 * scale)));
-    out.add(details("webhook-50").responseTime().percentile(95.0).lt((int) Math.ceil(100 * scale)));
-    out.add(details("concurrent-100").responseTime().max().lt((int) Math.ceil(5000 * scale)));
-    out.add(global().failedRequests().count().is(0L));
-    // figures for the report: printed with their actual values, never failing
+    // figures for PerfSuite's gates and the report: printed with their actual values, never failing
     for (String name : NAMES) {
       if (!full && name.startsWith("webhook-step")) {
         continue;

@@ -74,16 +74,12 @@ final class DashboardBenchmark {
       }
     }
     Collections.sort(ms);
-    return new Timing(path, requests, percentile(ms, 0.50), percentile(ms, 0.95), ms.get(ms.size() - 1));
+    return new Timing(path, requests, Load.percentile(ms, 0.50), Load.percentile(ms, 0.95), ms.get(ms.size() - 1));
   }
 
   private static HttpResponse<String> get(HttpClient http, String url, String cookie) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(url)).header("Cookie", cookie).GET().build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static double percentile(List<Double> sorted, double p) {
-    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
   }
 
   /** Tenants beyond the seeded ones, and hourly samples for every tenant, straight into PostgreSQL. */

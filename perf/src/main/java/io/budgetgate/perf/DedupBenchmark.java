@@ -1,50 +1,43 @@
 package io.budgetgate.perf;
 
-import java.net.URI;
+import io.budgetgate.alert.AlertLevel;
+import io.budgetgate.alert.DedupKey;
+import io.budgetgate.platform.cache.RedisCache;
+import io.budgetgate.platform.cache.RedisConfig;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.LongAdder;
-import redis.clients.jedis.JedisPooled;
-import redis.clients.jedis.params.SetParams;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** The alert dedup operation ({@code SET alert:... NX EX 3600}) on real Redis, as fast as 4 threads go. */
+/**
+ * The alert dedup claim as BudgetGate makes it ({@code AlertService.raise}): {@code RedisCache.putIfAbsent}
+ * of a {@link DedupKey} with the shipped TTL (3600 s), on real Redis, closed-loop with 4 threads.
+ * Half the claims are first claims and half repeats, so both answers of {@code SET NX} are timed;
+ * a claim that gets no answer (Redis failing) counts as failed.
+ */
 final class DedupBenchmark {
+  static final int THREADS = 4;
+  private static final Duration TTL = Duration.ofSeconds(3600);
+
   private DedupBenchmark() {}
 
-  /** Operations per second over {@code length}. */
-  static double run(String redisUrl, Duration length) throws Exception {
-    URI url = URI.create(redisUrl);
-    String run = UUID.randomUUID().toString().substring(0, 8);
-    LongAdder ops = new LongAdder();
-    long deadline = System.nanoTime() + length.toNanos();
-    ExecutorService pool = Executors.newFixedThreadPool(4);
-    try (JedisPooled redis = new JedisPooled(url.getHost(), url.getPort())) {
-      List<Future<?>> workers = new ArrayList<>();
-      long started = System.nanoTime();
-      for (int t = 0; t < 4; t++) {
-        int thread = t;
-        workers.add(pool.submit(() -> {
-          long i = 0;
-          while (System.nanoTime() < deadline) {
-            // half first claims, half repeats: both outcomes of SET NX are exercised
-            String key = "perf:alert:" + run + ":" + thread + ":" + (i++ / 2) + ":warning:0";
-            redis.set(key, "1", SetParams.setParams().nx().ex(60));
-            ops.increment();
-          }
-        }));
-      }
-      for (Future<?> w : workers) {
-        w.get();
-      }
-      double seconds = (System.nanoTime() - started) / 1e9;
-      return ops.sum() / seconds;
+  static Load.Figures run(String redisUrl, Duration length) throws Exception {
+    String run = "perf-" + UUID.randomUUID().toString().substring(0, 8);
+    Instant periodStart = Instant.now();
+    AtomicLong claims = new AtomicLong();
+    RedisCache redis = new RedisCache(new RedisConfig(redisUrl, null, null), Clock.systemUTC());
+    try {
+      long deadline = System.nanoTime() + length.toNanos();
+      return Load.closedLoop(THREADS, () -> System.nanoTime() < deadline, () -> {
+        long i = claims.getAndIncrement();
+        String key = DedupKey.of(run + "-" + (i / 2), AlertLevel.WARNING, periodStart);
+        Optional<Boolean> first = redis.putIfAbsent(key, periodStart.toString(), TTL);
+        return first.isPresent();
+      });
     } finally {
-      pool.shutdown();
+      redis.stop();
     }
   }
 }

@@ -3,8 +3,10 @@ package io.budgetgate.perf;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.budgetgate.litellm.simulator.LiteLlmSimulator;
 import io.budgetgate.testing.ApiClient;
+import io.budgetgate.testing.Mailbox;
 import io.budgetgate.testing.ServiceJar;
 import io.budgetgate.testing.ServiceProcess;
+import io.budgetgate.testing.SlackSink;
 import io.budgetgate.testing.TestPostgres;
 import io.budgetgate.testing.TestRedis;
 import io.budgetgate.testing.TestTokens;
@@ -27,8 +29,10 @@ import java.util.concurrent.Future;
 
 /**
  * What the load runs against: BudgetGate from the built jar with config.yml on real PostgreSQL and
- * Redis (the CI machine's through BUDGETGATE_TEST_*, else embedded), the LiteLLM simulator, and
- * 1,000 tenants spread over every budget state.
+ * Redis (the CI machine's through BUDGETGATE_TEST_*, else embedded), the LiteLLM simulator, a real
+ * SMTP server (GreenMail) and a Slack sink, and 1,000 tenants spread over every budget state, each
+ * with an e-mail address and a Slack webhook: an alert the load raises takes the whole path (dedup
+ * claim, outbox rows, a mail and a Slack post).
  */
 final class PerfEnvironment implements AutoCloseable {
   static final int TENANTS = 1000;
@@ -40,6 +44,8 @@ final class PerfEnvironment implements AutoCloseable {
   final String redisUrl = TestRedis.url();
   final LiteLlmSimulator litellm = new LiteLlmSimulator("127.0.0.1", 0, TestTokens.LITELLM_MASTER_KEY, new ObjectMapper(),
       Clock.systemUTC());
+  final Mailbox mailbox = new Mailbox();
+  final SlackSink slack = new SlackSink();
   ServiceProcess service;
   final List<String[]> tenants = new ArrayList<>();
 
@@ -68,6 +74,8 @@ final class PerfEnvironment implements AutoCloseable {
     env.remove("ADMIN_PORT");
     env.put("REDIS_URL", redisUrl);
     env.put("WEBHOOK_SECRET", Webhooks.SECRET);
+    env.put("SMTP_HOST", "127.0.0.1");
+    env.put("SMTP_PORT", String.valueOf(mailbox.port()));
     env.put("VIEWER_TOKEN_SHA256", "04afacc947b28c94e15578a9db68c1d1bf775b3ff82bc88e31d4465f26bc0b42");
     return env;
   }
@@ -82,6 +90,11 @@ final class PerfEnvironment implements AutoCloseable {
   void seed() throws Exception {
     tenants.addAll(create("perf"));
     warmUp(create("warm"));
+    // the warm-up's alerts notify too: their sends finish before anything is measured
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    while (pendingOutbox() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
   }
 
   private List<String[]> create(String prefix) throws Exception {
@@ -98,7 +111,8 @@ final class PerfEnvironment implements AutoCloseable {
     for (String[] tenant : plan) {
       done.add(pool.submit(() -> {
         ApiClient.Answer created = api.post("/v1/tenants", TestTokens.ADMIN, "{\"tenant_id\": \"" + tenant[0] + "\", \"name\": \""
-            + tenant[0] + "\", \"max_budget\": 100, \"budget_duration\": \"1mo\"}");
+            + tenant[0] + "\", \"max_budget\": 100, \"budget_duration\": \"1mo\", \"notification_emails\": [\"ops@" + tenant[0]
+            + ".perf.example\"], \"slack_webhook_url\": \"" + slack.url() + "\"}");
         if (created.status() != 201) {
           throw new IllegalStateException("seeding " + tenant[0] + ": " + created.status() + " " + created.body());
         }
@@ -148,8 +162,16 @@ final class PerfEnvironment implements AutoCloseable {
   }
 
   long pendingOutbox() throws Exception {
-    try (Connection c = db.connect(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(*) FROM notification_outbox WHERE status = 'pending'")) {
+    return count("SELECT count(*) FROM notification_outbox WHERE status = 'pending'");
+  }
+
+  /** Outbox rows of every status: how many notifications the load queued so far. */
+  long outboxRows() throws Exception {
+    return count("SELECT count(*) FROM notification_outbox");
+  }
+
+  private long count(String sql) throws Exception {
+    try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
     }
@@ -161,5 +183,7 @@ final class PerfEnvironment implements AutoCloseable {
       service.close();
     }
     litellm.stop();
+    mailbox.close();
+    slack.close();
   }
 }

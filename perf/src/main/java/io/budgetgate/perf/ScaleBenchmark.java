@@ -13,12 +13,8 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import redis.clients.jedis.Jedis;
@@ -46,18 +42,11 @@ final class ScaleBenchmark {
   static final int MISS_WORKERS = 1;
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Closed-loop figures of one kind of check in one phase. */
-  record Checks(int requests, int failed, double seconds, double p50, double p95) {
-    double throughput() {
-      return requests / seconds;
-    }
-  }
-
   /** Everything the report's scale table shows ({@code cached*}: at the fixed rate; {@code saturated*}: closed loop). */
   record Result(int tenants, int roundTenants, double roundSeconds, double busySeconds, long litellmReads, int alertsRaised,
       long heapAfterMb,
-      Checks cachedIdle, Checks missIdle, Checks cachedDuringRound, Checks missDuringRound, Checks saturatedIdle,
-      Checks saturatedDuringRound, double secondRoundSeconds, DashboardBenchmark.Timing overview) {
+      Load.Figures cachedIdle, Load.Figures missIdle, Load.Figures cachedDuringRound, Load.Figures missDuringRound, Load.Figures saturatedIdle,
+      Load.Figures saturatedDuringRound, double secondRoundSeconds, DashboardBenchmark.Timing overview) {
     double tenantsPerRead() {
       return litellmReads == 0 ? roundTenants : (double) roundTenants / litellmReads;
     }
@@ -91,15 +80,15 @@ final class ScaleBenchmark {
       long warm = System.nanoTime() + Duration.ofSeconds(3).toNanos();
       measure(env, http, cached, missed, () -> System.nanoTime() < warm);
       long phase = System.nanoTime() + Duration.ofSeconds(8).toNanos();
-      Checks[] idle = measure(env, http, cached, missed, () -> System.nanoTime() < phase);
+      Load.Figures[] idle = measure(env, http, cached, missed, () -> System.nanoTime() < phase);
       CompletableFuture<JsonNode> round = CompletableFuture.supplyAsync(() -> reconcile(env, http));
-      Checks[] during = measure(env, http, cached, missed, () -> !round.isDone());
+      Load.Figures[] during = measure(env, http, cached, missed, () -> !round.isDone());
       JsonNode done = ran(round.get());
       long heap = heapAfterGc(env, http);
       long saturatedPhase = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-      Checks saturatedIdle = closedLoop(env, http, cached, () -> System.nanoTime() < saturatedPhase);
+      Load.Figures saturatedIdle = closedLoop(env, http, cached, () -> System.nanoTime() < saturatedPhase);
       CompletableFuture<JsonNode> second = CompletableFuture.supplyAsync(() -> reconcile(env, http));
-      Checks saturatedDuring = closedLoop(env, http, cached, () -> !second.isDone());
+      Load.Figures saturatedDuring = closedLoop(env, http, cached, () -> !second.isDone());
       JsonNode secondDone = ran(second.get());
       DashboardBenchmark.Timing overview = DashboardBenchmark.overview(env, overviewRequests);
       return new Result(tenants, done.get("tenants").asInt(), done.get("seconds").asDouble(),
@@ -164,44 +153,73 @@ final class ScaleBenchmark {
   }
 
   /** Cached checks at {@link #CACHED_RATE}/s and misses closed-loop ({@link #MISS_WORKERS} worker) side by side while {@code goOn}. */
-  private static Checks[] measure(PerfEnvironment env, HttpClient http, List<String> cached, List<String> missed,
+  private static Load.Figures[] measure(PerfEnvironment env, HttpClient http, List<String> cached, List<String> missed,
       BooleanSupplier goOn) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(1 + MISS_WORKERS);
     long started = System.nanoTime();
-    Future<List<double[]>> hits = pool.submit(() -> fixedRate(env, http, cached, goOn));
-    List<Future<List<double[]>>> misses = new ArrayList<>();
-    for (int w = 0; w < MISS_WORKERS; w++) {
-      misses.add(pool.submit(() -> loop(env, http, missed, goOn, true)));
-    }
-    Checks hit = summary(List.of(hits), started);
-    Checks miss = summary(misses, started);
-    pool.shutdown();
-    return new Checks[] {hit, miss};
+    // a thread of its own: the common pool (one thread on two cores) runs the reconciler's request
+    java.util.concurrent.FutureTask<List<Load.Sample>> hits = new java.util.concurrent.FutureTask<>(
+        () -> fixedRate(env, http, cached, goOn));
+    new Thread(hits, "fixed-rate-checks").start();
+    Load.Figures miss = misses(env, http, missed, goOn);
+    Load.Figures hit = Load.figures(hits.get(), (System.nanoTime() - started) / 1e9);
+    return new Load.Figures[] {hit, miss};
   }
 
   /** Cached checks closed-loop, {@link #CACHED_WORKERS} workers, while {@code goOn}. */
-  private static Checks closedLoop(PerfEnvironment env, HttpClient http, List<String> cached, BooleanSupplier goOn)
+  private static Load.Figures closedLoop(PerfEnvironment env, HttpClient http, List<String> cached, BooleanSupplier goOn)
       throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(CACHED_WORKERS);
-    long started = System.nanoTime();
-    List<Future<List<double[]>>> loops = new ArrayList<>();
-    for (int w = 0; w < CACHED_WORKERS; w++) {
-      loops.add(pool.submit(() -> loop(env, http, cached, goOn, false)));
+    return Load.closedLoop(CACHED_WORKERS, goOn, () -> ok(check(http, env.service.baseUrl(), random(cached))));
+  }
+
+  /** Misses closed-loop ({@link #MISS_WORKERS} workers): each tenant's cached status deleted before its check. */
+  static Load.Figures misses(PerfEnvironment env, HttpClient http, List<String> tenants, BooleanSupplier goOn) throws Exception {
+    return Load.closedLoopEach(MISS_WORKERS, goOn, () -> new MissingCheck(env, http, tenants));
+  }
+
+  /** One worker's miss: a Redis connection of its own to delete the snapshot first. */
+  private static final class MissingCheck implements Load.Request, AutoCloseable {
+    private final PerfEnvironment env;
+    private final HttpClient http;
+    private final List<String> tenants;
+    private final Jedis redis;
+
+    MissingCheck(PerfEnvironment env, HttpClient http, List<String> tenants) {
+      this.env = env;
+      this.http = http;
+      this.tenants = tenants;
+      this.redis = new Jedis(URI.create(env.redisUrl));
     }
-    Checks out = summary(loops, started);
-    pool.shutdown();
-    return out;
+
+    @Override
+    public boolean send() throws Exception {
+      String tenant = random(tenants);
+      redis.del("budget:snapshot:" + tenant);
+      return ok(check(http, env.service.baseUrl(), tenant));
+    }
+
+    @Override
+    public void close() {
+      redis.close();
+    }
+  }
+
+  private static String random(List<String> tenants) {
+    return tenants.get(ThreadLocalRandom.current().nextInt(tenants.size()));
+  }
+
+  private static boolean ok(int status) {
+    return status == 200 || status == 402;
   }
 
   /**
    * One check every 1/{@link #CACHED_RATE} s whatever the answers do (open model), each timed from
    * the moment it was due, so a check that had to wait for the sender is charged its wait.
    */
-  private static List<double[]> fixedRate(PerfEnvironment env, HttpClient http, List<String> tenants, BooleanSupplier goOn)
+  private static List<Load.Sample> fixedRate(PerfEnvironment env, HttpClient http, List<String> tenants, BooleanSupplier goOn)
       throws Exception {
     long every = 1_000_000_000L / CACHED_RATE;
     long due = System.nanoTime();
-    List<CompletableFuture<double[]>> sent = new ArrayList<>();
+    List<CompletableFuture<Load.Sample>> sent = new ArrayList<>();
     while (goOn.getAsBoolean()) {
       long wait = due - System.nanoTime();
       if (wait > 0) {
@@ -210,49 +228,14 @@ final class ScaleBenchmark {
       long at = due;
       String tenant = tenants.get(ThreadLocalRandom.current().nextInt(tenants.size()));
       sent.add(http.sendAsync(request(env.service.baseUrl(), tenant), HttpResponse.BodyHandlers.discarding())
-          .handle((answer, error) -> new double[] {(System.nanoTime() - at) / 1e6,
-              error == null && (answer.statusCode() == 200 || answer.statusCode() == 402) ? 0 : 1}));
+          .handle((answer, error) -> new Load.Sample((System.nanoTime() - at) / 1e6, error != null || !ok(answer.statusCode()))));
       due += every;
     }
-    List<double[]> out = new ArrayList<>();
-    for (CompletableFuture<double[]> one : sent) {
+    List<Load.Sample> out = new ArrayList<>();
+    for (CompletableFuture<Load.Sample> one : sent) {
       out.add(one.get());
     }
     return out;
-  }
-
-  private static List<double[]> loop(PerfEnvironment env, HttpClient http, List<String> tenants, BooleanSupplier goOn,
-      boolean miss) throws Exception {
-    List<double[]> out = new ArrayList<>();
-    try (Jedis redis = miss ? new Jedis(URI.create(env.redisUrl)) : null) {
-      while (goOn.getAsBoolean()) {
-        String tenant = tenants.get(ThreadLocalRandom.current().nextInt(tenants.size()));
-        if (redis != null) {
-          redis.del("budget:snapshot:" + tenant);
-        }
-        long t = System.nanoTime();
-        int status = check(http, env.service.baseUrl(), tenant);
-        out.add(new double[] {(System.nanoTime() - t) / 1e6, status == 200 || status == 402 ? 0 : 1});
-      }
-    }
-    return out;
-  }
-
-  private static Checks summary(List<Future<List<double[]>>> loops, long started) throws Exception {
-    List<Double> ms = new ArrayList<>();
-    int failed = 0;
-    for (Future<List<double[]>> loop : loops) {
-      for (double[] sample : loop.get()) {
-        ms.add(sample[0]);
-        failed += (int) sample[1];
-      }
-    }
-    double seconds = (System.nanoTime() - started) / 1e9;
-    if (ms.isEmpty()) {
-      return new Checks(0, failed, seconds, Double.NaN, Double.NaN);
-    }
-    Collections.sort(ms);
-    return new Checks(ms.size(), failed, seconds, percentile(ms, 0.50), percentile(ms, 0.95));
   }
 
   private static int check(HttpClient http, String base, String tenant) throws Exception {
@@ -282,9 +265,5 @@ final class ScaleBenchmark {
     JsonNode metrics = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(env.service.adminUrl() + "/metrics")).GET()
         .build(), HttpResponse.BodyHandlers.ofString()).body());
     return metrics.at("/gauges/jvm.memory.heap.used/value").asLong() / (1024 * 1024);
-  }
-
-  private static double percentile(List<Double> sorted, double p) {
-    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
   }
 }

@@ -38,6 +38,13 @@ public final class ServiceProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
+    // extra JVM options for a profiling session, e.g. -Dbudgetgate.service.jvmArgs=-XX:StartFlightRecording=filename=x.jfr
+    String extra = System.getProperty("budgetgate.service.jvmArgs", "");
+    for (String arg : extra.trim().split("\\s+")) {
+      if (!arg.isEmpty()) {
+        command.add(arg);
+      }
+    }
     String agent = System.getProperty("budgetgate.jacoco.agent");
     if (agent != null && !agent.isBlank()) {
       // coverage of the code these processes run, merged with the in-process tests' (module coverage)

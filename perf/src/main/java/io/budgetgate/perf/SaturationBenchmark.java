@@ -1,0 +1,142 @@
+package io.budgetgate.perf;
+
+import io.budgetgate.testing.TestTokens;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import redis.clients.jedis.Jedis;
+
+/**
+ * The closed model beside Gatling's open one: {@value #WORKERS} clients, each sending its next
+ * request as soon as the last answered, for {@link #PHASE} per endpoint, so throughput is the
+ * capacity of the service on this machine and not the offered rate. Each endpoint's figure is
+ * read as a ratio to the no-op endpoint ({@code GET /v1/ping}) of the same run, timed before and
+ * after the others: the ratio cancels how fast the machine happens to be, which on a shared 2-core
+ * machine varies threefold from one hour to the next (docs/perf/README.md).
+ */
+final class SaturationBenchmark {
+  static final int WORKERS = 4;
+  static final Duration PHASE = Duration.ofSeconds(6);
+  static final Duration WARM = Duration.ofSeconds(2);
+  static final List<String> ENDPOINTS = List.of("noop", "status-cached", "llm-access", "status-miss", "status-miss-1");
+
+  /** Each endpoint's figures (the no-op's: both of its phases together) and the no-op's throughput before and after. */
+  record Result(Map<String, Load.Figures> figures, double noopBefore, double noopAfter) {
+    double noopThroughput() {
+      return (noopBefore + noopAfter) / 2;
+    }
+
+    /** The endpoint's closed-loop throughput as a share of the no-op's. */
+    double ratio(String endpoint) {
+      return figures.get(endpoint).throughput() / noopThroughput();
+    }
+
+    /** How much the no-op's throughput moved between its two phases (1.0: not at all). */
+    double drift() {
+      return Math.max(noopBefore, noopAfter) / Math.min(noopBefore, noopAfter);
+    }
+  }
+
+  private SaturationBenchmark() {}
+
+  static Result run(PerfEnvironment env) throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    String base = env.service.baseUrl();
+    List<String> tenants = env.tenants.stream().map(t -> t[0]).toList();
+    for (String tenant : tenants) { // every measured tenant cached for the cached phase
+      send(http, budget(base, tenant));
+    }
+    Map<String, Load.Figures> figures = new LinkedHashMap<>();
+    Load.Figures noopBefore = phase(WORKERS, () -> ok(send(http, ping(base))));
+    figures.put("status-cached", phase(WORKERS, () -> ok(send(http, budget(base, random(tenants))))));
+    figures.put("llm-access", phase(WORKERS, () -> ok(send(http, access(base, random(tenants))))));
+    figures.put("status-miss", phaseEach(WORKERS, () -> new Miss(env, http, base, tenants)));
+    figures.put("status-miss-1", phaseEach(1, () -> new Miss(env, http, base, tenants)));
+    Load.Figures noopAfter = phase(WORKERS, () -> ok(send(http, ping(base))));
+    figures.put("noop", both(noopBefore, noopAfter));
+    Map<String, Load.Figures> ordered = new LinkedHashMap<>();
+    ENDPOINTS.forEach(e -> ordered.put(e, figures.get(e)));
+    return new Result(ordered, noopBefore.throughput(), noopAfter.throughput());
+  }
+
+  /** A warm-up of {@link #WARM} (not measured), then {@link #PHASE} measured. */
+  private static Load.Figures phase(int workers, Load.Request request) throws Exception {
+    return phaseEach(workers, () -> request);
+  }
+
+  private static Load.Figures phaseEach(int workers, java.util.concurrent.Callable<Load.Request> perWorker) throws Exception {
+    long warm = System.nanoTime() + WARM.toNanos();
+    Load.closedLoopEach(workers, () -> System.nanoTime() < warm, perWorker);
+    long end = System.nanoTime() + PHASE.toNanos();
+    return Load.closedLoopEach(workers, () -> System.nanoTime() < end, perWorker);
+  }
+
+  /** The two no-op phases as one: requests added, latencies the slower phase's (the conservative baseline). */
+  private static Load.Figures both(Load.Figures a, Load.Figures b) {
+    Load.Figures slower = a.p95() >= b.p95() ? a : b;
+    return new Load.Figures(a.requests() + b.requests(), a.failed() + b.failed(), a.seconds() + b.seconds(), slower.p50(),
+        slower.p95(), Math.max(a.max(), b.max()));
+  }
+
+  /** A check of a tenant whose cached status was just deleted: it reads LiteLLM and PostgreSQL. */
+  private static final class Miss implements Load.Request, AutoCloseable {
+    private final HttpClient http;
+    private final String base;
+    private final List<String> tenants;
+    private final Jedis redis;
+
+    Miss(PerfEnvironment env, HttpClient http, String base, List<String> tenants) {
+      this.http = http;
+      this.base = base;
+      this.tenants = tenants;
+      this.redis = new Jedis(URI.create(env.redisUrl));
+    }
+
+    @Override
+    public boolean send() throws Exception {
+      String tenant = random(tenants);
+      redis.del("budget:snapshot:" + tenant);
+      return ok(SaturationBenchmark.send(http, budget(base, tenant)));
+    }
+
+    @Override
+    public void close() {
+      redis.close();
+    }
+  }
+
+  private static HttpRequest ping(String base) {
+    return authorised(base + "/v1/ping").GET().build();
+  }
+
+  private static HttpRequest budget(String base, String tenant) {
+    return authorised(base + "/v1/tenants/" + tenant + "/budget").GET().build();
+  }
+
+  private static HttpRequest access(String base, String tenant) {
+    return authorised(base + "/v1/tenants/" + tenant + "/llm-access").POST(HttpRequest.BodyPublishers.noBody()).build();
+  }
+
+  private static HttpRequest.Builder authorised(String url) {
+    return HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + TestTokens.PLATFORM)
+        .timeout(Duration.ofSeconds(30));
+  }
+
+  private static int send(HttpClient http, HttpRequest request) throws Exception {
+    return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  private static String random(List<String> tenants) {
+    return tenants.get(ThreadLocalRandom.current().nextInt(tenants.size()));
+  }
+
+  private static boolean ok(int status) {
+    return status == 200 || status == 402;
+  }
+}
