@@ -95,11 +95,15 @@ final class PerfReport {
         + "PostgreSQL and LiteLLM; `status-miss-1` is one client's misses, the latency of a miss without a queue.%n%n",
         SaturationBenchmark.WORKERS, SaturationBenchmark.PHASE.toSeconds(), SaturationBenchmark.WARM.toSeconds(), r.noopBefore(),
         r.noopAfter(), 100 * (r.drift() - 1)));
-    md.append("| endpoint | clients | requests | failed | answered/s | x no-op | p50 ms | p95 ms | max ms |\n");
-    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-    r.figures().forEach((name, f) -> md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %,.0f | %.2f | %.2f | %.2f | %.1f |%n",
-        name, name.endsWith("-1") ? 1 : SaturationBenchmark.WORKERS, f.requests(), f.failed(), f.throughput(), r.ratio(name), f.p50(),
-        f.p95(), f.max())));
+    md.append("| endpoint | clients | requests | failed | answered/s | x no-op | p50 ms | p95 ms | max ms | SQL / request "
+        + "| LiteLLM calls / request |\n");
+    md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    r.figures().forEach((name, f) -> md.append(String.format(Locale.ROOT,
+        "| %s | %d | %d | %d | %,.0f | %.2f | %.2f | %.2f | %.1f | %.3f | %.3f |%n", name,
+        name.endsWith("-1") ? 1 : SaturationBenchmark.WORKERS, f.requests(), f.failed(), f.throughput(), r.ratio(name), f.p50(),
+        f.p95(), f.max(), r.costs().get(name).sqlPerRequest(), r.costs().get(name).litellmPerRequest())));
+    md.append("\nSQL statements and LiteLLM calls are the service's own counters (Jdbi's statement timers, `litellm.calls`) ")
+        .append("read before and after each phase, divided by its requests; background jobs add a few a second.\n");
   }
 
   private static void breaker(StringBuilder md, List<BreakerBenchmark.Result> results) {

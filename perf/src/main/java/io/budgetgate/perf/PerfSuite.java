@@ -48,6 +48,13 @@ public final class PerfSuite {
   static final double CACHED_SHARE = 0.4;
   static final double ACCESS_SHARE = 0.4;
   static final double MISS_SHARE = 0.03;
+  /**
+   * What a request may cost, counted from the service's own metrics over a closed-loop phase
+   * (background jobs included: a few statements a second beside thousands of requests). These
+   * do not move with the machine's speed: one SQL statement in the cached path is 1.0 a request.
+   */
+  static final double CACHED_COST = 0.01;
+  static final double MISS_LITELLM_CALLS = 1.05;
   /** The story's check figure (p95 < 50 ms) and the webhook's (p95 < 100 ms). */
   static final double CHECK_P95_MS = 50;
   static final double WEBHOOK_P95_MS = 100;
@@ -179,8 +186,10 @@ public final class PerfSuite {
   static String saturationLine(SaturationBenchmark.Result r) {
     StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "closed loop, %d workers: no-op %.0f/s (%.0f before, %.0f after)",
         SaturationBenchmark.WORKERS, r.noopThroughput(), r.noopBefore(), r.noopAfter()));
-    r.figures().forEach((name, f) -> line.append(String.format(Locale.ROOT, "; %s %.0f/s (%.2f x no-op) p50 %.1f p95 %.1f ms%s", name,
-        f.throughput(), r.ratio(name), f.p50(), f.p95(), f.failed() > 0 ? " " + f.failed() + " failed" : "")));
+    r.figures().forEach((name, f) -> line.append(String.format(Locale.ROOT,
+        "; %s %.0f/s (%.2f x no-op) p50 %.1f p95 %.1f ms, %.3f SQL and %.3f LiteLLM calls a request%s", name, f.throughput(),
+        r.ratio(name), f.p50(), f.p95(), r.costs().get(name).sqlPerRequest(), r.costs().get(name).litellmPerRequest(),
+        f.failed() > 0 ? " " + f.failed() + " failed" : "")));
     return line.toString();
   }
 
@@ -190,6 +199,14 @@ public final class PerfSuite {
     gates.atLeast("closed loop: llm-access throughput / no-op", ACCESS_SHARE, "x", r.ratio("llm-access"), null);
     gates.atLeast("closed loop: status-miss throughput / no-op", MISS_SHARE, "x", r.ratio("status-miss"), null);
     gates.below("closed loop: status-miss p95, one client", CHECK_P95_MS, "ms", r.figures().get("status-miss-1").p95(), "story");
+    for (String cached : List.of("status-cached", "llm-access")) {
+      gates.atMost("closed loop: " + cached + " SQL statements", CACHED_COST, "a request", r.costs().get(cached).sqlPerRequest(),
+          "a cached decision reads Redis only");
+      gates.atMost("closed loop: " + cached + " LiteLLM calls", CACHED_COST, "a request", r.costs().get(cached).litellmPerRequest(),
+          null);
+    }
+    gates.atMost("closed loop: status-miss LiteLLM calls", MISS_LITELLM_CALLS, "a request", r.costs().get("status-miss")
+        .litellmPerRequest(), "one read per miss");
     int failed = r.figures().values().stream().mapToInt(Load.Figures::failed).sum();
     gates.holds("closed loop: failed requests", "0", String.valueOf(failed), failed == 0);
   }

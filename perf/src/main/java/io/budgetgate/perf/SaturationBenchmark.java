@@ -1,5 +1,7 @@
 package io.budgetgate.perf;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.budgetgate.testing.TestTokens;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,10 +26,19 @@ final class SaturationBenchmark {
   static final int WORKERS = 4;
   static final Duration PHASE = Duration.ofSeconds(6);
   static final Duration WARM = Duration.ofSeconds(2);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Jdbi's per-statement timers are named after the SQL object's class and method. */
+  private static final java.util.regex.Pattern SQL_OBJECT = java.util.regex.Pattern.compile("^io\\.budgetgate\\..+Dao\\.[^.]+$");
   static final List<String> ENDPOINTS = List.of("noop", "status-cached", "llm-access", "status-miss", "status-miss-1");
 
-  /** Each endpoint's figures (the no-op's: both of its phases together) and the no-op's throughput before and after. */
-  record Result(Map<String, Load.Figures> figures, double noopBefore, double noopAfter) {
+  /** What one request cost the service's dependencies, from its own metrics (over the phase, background jobs included). */
+  record Cost(double sqlPerRequest, double litellmPerRequest) {}
+
+  /**
+   * Each endpoint's figures (the no-op's: both of its phases together), what each request cost in
+   * SQL statements and LiteLLM calls, and the no-op's throughput before and after.
+   */
+  record Result(Map<String, Load.Figures> figures, Map<String, Cost> costs, double noopBefore, double noopAfter) {
     double noopThroughput() {
       return (noopBefore + noopAfter) / 2;
     }
@@ -53,28 +64,53 @@ final class SaturationBenchmark {
       send(http, budget(base, tenant));
     }
     Map<String, Load.Figures> figures = new LinkedHashMap<>();
-    Load.Figures noopBefore = phase(WORKERS, () -> ok(send(http, ping(base))));
-    figures.put("status-cached", phase(WORKERS, () -> ok(send(http, budget(base, random(tenants))))));
-    figures.put("llm-access", phase(WORKERS, () -> ok(send(http, access(base, random(tenants))))));
-    figures.put("status-miss", phaseEach(WORKERS, () -> new Miss(env, http, base, tenants)));
-    figures.put("status-miss-1", phaseEach(1, () -> new Miss(env, http, base, tenants)));
-    Load.Figures noopAfter = phase(WORKERS, () -> ok(send(http, ping(base))));
+    Map<String, Cost> costs = new LinkedHashMap<>();
+    Metered metered = new Metered(http, env.service.adminUrl(), costs);
+    Load.Figures noopBefore = metered.phase("noop", WORKERS, () -> () -> ok(send(http, ping(base))));
+    figures.put("status-cached", metered.phase("status-cached", WORKERS, () -> () -> ok(send(http, budget(base, random(tenants))))));
+    figures.put("llm-access", metered.phase("llm-access", WORKERS, () -> () -> ok(send(http, access(base, random(tenants))))));
+    figures.put("status-miss", metered.phase("status-miss", WORKERS, () -> new Miss(env, http, base, tenants)));
+    figures.put("status-miss-1", metered.phase("status-miss-1", 1, () -> new Miss(env, http, base, tenants)));
+    Load.Figures noopAfter = metered.phase("noop-after", WORKERS, () -> () -> ok(send(http, ping(base))));
     figures.put("noop", both(noopBefore, noopAfter));
     Map<String, Load.Figures> ordered = new LinkedHashMap<>();
-    ENDPOINTS.forEach(e -> ordered.put(e, figures.get(e)));
-    return new Result(ordered, noopBefore.throughput(), noopAfter.throughput());
+    Map<String, Cost> orderedCosts = new LinkedHashMap<>();
+    for (String e : ENDPOINTS) {
+      ordered.put(e, figures.get(e));
+      orderedCosts.put(e, costs.get(e));
+    }
+    return new Result(ordered, orderedCosts, noopBefore.throughput(), noopAfter.throughput());
   }
 
-  /** A warm-up of {@link #WARM} (not measured), then {@link #PHASE} measured. */
-  private static Load.Figures phase(int workers, Load.Request request) throws Exception {
-    return phaseEach(workers, () -> request);
-  }
+  /**
+   * Phases timed with the service's own counters read before and after: SQL statements (Jdbi's
+   * timers, one per SQL object method and {@code sql.raw}, from Dropwizard's JdbiFactory) and
+   * LiteLLM calls ({@code litellm.calls}).
+   */
+  private record Metered(HttpClient http, String adminUrl, Map<String, Cost> costs) {
+    Load.Figures phase(String name, int workers, java.util.concurrent.Callable<Load.Request> perWorker) throws Exception {
+      long warm = System.nanoTime() + WARM.toNanos();
+      Load.closedLoopEach(workers, () -> System.nanoTime() < warm, perWorker);
+      long[] before = counters();
+      long end = System.nanoTime() + PHASE.toNanos();
+      Load.Figures f = Load.closedLoopEach(workers, () -> System.nanoTime() < end, perWorker);
+      long[] after = counters();
+      costs.put(name, new Cost((after[0] - before[0]) / (double) f.requests(), (after[1] - before[1]) / (double) f.requests()));
+      return f;
+    }
 
-  private static Load.Figures phaseEach(int workers, java.util.concurrent.Callable<Load.Request> perWorker) throws Exception {
-    long warm = System.nanoTime() + WARM.toNanos();
-    Load.closedLoopEach(workers, () -> System.nanoTime() < warm, perWorker);
-    long end = System.nanoTime() + PHASE.toNanos();
-    return Load.closedLoopEach(workers, () -> System.nanoTime() < end, perWorker);
+    private long[] counters() throws Exception {
+      JsonNode timers = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(adminUrl + "/metrics")).GET().build(),
+          HttpResponse.BodyHandlers.ofString()).body()).path("timers");
+      long sql = 0;
+      for (var it = timers.fields(); it.hasNext();) {
+        var timer = it.next();
+        if (timer.getKey().equals("sql.raw") || SQL_OBJECT.matcher(timer.getKey()).matches()) {
+          sql += timer.getValue().path("count").asLong();
+        }
+      }
+      return new long[] {sql, timers.path("litellm.calls").path("count").asLong()};
+    }
   }
 
   /** The two no-op phases as one: requests added, latencies the slower phase's (the conservative baseline). */
