@@ -58,6 +58,54 @@ class RestartsIT {
     }
   }
 
+  /**
+   * The crash that can duplicate: SMTP has taken the whole message, BudgetGate dies before it
+   * hears so and marks the row sent. A relay in front of the one GreenMail (which keeps every mail
+   * across both processes) swallows SMTP's replies after the end of data, so the first process
+   * waits in the send when it is killed. The guarantee this pins: at least once, and a crash in
+   * the middle of a send costs one extra copy of that message, never a lost one or more copies
+   * (the restarted process takes the row over when the dead one's claim runs out).
+   */
+  @Test
+  void s20_killedWhileAMailIsInFlightItIsSentAgainOnceAfterRestart() throws Exception {
+    Timeline t = new Timeline("20. SIGKILL while SMTP holds a mail it accepted -> restart -> the mail once more, never lost");
+    try (Harness harness = new Harness();
+        TcpProxy relay = new TcpProxy("127.0.0.1", harness.smtp.port())) {
+      Map<String, String> env = new LinkedHashMap<>(harness.env());
+      env.put("SMTP_PORT", String.valueOf(relay.port()));
+      Map<String, String> timings = new LinkedHashMap<>(Harness.shortTimings());
+      // long enough for the kill to land inside the send; the claim it takes lasts 3 x 5 s + 5 s
+      timings.put("notifications.sendTimeout", "5s");
+      relay.holdRepliesAfter("\r\n.\r\n");
+      ServiceProcess first = new ServiceProcess(env, timings).start();
+      try {
+        harness.tenant(first.api(), "inflight", "\"max_budget\": 100");
+        assertThat(new Webhooks(first.baseUrl()).send(Webhooks.event("budget_crossed", "112", "inflight")).status()).isEqualTo(200);
+        Eventually.await("GreenMail holding the whole mail", Duration.ofSeconds(10), () -> harness.mailsFor("inflight").size() == 1);
+        assertThat(harness.count("SELECT count(*) FROM notification_outbox WHERE tenant_id = 'inflight' AND channel = 'email' "
+            + "AND status = 'pending' AND attempts = 1")).as("the send is in flight: claimed, not marked").isEqualTo(1);
+        t.step("SMTP has the mail; its 250 reply is held; the row is claimed and pending");
+        first.kill();
+        t.step("BudgetGate killed with SIGKILL in the middle of the send");
+      } finally {
+        first.close();
+      }
+
+      try (ServiceProcess second = harness.start()) { // straight to GreenMail
+        t.step("BudgetGate started again, SMTP answering");
+        Eventually.await("the row taken over and sent once the dead claim ran out", Duration.ofSeconds(40),
+            () -> harness.count("SELECT count(*) FROM notification_outbox WHERE tenant_id = 'inflight' AND status <> 'sent'") == 0);
+        assertThat(harness.mailsFor("inflight")).as("at least once: the one in flight, and once more after the restart")
+            .hasSize(2);
+        assertThat(harness.slackFor("inflight")).as("the Slack message was not in flight: sent once").hasSize(1);
+        assertThat(harness.count("SELECT attempts FROM notification_outbox WHERE tenant_id = 'inflight' AND channel = 'email'"))
+            .isEqualTo(2);
+        t.step("2 copies of the mail in flight (one per crash mid-send), 1 Slack message, nothing lost");
+      }
+      t.done();
+    }
+  }
+
   @Test
   void s13_postgresGoingAwayGivesClean503sThenRecoversWithoutARestart() throws Exception {
     Timeline t = new Timeline("13. PostgreSQL restarted during traffic -> clean 503s -> recovers without a BudgetGate restart");

@@ -48,6 +48,14 @@ class TwoInstancesIT {
           () -> harness.count("SELECT count(*) FROM notification_outbox WHERE status <> 'sent'") == 0);
       assertThat(harness.mailsFor("two-hooks")).hasSize(1);
       assertThat(harness.slackFor("two-hooks")).hasSize(1);
+      assertThat(harness.count("SELECT count(*) FROM budget_alert_history WHERE tenant_id = 'two-hooks'")).as("every webhook stored")
+          .isEqualTo(50);
+      assertThat(harness.count("SELECT count(*) FROM budget_alert_history WHERE tenant_id = 'two-hooks' AND NOT notification_suppressed"))
+          .as("exactly one notifies").isEqualTo(1);
+      assertThat(harness.count("SELECT count(*) FROM budget_alert_history WHERE tenant_id = 'two-hooks' "
+          + "AND suppression_reason = 'duplicate'")).as("the other 49 lost the Redis claim to it").isEqualTo(49);
+      assertThat(harness.count("SELECT count(*) FROM notification_outbox WHERE tenant_id = 'two-hooks'")).as("one email and one Slack row")
+          .isEqualTo(2);
       t.step("50 webhooks over 2 instances: 50 alerts stored, exactly 1 email and 1 Slack message");
 
       harness.tenant(b.api(), "two-periods", "\"max_budget\": 100, \"budget_duration\": \"10s\"");

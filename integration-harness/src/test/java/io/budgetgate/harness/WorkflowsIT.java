@@ -166,6 +166,28 @@ class WorkflowsIT extends OneInstance {
     t.done();
   }
 
+  @Test
+  void s19_thePathTokenIsACredentialTheRequestLogNeverShows() {
+    Timeline t = new Timeline("19. LiteLLM's unsigned alerting on /webhooks/litellm/{token} -> 200 -> the request log masks the token");
+    harness.tenant(api, "wf-nineteen", "\"max_budget\": 100");
+
+    Answer answer = webhooks.raw("/webhooks/litellm/" + Harness.PATH_TOKEN + "?from=litellm", "application/json",
+        Webhooks.event("threshold_crossed", "85", "wf-nineteen"), null, null, null);
+    Answer wrong = webhooks.raw("/webhooks/litellm/" + Harness.PATH_TOKEN + "-not", "application/json",
+        Webhooks.event("threshold_crossed", "85", "wf-nineteen"), null, null, null);
+
+    assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+    assertThat(wrong.status()).isEqualTo(401);
+    t.step("the right token 200 " + answer.json().get("level").asText() + ", a wrong one 401");
+    // config.yml's request log (Jetty, on the console) writes each request line a moment after its answer
+    Eventually.await("both request lines in the log", Duration.ofSeconds(10),
+        () -> budgetgate.output().lines().filter(l -> l.contains("POST /webhooks/litellm/****")).count() >= 2);
+    assertThat(budgetgate.output()).as("the token, right or wrong, appears nowhere in the process's output")
+        .doesNotContain(Harness.PATH_TOKEN);
+    t.step("request log: " + budgetgate.output().lines().filter(l -> l.contains("/webhooks/litellm/****")).findFirst().orElseThrow());
+    t.done();
+  }
+
   /** The tenant's alert emails, without its budget reset notices (a 10 s period resets often). */
   private static java.util.List<jakarta.mail.internet.MimeMessage> alertMails(String tenant) {
     return harness.mailsFor(tenant).stream().filter(m -> !Harness.subject(m).contains("budget reset")).toList();

@@ -19,7 +19,8 @@ public final class NotifyWiring {
   /** The outbox, and the dispatcher that drains it. */
   public record Notifications(Outbox outbox, OutboxDispatcher dispatcher) {}
 
-  public static Notifications wire(Jdbi jdbi, AuditLog audit, NotifyConfig config, Clock clock, Environment environment) {
+  /** The outbox's row mappers (also for tests of its SQL on their own Jdbi). */
+  static void registerMappers(Jdbi jdbi) {
     jdbi.registerRowMapper(OutboxDao.Delivery.class, (rs, ctx) -> new OutboxDao.Delivery(
         rs.getLong("id"), rs.getObject("alert_id", java.util.UUID.class), rs.getString("tenant_id"), rs.getString("channel"),
         rs.getString("recipient"), rs.getInt("attempts"), rs.getString("level"), rs.getBigDecimal("percent_used"),
@@ -29,6 +30,10 @@ public final class NotifyWiring {
         rs.getObject("reset_notice_id") == null ? null : new OutboxDao.ResetNotice(
             rs.getObject("reset_notice_id", java.util.UUID.class), rs.getBigDecimal("notice_final_spend"),
             rs.getBigDecimal("notice_effective_budget"), instant(rs, "notice_next_reset_at"), rs.getString("notice_trigger"))));
+  }
+
+  public static Notifications wire(Jdbi jdbi, AuditLog audit, NotifyConfig config, Clock clock, Environment environment) {
+    registerMappers(jdbi);
     Duration timeout = Duration.ofMillis(config.sendTimeout().toMilliseconds());
     OutboxDispatcher dispatcher = new OutboxDispatcher(jdbi, new MessageRenderer(), new EmailSender(config.smtp(), timeout),
         new SlackSender(timeout), audit, config, clock);

@@ -100,6 +100,36 @@ class BudgetApiIT {
     assertThat(access.status()).isEqualTo(allowed ? 200 : 402);
   }
 
+  /**
+   * The same boundaries where percent and dollars differ: a 250 budget, and a 100 budget with a
+   * 50 override (effective 150: 80 % is 120.00, the grace limit 165.00). A rule that compared the
+   * spend with max_budget, or a percentage of the wrong base, passes the table above and fails here.
+   */
+  @ParameterizedTest(name = "spend {2} of {1} + override {3} -> {4}")
+  @CsvSource({
+      "n1, 250, 0, 199.99, ok, true", "n2, 250, 0, 200.00, warning, true", "n3, 250, 0, 249.99, warning, true",
+      "n4, 250, 0, 250.00, critical, true", "n5, 250, 0, 274.99, critical, true", "n6, 250, 0, 275.00, blocked, false",
+      "o1, 100, 50, 119.99, ok, true", "o2, 100, 50, 120.00, warning, true", "o3, 100, 50, 149.99, warning, true",
+      "o4, 100, 50, 150.00, critical, true", "o5, 100, 50, 164.99, critical, true", "o6, 100, 50, 165.00, blocked, false"})
+  void everyBoundaryOverHttpWhereDollarsAreNotPercent(String id, String budget, String override, String spend, String state,
+      boolean allowed) {
+    given.tenant(id, "\"max_budget\": " + budget);
+    if (!"0".equals(override)) {
+      Answer granted = api.post("/v1/tenants/" + id + "/budget/overrides", TestTokens.ADMIN,
+          "{\"amount\": " + override + ", \"reason\": \"boundary table\", \"expires_at\": \"2026-11-30T00:00:00Z\"}");
+      assertThat(granted.status()).as(granted.body()).isEqualTo(201);
+    }
+    given.spend(id, spend);
+
+    JsonNode s = given.statusJson(id);
+    Answer access = given.access(id);
+
+    assertThat(s.get("effective_budget").decimalValue()).isEqualByComparingTo(new java.math.BigDecimal(budget).add(new java.math.BigDecimal(override)));
+    assertThat(s.get("state").asText()).isEqualTo(state);
+    assertThat(s.get("allowed").asBoolean()).isEqualTo(allowed);
+    assertThat(access.status()).as(access.body()).isEqualTo(allowed ? 200 : 402);
+  }
+
   @Test
   void accessHandsOutTheVirtualKeyAndTheLiteLlmAddress() throws Exception {
     given.tenant("access-ok", "\"max_budget\": 100");

@@ -215,6 +215,17 @@ class WebhookIT {
     Answer unsigned = webhooks.raw("/webhooks/litellm", "application/json", ok, null, null, null);
     assertThat(unsigned.status()).as("then auth").isEqualTo(401);
     assertThat(unsigned.json().get("error").asText()).isEqualTo("invalid_signature");
+    // nothing about the body is judged before the signature: an unsigned sender learns nothing
+    for (String body : new String[] {"{\"spend\": 85, ", "[1, 2]", "{\"spend\": -1, \"event\": \"x\", \"key_alias\": \"hooked\"}",
+        Webhooks.event("threshold_crossed", "85", "nobody")}) {
+      Answer unsignedBody = webhooks.raw("/webhooks/litellm", "application/json", body, null, null, null);
+      assertThat(unsignedBody.status()).as("unsigned %s", body).isEqualTo(401);
+      assertThat(unsignedBody.json().get("error").asText()).isEqualTo("invalid_signature");
+      Answer forged = webhooks.raw("/webhooks/litellm", "application/json", body, "msg_forged", String.valueOf(now),
+          "v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+      assertThat(forged.status()).as("forged %s", body).isEqualTo(401);
+      assertThat(pathTokenWrong(body).status()).as("wrong path token %s", body).isEqualTo(401);
+    }
     assertThat(send("{\"spend\": 85, ", now).json().get("error").asText()).isEqualTo("malformed_json");
     assertThat(send("[1, 2]", now).status()).isEqualTo(422);
     assertThat(send("{\"spend\": 1e12, \"event\": \"budget_crossed\", \"event_group\": \"proxy\"}", now).status())
@@ -292,6 +303,10 @@ class WebhookIT {
 
   private static Answer send(String body, long now) {
     return webhooks.send("msg_" + java.util.UUID.randomUUID(), now, body);
+  }
+
+  private static Answer pathTokenWrong(String body) {
+    return webhooks.raw("/webhooks/litellm/" + PATH_TOKEN + "x", "application/json", body, null, null, null);
   }
 
   private static Answer pathToken(String body) {
