@@ -39,4 +39,52 @@ class BudgetPeriodsTest {
     assertThat(BudgetPeriods.nextReset(BudgetDuration.parse(duration), Instant.parse(now)))
         .isEqualTo(Instant.parse(expected));
   }
+
+  /**
+   * The edges: a leap day (2028-02-29 is a Tuesday), the exact instant of a boundary (the next
+   * reset is strictly after it, never the boundary itself), the last nanosecond before one, and
+   * the year's end.
+   */
+  @ParameterizedTest(name = "{0} at {1} -> {2}")
+  @CsvSource({
+      "1d,  2028-02-28T23:00:00Z, 2028-02-29T00:00:00Z",
+      "1d,  2028-02-29T00:00:00Z, 2028-03-01T00:00:00Z",
+      "1mo, 2028-02-29T12:00:00Z, 2028-03-01T00:00:00Z",
+      "1mo, 2028-01-31T12:00:00Z, 2028-02-01T00:00:00Z",
+      "30d, 2028-02-29T23:59:59Z, 2028-03-01T00:00:00Z",
+      "7d,  2028-02-29T12:00:00Z, 2028-03-06T00:00:00Z",
+      "3d,  2028-02-28T06:00:00Z, 2028-03-02T00:00:00Z",
+      "1mo, 2026-12-01T00:00:00Z, 2027-01-01T00:00:00Z",
+      "1mo, 2026-11-30T23:59:59.999999999Z, 2026-12-01T00:00:00Z",
+      "1h,  2026-12-01T10:00:00Z, 2026-12-01T11:00:00Z",
+      "1h,  2026-12-01T10:59:59.999999999Z, 2026-12-01T11:00:00Z",
+      "15m, 2026-12-01T10:45:00Z, 2026-12-01T11:00:00Z",
+      "30s, 2026-12-31T23:59:30Z, 2027-01-01T00:00:00Z",
+      "1w,  2026-12-28T00:00:00Z, 2027-01-04T00:00:00Z"})
+  void theEdgesOfTheCalendar(String duration, String now, String expected) {
+    assertThat(BudgetPeriods.nextReset(BudgetDuration.parse(duration), Instant.parse(now)))
+        .isEqualTo(Instant.parse(expected));
+  }
+
+  /**
+   * LiteLLM's calendar is UTC: the JVM's own zone must not move a reset. Run where the local day
+   * starts 14 hours early (Kiritimati) and 10 hours late (Honolulu).
+   */
+  @org.junit.jupiter.api.Test
+  void theJvmsDefaultZoneDoesNotMoveAReset() {
+    java.util.TimeZone saved = java.util.TimeZone.getDefault();
+    try {
+      for (String zone : new String[] {"Pacific/Kiritimati", "Pacific/Honolulu", "Asia/Kathmandu"}) {
+        java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone(zone));
+        assertThat(BudgetPeriods.nextReset(BudgetDuration.parse("1d"), Instant.parse("2026-11-29T15:30:00Z"))).as(zone)
+            .isEqualTo(Instant.parse("2026-11-30T00:00:00Z"));
+        assertThat(BudgetPeriods.nextReset(BudgetDuration.parse("1mo"), Instant.parse("2026-11-30T20:00:00Z"))).as(zone)
+            .isEqualTo(Instant.parse("2026-12-01T00:00:00Z"));
+        assertThat(BudgetPeriods.nextReset(BudgetDuration.parse("7d"), Instant.parse("2026-11-29T23:00:00Z"))).as(zone)
+            .isEqualTo(Instant.parse("2026-11-30T00:00:00Z"));
+      }
+    } finally {
+      java.util.TimeZone.setDefault(saved);
+    }
+  }
 }
