@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import redis.clients.jedis.Jedis;
 
 /**
  * The closed model beside Gatling's open one: {@value #WORKERS} clients, each sending its next
@@ -69,8 +68,8 @@ final class SaturationBenchmark {
     Load.Figures noopBefore = metered.phase("noop", WORKERS, () -> () -> ok(send(http, ping(base))));
     figures.put("status-cached", metered.phase("status-cached", WORKERS, () -> () -> ok(send(http, budget(base, random(tenants))))));
     figures.put("llm-access", metered.phase("llm-access", WORKERS, () -> () -> ok(send(http, access(base, random(tenants))))));
-    figures.put("status-miss", metered.phase("status-miss", WORKERS, () -> new Miss(env, http, base, tenants)));
-    figures.put("status-miss-1", metered.phase("status-miss-1", 1, () -> new Miss(env, http, base, tenants)));
+    figures.put("status-miss", metered.phase("status-miss", WORKERS, () -> new MissCheck(env, http, tenants)));
+    figures.put("status-miss-1", metered.phase("status-miss-1", 1, () -> new MissCheck(env, http, tenants)));
     Load.Figures noopAfter = metered.phase("noop-after", WORKERS, () -> () -> ok(send(http, ping(base))));
     figures.put("noop", both(noopBefore, noopAfter));
     Map<String, Load.Figures> ordered = new LinkedHashMap<>();
@@ -118,33 +117,6 @@ final class SaturationBenchmark {
     Load.Figures slower = a.p95() >= b.p95() ? a : b;
     return new Load.Figures(a.requests() + b.requests(), a.failed() + b.failed(), a.seconds() + b.seconds(), slower.p50(),
         slower.p95(), Math.max(a.max(), b.max()));
-  }
-
-  /** A check of a tenant whose cached status was just deleted: it reads LiteLLM and PostgreSQL. */
-  private static final class Miss implements Load.Request, AutoCloseable {
-    private final HttpClient http;
-    private final String base;
-    private final List<String> tenants;
-    private final Jedis redis;
-
-    Miss(PerfEnvironment env, HttpClient http, String base, List<String> tenants) {
-      this.http = http;
-      this.base = base;
-      this.tenants = tenants;
-      this.redis = new Jedis(URI.create(env.redisUrl));
-    }
-
-    @Override
-    public boolean send() throws Exception {
-      String tenant = random(tenants);
-      redis.del("budget:snapshot:" + tenant);
-      return ok(SaturationBenchmark.send(http, budget(base, tenant)));
-    }
-
-    @Override
-    public void close() {
-      redis.close();
-    }
   }
 
   private static HttpRequest ping(String base) {

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
-import redis.clients.jedis.Jedis;
 
 /**
  * BudgetGate at {@value #TENANTS} tenants with LiteLLM answering every call {@link #LITELLM_DELAY}
@@ -173,34 +172,7 @@ final class ScaleBenchmark {
 
   /** Misses closed-loop ({@link #MISS_WORKERS} workers): each tenant's cached status deleted before its check. */
   static Load.Figures misses(PerfEnvironment env, HttpClient http, List<String> tenants, BooleanSupplier goOn) throws Exception {
-    return Load.closedLoopEach(MISS_WORKERS, goOn, () -> new MissingCheck(env, http, tenants));
-  }
-
-  /** One worker's miss: a Redis connection of its own to delete the snapshot first. */
-  private static final class MissingCheck implements Load.Request, AutoCloseable {
-    private final PerfEnvironment env;
-    private final HttpClient http;
-    private final List<String> tenants;
-    private final Jedis redis;
-
-    MissingCheck(PerfEnvironment env, HttpClient http, List<String> tenants) {
-      this.env = env;
-      this.http = http;
-      this.tenants = tenants;
-      this.redis = new Jedis(URI.create(env.redisUrl));
-    }
-
-    @Override
-    public boolean send() throws Exception {
-      String tenant = random(tenants);
-      redis.del("budget:snapshot:" + tenant);
-      return ok(check(http, env.service.baseUrl(), tenant));
-    }
-
-    @Override
-    public void close() {
-      redis.close();
-    }
+    return Load.closedLoopEach(MISS_WORKERS, goOn, () -> new MissCheck(env, http, tenants));
   }
 
   private static String random(List<String> tenants) {
