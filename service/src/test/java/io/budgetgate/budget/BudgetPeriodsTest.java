@@ -62,8 +62,7 @@ class BudgetPeriodsTest {
       "30s, 2026-12-31T23:59:30Z, 2027-01-01T00:00:00Z",
       "1w,  2026-12-28T00:00:00Z, 2027-01-04T00:00:00Z"})
   void theEdgesOfTheCalendar(String duration, String now, String expected) {
-    assertThat(BudgetPeriods.nextReset(BudgetDuration.parse(duration), Instant.parse(now)))
-        .isEqualTo(Instant.parse(expected));
+    nextResetIsTheNextCalendarBoundary(duration, now, expected);
   }
 
   /**
