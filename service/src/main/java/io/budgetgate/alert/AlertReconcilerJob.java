@@ -59,6 +59,7 @@ public final class AlertReconcilerJob implements Managed {
   private final AlertService alerts;
   private final SpendHistory history;
   private final LiteLlmClient litellm;
+  private final java.time.Clock clock;
   private final Duration interval;
   private final Duration sampleRetention;
   private final Duration spread;
@@ -77,8 +78,10 @@ public final class AlertReconcilerJob implements Managed {
   record Round(int tenants, long litellmReads, double seconds, double busySeconds, long skipped) {}
 
   AlertReconcilerJob(Jdbi jdbi, BudgetService budgets, AlertService alerts, SpendHistory history,
-      LiteLlmClient litellm, Duration interval, Duration sampleRetention, Duration spread, MetricRegistry metrics) {
+      LiteLlmClient litellm, Duration interval, Duration sampleRetention, Duration spread, java.time.Clock clock,
+      MetricRegistry metrics) {
     this.jdbi = jdbi;
+    this.clock = clock;
     this.budgets = budgets;
     this.alerts = alerts;
     this.history = history;
@@ -128,6 +131,8 @@ public final class AlertReconcilerJob implements Managed {
     long started = System.nanoTime();
     long skippedBefore = skipped.getCount();
     long[] reads = {0};
+    // the list's spends are as of this instant, however long the pages then take (reconcileSpread)
+    Instant listedAt = clock.instant();
     Optional<Map<String, KeyInfo>> list = listedKeys(reads);
     if (list.isEmpty()) {
       withoutLiteLlm.inc();
@@ -150,7 +155,7 @@ public final class AlertReconcilerJob implements Managed {
         LOG.warn("reconciler lost its lease to another instance mid-round; that instance goes on");
         return raised;
       }
-      raised += reconcile(page, listed, counts, reads, held);
+      raised += reconcile(page, listed, listedAt, counts, reads, held);
       after = page.isEmpty() ? after : page.get(page.size() - 1).tenantId();
       paused += pace(started, ++done, pages);
     } while (page.size() == PAGE);
@@ -244,8 +249,8 @@ public final class AlertReconcilerJob implements Managed {
    * key missing in LiteLLM) is skipped, never the page or the round: a failed bulk step is done
    * again tenant by tenant.
    */
-  private int reconcile(List<TenantKey> page, Map<String, KeyInfo> listed, Map<String, Integer> counts, long[] reads,
-      JobLease.Held held) {
+  private int reconcile(List<TenantKey> page, Map<String, KeyInfo> listed, Instant listedAt, Map<String, Integer> counts,
+      long[] reads, JobLease.Held held) {
     Map<String, KeyInfo> onTheList = new LinkedHashMap<>();
     List<TenantKey> offTheList = new ArrayList<>();
     Map<String, Instant> periodStarts = new HashMap<>();
@@ -264,12 +269,12 @@ public final class AlertReconcilerJob implements Managed {
     }
     List<BudgetStatus> statuses = new ArrayList<>();
     try {
-      statuses.addAll(budgets.liveStatuses(onTheList).values());
+      statuses.addAll(budgets.liveStatuses(onTheList, listedAt).values());
     } catch (RuntimeException e) {
       LOG.warn("reconciler could not read a page of {} tenants at once; reading them one by one: {}", onTheList.size(),
           e.toString());
       onTheList.forEach((tenantId, info) -> {
-        BudgetStatus one = guarded(tenantId, () -> budgets.liveStatuses(Map.of(tenantId, info)).get(tenantId), true);
+        BudgetStatus one = guarded(tenantId, () -> budgets.liveStatuses(Map.of(tenantId, info), listedAt).get(tenantId), true);
         if (one != null) {
           statuses.add(one);
         }

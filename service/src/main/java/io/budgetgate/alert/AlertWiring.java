@@ -42,7 +42,7 @@ public final class AlertWiring {
     AlertReconcilerJob reconciler = new AlertReconcilerJob(jdbi, budgets, alerts, history, litellm,
         Duration.ofMillis(config.reconcileInterval().toMilliseconds()),
         Duration.ofMillis(config.spendSampleRetention().toMilliseconds()),
-        Duration.ofMillis(config.reconcileSpread().toMilliseconds()), environment.metrics());
+        Duration.ofMillis(config.reconcileSpread().toMilliseconds()), clock, environment.metrics());
     for (String state : AlertReconcilerJob.STATES) {
       environment.metrics().register("budget.tenants." + state, (com.codahale.metrics.Gauge<Integer>) () -> reconciler.tenantsIn(state));
     }

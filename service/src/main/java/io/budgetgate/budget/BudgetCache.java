@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
  * Budget snapshots ({@code budget:snapshot:{tenant}}, TTL {@code cacheTtl}) and each tenant's
  * last known spend ({@code budget:spend:{tenant}}, TTL {@code staleLimit}) in the shared cache.
  * The last known spend is also kept in this process, so a stale answer survives a Redis outage.
+ * Neither is ever replaced by a spend read earlier than the one already known.
  */
 final class BudgetCache {
   private static final Logger LOG = LoggerFactory.getLogger(BudgetCache.class);
@@ -27,8 +28,11 @@ final class BudgetCache {
   private final Duration ttl;
   private final Duration staleLimit;
   private final ConcurrentHashMap<String, KnownSpend> localSpend = new ConcurrentHashMap<>();
+  private final com.codahale.metrics.Counter olderReads;
 
-  BudgetCache(KeyValueCache cache, ObjectMapper json, Duration ttl, Duration staleLimit) {
+  BudgetCache(KeyValueCache cache, ObjectMapper json, Duration ttl, Duration staleLimit,
+      com.codahale.metrics.MetricRegistry metrics) {
+    this.olderReads = metrics.counter("budget.cache.older_reads");
     this.cache = cache;
     this.json = json;
     this.ttl = ttl;
@@ -39,25 +43,58 @@ final class BudgetCache {
     return cache.get(snapshotKey(tenantId)).flatMap(text -> read(text, BudgetSnapshot.class));
   }
 
-  void store(BudgetSnapshot snapshot) {
-    write(snapshot).ifPresent(text -> cache.put(snapshotKey(snapshot.tenantId()), text, ttl));
-    KnownSpend known = new KnownSpend(snapshot.spend(), snapshot.spendAt());
-    localSpend.put(snapshot.tenantId(), known);
-    write(known).ifPresent(text -> cache.put(spendKey(snapshot.tenantId()), text, staleLimit));
+  /**
+   * Caches a snapshot and its spend as the last known one, unless a newer spend is already known
+   * here or in the shared cache: a read that took longer (the reconciler's list, read before its
+   * pages are worked through) must not replace a later one. The snapshot is served for
+   * {@code cacheTtl} from when its spend was read, not from now. Returns whether it was stored.
+   */
+  boolean store(BudgetSnapshot snapshot, Instant now) {
+    return !storeAll(java.util.List.of(snapshot), now).isEmpty();
   }
 
-  /** {@link #store} for many tenants, in two round trips to Redis instead of two each (the reconciler's page). */
-  void storeAll(java.util.List<BudgetSnapshot> snapshots) {
+  /**
+   * {@link #store} for many tenants, in two round trips to Redis instead of two each (the
+   * reconciler's page), plus one to see which spends are newer. Returns the tenants stored.
+   */
+  java.util.Set<String> storeAll(java.util.List<BudgetSnapshot> snapshots, Instant now) {
+    java.util.Map<String, String> known = cache.getAll(snapshots.stream().map(s -> spendKey(s.tenantId())).toList());
     java.util.Map<String, String> statuses = new java.util.LinkedHashMap<>();
     java.util.Map<String, String> spends = new java.util.LinkedHashMap<>();
+    java.util.Set<String> stored = new java.util.LinkedHashSet<>();
+    Duration served = ttl;
     for (BudgetSnapshot snapshot : snapshots) {
-      write(snapshot).ifPresent(text -> statuses.put(snapshotKey(snapshot.tenantId()), text));
-      KnownSpend known = new KnownSpend(snapshot.spend(), snapshot.spendAt());
-      localSpend.put(snapshot.tenantId(), known);
-      write(known).ifPresent(text -> spends.put(spendKey(snapshot.tenantId()), text));
+      String tenantId = snapshot.tenantId();
+      KnownSpend fresh = new KnownSpend(snapshot.spend(), snapshot.spendAt());
+      Optional<KnownSpend> shared = Optional.ofNullable(known.get(spendKey(tenantId))).flatMap(t -> read(t, KnownSpend.class));
+      if (shared.isPresent() && shared.get().at().isAfter(fresh.at()) || !keepLocally(tenantId, fresh)) {
+        olderReads.inc();
+        continue;
+      }
+      Duration left = ttl.minus(Duration.between(fresh.at(), now));
+      if (left.compareTo(Duration.ZERO) > 0) {
+        served = left.compareTo(served) < 0 ? left : served;
+        write(snapshot).ifPresent(text -> statuses.put(snapshotKey(tenantId), text));
+      }
+      write(fresh).ifPresent(text -> spends.put(spendKey(tenantId), text));
+      stored.add(tenantId);
     }
-    cache.putAll(statuses, ttl);
+    cache.putAll(statuses, served);
     cache.putAll(spends, staleLimit);
+    return stored;
+  }
+
+  /** Keeps the spend in this process unless a newer one is kept already; whether it did. */
+  private boolean keepLocally(String tenantId, KnownSpend fresh) {
+    boolean[] kept = {false};
+    localSpend.compute(tenantId, (id, current) -> {
+      if (current != null && current.at().isAfter(fresh.at())) {
+        return current;
+      }
+      kept[0] = true;
+      return fresh;
+    });
+    return kept[0];
   }
 
   /** The newest spend known here or in the shared cache, if not older than the stale limit. */

@@ -197,22 +197,28 @@ public class BudgetService {
   }
 
   /**
-   * The statuses from the keys' budget fields just read from LiteLLM (a page of its key list), for
-   * many tenants at once, cached like live reads: three queries for all of them, not three each.
-   * A tenant deleted meanwhile is left out.
+   * The statuses from the keys' budget fields read from LiteLLM at {@code readAt} (a page of its
+   * key list, read when the request was sent), for many tenants at once: three queries for all of
+   * them, not three each. Each status is as of {@code readAt}, and it is cached like a live read
+   * unless a newer spend of the tenant is known by then (a check read it meanwhile). A tenant
+   * deleted meanwhile, or whose period began after {@code readAt} (its key was reset since), is
+   * left out: that spend belongs to the old period.
    */
-  public Map<String, BudgetStatus> liveStatuses(Map<String, KeyInfo> infos) {
-    Instant now = clock.instant();
+  public Map<String, BudgetStatus> liveStatuses(Map<String, KeyInfo> infos, Instant readAt) {
     Map<String, BudgetStatus> out = new LinkedHashMap<>();
     List<BudgetSnapshot> fresh = new ArrayList<>();
-    for (Stored stored : readAll(List.copyOf(infos.keySet()), now)) {
+    for (Stored stored : readAll(List.copyOf(infos.keySet()), clock.instant())) {
       String tenantId = stored.row().tenantId();
+      Instant periodStart = stored.row().litellmKeyLastReset();
+      if (periodStart != null && periodStart.isAfter(readAt)) {
+        continue;
+      }
       keys.put(tenantId, stored.row().virtualKey());
-      BudgetSnapshot snapshot = liveSnapshot(stored, infos.get(tenantId), now);
+      BudgetSnapshot snapshot = liveSnapshot(stored, infos.get(tenantId), readAt);
       fresh.add(snapshot);
-      out.put(tenantId, snapshot.status(now, SpendSource.LIVE));
+      out.put(tenantId, snapshot.status(readAt, SpendSource.LIVE));
     }
-    cache.storeAll(fresh);
+    cache.storeAll(fresh, clock.instant());
     return out;
   }
 
@@ -238,7 +244,7 @@ public class BudgetService {
 
   private Decision live(Stored stored, KeyInfo info, Instant now) {
     BudgetSnapshot live = liveSnapshot(stored, info, now);
-    cache.store(live);
+    cache.store(live, clock.instant());
     return new Decision(live.status(now, SpendSource.LIVE), stored.row().virtualKey());
   }
 

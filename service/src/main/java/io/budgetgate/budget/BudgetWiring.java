@@ -22,7 +22,8 @@ public final class BudgetWiring {
       BudgetConfig config, String publicLiteLlmUrl, Clock clock, Environment environment) {
     BudgetRowMappers.register(jdbi);
     BudgetCache budgetCache = new BudgetCache(cache, environment.getObjectMapper(),
-        Duration.ofMillis(config.cacheTtl().toMilliseconds()), Duration.ofMillis(config.staleLimit().toMilliseconds()));
+        Duration.ofMillis(config.cacheTtl().toMilliseconds()), Duration.ofMillis(config.staleLimit().toMilliseconds()),
+        environment.metrics());
     SpendHistory history = new SpendHistory(jdbi);
     BudgetService budgets = new BudgetService(jdbi, litellm.client(), litellm.missingKeys(), budgetCache, audit, config, clock,
         environment.metrics());

@@ -12,6 +12,15 @@ public interface KeyValueCache {
 
   Optional<String> get(String key);
 
+  /** Several keys at once (Redis {@code MGET}, one round trip); a key that is absent or expired is left out. */
+  default java.util.Map<String, String> getAll(java.util.Collection<String> keys) {
+    java.util.Map<String, String> found = new java.util.HashMap<>();
+    for (String key : keys) {
+      get(key).ifPresent(value -> found.put(key, value));
+    }
+    return found;
+  }
+
   void put(String key, String value, Duration ttl);
 
   /** Several entries with one ttl; Redis sends them in one pipelined round trip. */

@@ -51,6 +51,22 @@ public final class RedisCache implements KeyValueCache, Managed {
   }
 
   @Override
+  public java.util.Map<String, String> getAll(java.util.Collection<String> keys) {
+    if (keys.isEmpty()) {
+      return java.util.Map.of();
+    }
+    java.util.List<String> asked = java.util.List.copyOf(keys);
+    java.util.List<String> values = call(r -> r.mget(asked.toArray(String[]::new)), java.util.List.of());
+    java.util.Map<String, String> found = new java.util.HashMap<>();
+    for (int i = 0; i < values.size(); i++) {
+      if (values.get(i) != null) {
+        found.put(asked.get(i), values.get(i));
+      }
+    }
+    return found;
+  }
+
+  @Override
   public void put(String key, String value, Duration ttl) {
     call(r -> r.psetex(key, Math.max(1, ttl.toMillis()), value), null);
   }

@@ -1,0 +1,63 @@
+package io.budgetgate.budget;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.codahale.metrics.MetricRegistry;
+import io.budgetgate.platform.cache.InProcessCache;
+import io.budgetgate.testing.TestClock;
+import io.dropwizard.jackson.Jackson;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What the budget cache keeps when reads arrive out of order, and how long a snapshot is served. */
+class BudgetCacheTest {
+  static final Instant NOW = Instant.parse("2026-11-10T12:00:00Z");
+
+  final TestClock clock = new TestClock(NOW);
+  final MetricRegistry metrics = new MetricRegistry();
+  final BudgetCache cache = new BudgetCache(new InProcessCache(clock), Jackson.newObjectMapper(), Duration.ofSeconds(60),
+      Duration.ofMinutes(10), metrics);
+
+  static BudgetSnapshot read(String tenant, String spend, Instant at) {
+    return new BudgetSnapshot(tenant, new BigDecimal("100"), 80, 110, null, null, List.of(), new BigDecimal(spend), at, null);
+  }
+
+  @Test
+  void aSpendReadEarlierThanTheKnownOneIsNotStoredAndCounted() {
+    assertThat(cache.store(read("t", "120", NOW.minusSeconds(1)), NOW)).isTrue();
+
+    boolean older = cache.store(read("t", "50", NOW.minusSeconds(20)), NOW);
+
+    assertThat(older).isFalse();
+    assertThat(cache.snapshot("t").orElseThrow().spend()).isEqualByComparingTo("120");
+    assertThat(cache.lastKnownSpend("t", NOW).orElseThrow().spend()).isEqualByComparingTo("120");
+    assertThat(metrics.counter("budget.cache.older_reads").getCount()).isEqualTo(1);
+  }
+
+  @Test
+  void aLaterReadReplacesTheKnownOneEvenWhenItIsLower() {
+    cache.store(read("t", "120", NOW.minusSeconds(20)), NOW);
+
+    assertThat(cache.store(read("t", "0", NOW.minusSeconds(1)), NOW)).as("after a reset, say").isTrue();
+
+    assertThat(cache.snapshot("t").orElseThrow().spend()).isEqualByComparingTo("0");
+    assertThat(cache.lastKnownSpend("t", NOW).orElseThrow().spend()).isEqualByComparingTo("0");
+  }
+
+  @Test
+  void aSnapshotIsServedForTheTtlFromWhenItsSpendWasReadNotFromWhenItWasStored() {
+    java.util.Set<String> stored = cache.storeAll(List.of(read("listed", "10", NOW.minusSeconds(50)),
+        read("too-old", "10", NOW.minusSeconds(60))), NOW);
+
+    assertThat(stored).as("both spends are new to the cache").containsExactly("listed", "too-old");
+    assertThat(cache.snapshot("too-old")).as("60 s old: never served").isEmpty();
+    assertThat(cache.lastKnownSpend("too-old", NOW)).as("still a fallback").isPresent();
+    clock.advance(Duration.ofSeconds(9));
+    assertThat(cache.snapshot("listed")).isPresent();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(cache.snapshot("listed")).as("read 60 s ago").isEmpty();
+  }
+}
