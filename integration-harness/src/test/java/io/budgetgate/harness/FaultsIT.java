@@ -38,9 +38,8 @@ class FaultsIT extends OneInstance {
   void s9_aFailingLiteLlmGivesStaleAndDegradedAnswersNeverA5xxAndRecovers() {
     Timeline t = new Timeline("9. LiteLLM 5xx / hanging -> stale, then degraded, never a 5xx -> recovers");
     harness.tenant(api, "flt-nine", "\"max_budget\": 100");
-    harness.spend("flt-nine", "50");
-    assertThat(status("flt-nine").json().get("source").asText()).isEqualTo("live");
-    t.step("live answer with spend 50.00");
+    harness.spendKnown(api, "flt-nine", "50");
+    t.step("spend 50.00 known (read live, or from the reconciler's snapshot)");
     harness.litellm.failWith(503, -1);
     try {
       Eventually.await("a stale answer once the 1 s cache expires", Duration.ofSeconds(10),
@@ -69,11 +68,10 @@ class FaultsIT extends OneInstance {
     for (int i = 0; i < 10; i++) {
       String tenant = "flt-sixteen-" + i;
       harness.tenant(api, tenant, "\"max_budget\": 100");
-      harness.spend(tenant, "120");
-      assertThat(status(tenant).json().get("source").asText()).isEqualTo("live");
+      harness.spendKnown(api, tenant, "120");
       tenants.add(tenant);
     }
-    t.step("10 blocked tenants read live");
+    t.step("10 blocked tenants, their spend 120.00 known");
     harness.litellm.delay(Duration.ofSeconds(5), -1);
     try {
       Eventually.await("a stale answer once the 1 s cache expires", Duration.ofSeconds(10),
@@ -162,7 +160,7 @@ class FaultsIT extends OneInstance {
     String[] states = {"ok", "warning", "critical", "blocked"};
     for (int i = 0; i < spends.length; i++) {
       harness.tenant(api, "flt-many-" + i, "\"max_budget\": 100");
-      harness.spend("flt-many-" + i, spends[i]);
+      harness.spendKnown(api, "flt-many-" + i, spends[i]);
       // read once, so each tenant has a known spend: a read that times out in the burst (one
       // 300 ms decision timeout, the breaker) then answers from it, never "unknown"
       assertThat(status("flt-many-" + i).json().get("state").asText()).isEqualTo(states[i]);

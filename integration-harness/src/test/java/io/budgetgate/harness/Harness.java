@@ -107,6 +107,23 @@ final class Harness implements AutoCloseable {
     litellm.setSpend(tenant, new BigDecimal(amount));
   }
 
+  /**
+   * Sets the spend in LiteLLM and waits until the service answers with it. A reconciler round
+   * (every second here) may have cached the spend from a key list read just before it was set;
+   * that snapshot is served for the 1 s cache TTL, so a check right after {@link #spend} may not
+   * see the new spend yet. A scenario about what a known spend decides waits for it here.
+   */
+  void spendKnown(ApiClient api, String tenant, String amount) {
+    spend(tenant, amount);
+    BigDecimal wanted = new BigDecimal(amount);
+    io.budgetgate.testing.Eventually.await(tenant + " answered with spend " + amount, java.time.Duration.ofSeconds(10),
+        () -> {
+          ApiClient.Answer status = api.get("/v1/tenants/" + tenant + "/budget", PLATFORM);
+          return status.status() == 200 && status.json().get("spend").isNumber()
+              && wanted.compareTo(status.json().get("spend").decimalValue()) == 0;
+        });
+  }
+
   List<MimeMessage> mailsFor(String tenant) {
     return smtp.messages().stream().filter(m -> subject(m).contains("(" + tenant + ")")).toList();
   }

@@ -43,7 +43,7 @@ class WorkflowsIT extends OneInstance {
   void s2_atOneHundredTenPercentAccessIs402WithRetryAfter() {
     Timeline t = new Timeline("2. tenant at 110% -> llm-access 402 with body and Retry-After");
     harness.tenant(api, "wf-two", "\"max_budget\": 100, \"budget_duration\": \"30d\"");
-    harness.spend("wf-two", "110");
+    harness.spendKnown(api, "wf-two", "110");
 
     Answer refused = api.post("/v1/tenants/wf-two/llm-access", Harness.PLATFORM, "");
 
@@ -60,7 +60,7 @@ class WorkflowsIT extends OneInstance {
   void s3_inTheGraceBandAccessIsAllowedAndACriticalAlertExists() {
     Timeline t = new Timeline("3. tenant at 105% (grace) -> llm-access 200, a critical alert exists");
     harness.tenant(api, "wf-three", "\"max_budget\": 100");
-    harness.spend("wf-three", "105");
+    harness.spendKnown(api, "wf-three", "105");
 
     Answer access = api.post("/v1/tenants/wf-three/llm-access", Harness.PLATFORM, "");
 
@@ -114,7 +114,7 @@ class WorkflowsIT extends OneInstance {
   void s6_anOverrideLiftsABlockAndItsExpiryBlocksAgain() {
     Timeline t = new Timeline("6. override lifts a blocked tenant; when it expires the tenant is blocked again");
     harness.tenant(api, "wf-six", "\"max_budget\": 100");
-    harness.spend("wf-six", "120");
+    harness.spendKnown(api, "wf-six", "120");
     assertThat(api.post("/v1/tenants/wf-six/llm-access", Harness.PLATFORM, "").status()).isEqualTo(402);
     t.step("blocked at 120%");
     Instant expires = Instant.now().plusSeconds(3);
