@@ -1,8 +1,11 @@
 package io.budgetgate.alert;
 
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.MetricRegistry;
 import io.budgetgate.alert.api.AlertView;
 import io.budgetgate.audit.AuditLog;
 import io.budgetgate.budget.api.BudgetStatus;
+import io.budgetgate.notify.MessageRenderer;
 import io.budgetgate.notify.Outbox;
 import io.budgetgate.platform.cache.KeyValueCache;
 import io.budgetgate.tenant.Tenant;
@@ -12,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,11 +47,11 @@ public class AlertService {
   private final Duration dedupTtl;
   private final Clock clock;
   private final Supplier<UUID> ids;
-  private final java.util.Map<AlertLevel, com.codahale.metrics.Counter> raisedCounters = new java.util.EnumMap<>(AlertLevel.class);
-  private final com.codahale.metrics.Counter stalePeriod;
+  private final Map<AlertLevel, Counter> raisedCounters = new EnumMap<>(AlertLevel.class);
+  private final Counter stalePeriod;
 
   AlertService(Jdbi jdbi, KeyValueCache dedup, TenantService tenants, Outbox outbox, AuditLog audit, Duration dedupTtl,
-      Clock clock, Supplier<UUID> ids, com.codahale.metrics.MetricRegistry metrics) {
+      Clock clock, Supplier<UUID> ids, MetricRegistry metrics) {
     for (AlertLevel level : AlertLevel.values()) {
       raisedCounters.put(level, metrics.counter("alerts.raised." + level.wireName()));
     }
@@ -96,7 +100,10 @@ public class AlertService {
     BigDecimal percent = status.percentUsed() == null ? BigDecimal.ZERO : status.percentUsed();
     handle.attach(AlertDao.class).insert(id, tenant.tenantId(), level.wireName(), percent, spend, status.effectiveBudget(),
         source.wireName(), litellmEvent, periodStart, rawPayload, reason != null, reason, status.projectedBlockAt(), now);
-    boolean notified = reason == null && outbox.enqueue(handle, id, tenant.tenantId(), recipients, now) > 0;
+    MessageRenderer.Figures figures = new MessageRenderer.Figures(tenant.tenantId(), tenant.name(), level.wireName(),
+        source.wireName(), spend, status.effectiveBudget(), percent, status.alertThreshold(), status.graceThreshold(),
+        status.budgetResetAt(), status.projectedBlockAt());
+    boolean notified = reason == null && outbox.enqueue(handle, id, figures, recipients, now) > 0;
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("alert_id", id.toString());
     details.put("level", level.wireName());

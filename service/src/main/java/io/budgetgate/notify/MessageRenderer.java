@@ -1,6 +1,7 @@
 package io.budgetgate.notify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
@@ -14,6 +15,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -25,7 +28,7 @@ public final class MessageRenderer {
       .withZone(ZoneOffset.UTC);
   private static final Map<String, String> EMOJI = Map.of("warning", ":warning:", "critical", ":rotating_light:", "blocked", ":no_entry:");
   private static final Map<String, String> COLOR = Map.of("warning", "#bf8700", "critical", "#cf222e", "blocked", "#82071e");
-  private static final java.util.Set<String> FORECAST_LEVELS = java.util.Set.of("warning", "critical");
+  private static final Set<String> FORECAST_LEVELS = Set.of("warning", "critical");
   private static final Map<String, String> TITLE = Map.of(
       "warning", "budget warning", "critical", "budget used up (grace period)", "blocked", "blocked: over budget");
 
@@ -107,11 +110,11 @@ public final class MessageRenderer {
    * "At the current rate this tenant is blocked on ...": for warning and critical alerts that carry a
    * projection (a blocked alert already says the tenant is blocked).
    */
-  private static java.util.Optional<String> forecast(Figures f) {
+  private static Optional<String> forecast(Figures f) {
     if (f.projectedBlockAt() == null || !FORECAST_LEVELS.contains(f.level())) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
-    return java.util.Optional.of("At the current rate this tenant is blocked on " + RESET.format(f.projectedBlockAt()) + ".");
+    return Optional.of("At the current rate this tenant is blocked on " + RESET.format(f.projectedBlockAt()) + ".");
   }
 
   private String slack(Figures f, Map<String, Object> m) {
@@ -136,7 +139,7 @@ public final class MessageRenderer {
     return root.toString();
   }
 
-  private static void field(com.fasterxml.jackson.databind.node.ArrayNode fields, String name, String value) {
+  private static void field(ArrayNode fields, String name, String value) {
     fields.addObject().put("type", "mrkdwn").put("text", "*" + name + "*\n" + value);
   }
 

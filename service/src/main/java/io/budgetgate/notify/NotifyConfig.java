@@ -43,7 +43,7 @@ public record NotifyConfig(
   /** The wait before retry number {@code attempt} (1 = after the first failure). */
   public java.time.Duration backoffAfter(int attempt) {
     Duration d = retryBackoff.get(Math.min(attempt, retryBackoff.size()) - 1);
-    return java.time.Duration.ofMillis(d.toMilliseconds());
+    return d.toJavaDuration();
   }
 
   /**

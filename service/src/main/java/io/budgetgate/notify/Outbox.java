@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.ToIntBiFunction;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -33,19 +34,23 @@ public class Outbox {
     return new Recipients(List.copyOf(emails), slack);
   }
 
-  /** Queues the deliveries; returns how many rows were written. */
-  public int enqueue(Handle handle, UUID alertId, String tenantId, Recipients recipients, Instant now) {
+  /** Queues the deliveries of an alert with the figures they state; returns how many rows were written. */
+  public int enqueue(Handle handle, UUID alertId, MessageRenderer.Figures figures, Recipients recipients, Instant now) {
     OutboxDao dao = handle.attach(OutboxDao.class);
-    return each(recipients, (channel, recipient) -> dao.insert(alertId, tenantId, channel, recipient, now));
+    String message = OutboxMessage.of(figures).toJson();
+    return each(recipients, (channel, recipient) -> dao.insert(alertId, figures.tenantId(), channel, recipient, message, now));
   }
 
-  /** Queues the deliveries of a budget reset notice; returns how many rows were written. */
-  public int enqueueResetNotice(Handle handle, UUID noticeId, String tenantId, Recipients recipients, Instant now) {
+  /** Queues the deliveries of a budget reset notice with what it states; returns how many rows were written. */
+  public int enqueueResetNotice(Handle handle, UUID noticeId, MessageRenderer.ResetFigures figures, Recipients recipients,
+      Instant now) {
     OutboxDao dao = handle.attach(OutboxDao.class);
-    return each(recipients, (channel, recipient) -> dao.insertResetNotice(noticeId, tenantId, channel, recipient, now));
+    String message = OutboxMessage.of(figures).toJson();
+    return each(recipients,
+        (channel, recipient) -> dao.insertResetNotice(noticeId, figures.tenantId(), channel, recipient, message, now));
   }
 
-  private static int each(Recipients recipients, java.util.function.ToIntBiFunction<String, String> insert) {
+  private static int each(Recipients recipients, ToIntBiFunction<String, String> insert) {
     Set<String> emails = new LinkedHashSet<>(recipients.emails());
     int rows = 0;
     for (String email : emails) {

@@ -2,17 +2,19 @@ package io.budgetgate.notify;
 
 import io.budgetgate.audit.AuditLog;
 import io.budgetgate.platform.Redaction;
+import io.budgetgate.platform.Schedulers;
 import io.dropwizard.lifecycle.Managed;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import io.budgetgate.platform.Schedulers;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +74,7 @@ public final class OutboxDispatcher implements Managed {
     if (s != null && !s.isShutdown()) {
       try {
         s.execute(this::runSafely);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
+      } catch (RejectedExecutionException e) {
         // stopping
       }
     }
@@ -143,7 +145,7 @@ public final class OutboxDispatcher implements Managed {
         d.projectedBlockAt()));
   }
 
-  private boolean sendSlack(String url, RenderedMessage message) throws java.io.IOException {
+  private boolean sendSlack(String url, RenderedMessage message) throws IOException {
     if (url == null || url.isBlank()) {
       LOG.info("Slack preview (no webhook configured): {}", message.slackJson());
       return false;

@@ -1,8 +1,9 @@
 package io.budgetgate.reset;
 
 import io.budgetgate.budget.SpendHistory;
-import io.budgetgate.budget.SpendSample;
+import io.budgetgate.notify.MessageRenderer;
 import io.budgetgate.notify.Outbox;
+import io.budgetgate.rules.SpendSample;
 import io.budgetgate.tenant.Tenant;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -53,7 +54,9 @@ class ResetNotices {
       return new Queued(null, "duplicate", finalSpend);
     }
     Outbox.Recipients recipients = outbox.recipientsFor(tenant.notificationEmails(), tenant.slackWebhookUrl());
-    int rows = outbox.enqueueResetNotice(handle, notice.get(), tenant.tenantId(), recipients, reset.periodStart());
+    MessageRenderer.ResetFigures figures = new MessageRenderer.ResetFigures(tenant.tenantId(), tenant.name(), finalSpend,
+        reset.effectiveBudget(), reset.nextResetAt(), reset.trigger());
+    int rows = outbox.enqueueResetNotice(handle, notice.get(), figures, recipients, reset.periodStart());
     return new Queued(notice.get(), rows > 0 ? "queued" : "no_recipients", finalSpend);
   }
 

@@ -7,6 +7,7 @@ import io.budgetgate.testing.Eventually;
 import io.budgetgate.testing.Mailbox;
 import io.budgetgate.testing.NotifyingApp;
 import io.budgetgate.testing.TestRedis;
+import io.budgetgate.testing.TestTokens;
 import io.budgetgate.testing.Webhooks;
 import io.dropwizard.testing.ConfigOverride;
 import jakarta.mail.internet.MimeMessage;
@@ -105,7 +106,7 @@ class NotificationIT {
     APP.awaitMails(tenant, 1);
 
     APP.api().post("/v1/tenants/" + tenant + "/budget/reset",
-        io.budgetgate.testing.TestTokens.ADMIN, "");
+        TestTokens.ADMIN, "");
 
     assertThat(webhooks.send(Webhooks.event("threshold_crossed", "85", tenant)).json().get("notified").asBoolean()).isTrue();
     APP.awaitMails(tenant, 2);
@@ -130,6 +131,48 @@ class NotificationIT {
     assertThat(NotifyingApp.subject(mails.get(0))).contains("blocked");
     Eventually.await("both deliveries marked sent (the mail lands before the row is marked)", Duration.ofSeconds(10),
         () -> count("SELECT count(*) FROM notification_outbox WHERE tenant_id = '" + tenant + "' AND status = 'sent'") == 2);
+  }
+
+  @Test
+  void aMailRetriedAfterABudgetChangeStillStatesTheFiguresOfItsAlert() throws Exception {
+    String tenant = tenant("changed-meanwhile");
+    APP.smtp().stop();
+    try {
+      webhooks.send(Webhooks.event("threshold_crossed", "85", tenant));
+      Eventually.await("the first attempt failed", Duration.ofSeconds(10), () -> count(
+          "SELECT count(*) FROM notification_outbox WHERE tenant_id = '" + tenant + "' AND channel = 'email' AND attempts >= 1 "
+              + "AND status = 'pending' AND last_error IS NOT NULL") == 1);
+      assertThat(given.patch(tenant, "{\"alert_threshold\": 50, \"max_budget\": 200}").status()).isEqualTo(200);
+    } finally {
+      APP.smtp().start();
+    }
+
+    MimeMessage mail = APP.awaitMails(tenant, 1).get(0);
+
+    assertThat(Mailbox.part(mail, "text/plain")).as("the alert was raised at 80 % of $100")
+        .contains("Alerts start at 80% of the budget").contains("$100.00").contains("85.00%")
+        .doesNotContain("Alerts start at 50%").doesNotContain("$200.00");
+  }
+
+  @Test
+  void aRowQueuedBeforeMessagesWereStoredIsStillSentFromItsAlert() throws Exception {
+    String tenant = tenant("queued-by-old-code");
+    APP.smtp().stop();
+    try {
+      webhooks.send(Webhooks.event("threshold_crossed", "85", tenant));
+      Eventually.await("the first attempt failed", Duration.ofSeconds(10), () -> count(
+          "SELECT count(*) FROM notification_outbox WHERE tenant_id = '" + tenant + "' AND channel = 'email' AND attempts >= 1 "
+              + "AND status = 'pending' AND last_error IS NOT NULL") == 1);
+      // as the previous version queued it (before changeset 0015), or an instance of it during a rolling upgrade
+      given.execute("UPDATE notification_outbox SET message = NULL WHERE tenant_id = '" + tenant + "'");
+    } finally {
+      APP.smtp().start();
+    }
+
+    MimeMessage mail = APP.awaitMails(tenant, 1).get(0);
+
+    assertThat(NotifyingApp.subject(mail)).contains(tenant).contains("budget warning").contains("85.00% used");
+    assertThat(Mailbox.part(mail, "text/plain")).contains("Alerts start at 80% of the budget").contains("$100.00");
   }
 
   @Test

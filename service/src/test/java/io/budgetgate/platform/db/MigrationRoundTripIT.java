@@ -3,6 +3,7 @@ package io.budgetgate.platform.db;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.budgetgate.testing.TestPostgres;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /** migrate -> rollback to the pre-budget tag -> migrate, through Liquibase, on real PostgreSQL. */
@@ -14,7 +15,7 @@ class MigrationRoundTripIT {
     SchemaMigrations migrations = new SchemaMigrations(db.url(), db.user(), db.password());
     SchemaAssertions schema = new SchemaAssertions(db);
 
-    assertThat(migrations.pending()).hasSize(14);
+    assertThat(migrations.pending()).hasSize(15);
     migrations.migrate();
     assertThat(migrations.pending()).isEmpty();
     schema.assertBudgetSchemaPresent();
@@ -31,7 +32,8 @@ class MigrationRoundTripIT {
         "0005-create-notification-outbox", "0006-add-litellm-synced-max-budget",
         "0007-create-webhook-deliveries", "0008-create-spend-samples",
         "0009-add-alert-projected-block-at", "0010-create-budget-reset-notices", "0011-create-dashboard-signouts",
-        "0012-widen-alert-percent-used", "0013-add-litellm-key-sync-state", "0014-create-job-leases");
+        "0012-widen-alert-percent-used", "0013-add-litellm-key-sync-state", "0014-create-job-leases",
+        "0015-add-outbox-message");
 
     migrations.migrate();
 
@@ -46,10 +48,10 @@ class MigrationRoundTripIT {
     TestPostgres.Database db = TestPostgres.newDatabase();
     SchemaMigrations migrations = new SchemaMigrations(db.url(), db.user(), db.password());
 
-    Throwable refused = org.assertj.core.api.Assertions.catchThrowable(migrations::requireUpToDate);
+    Throwable refused = Assertions.catchThrowable(migrations::requireUpToDate);
 
     assertThat(refused).isInstanceOf(SchemaMigrations.PendingMigrationsException.class)
-        .hasMessageContaining("14 database changeset(s) pending")
+        .hasMessageContaining("15 database changeset(s) pending")
         .hasMessageContaining("db migrate");
   }
 }
