@@ -1,19 +1,21 @@
 package io.budgetgate;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.budgetgate.alert.AlertConfig;
 import io.budgetgate.budget.BudgetConfig;
+import io.budgetgate.dashboard.DashboardConfig;
 import io.budgetgate.litellm.LiteLlmConfig;
-import io.budgetgate.platform.cache.RedisConfig;
+import io.budgetgate.notify.NotifyConfig;
 import io.budgetgate.platform.RunMode;
 import io.budgetgate.platform.auth.AuthConfig;
+import io.budgetgate.platform.cache.RedisConfig;
 import io.budgetgate.platform.db.EmbeddedDatabaseConfig;
-import io.budgetgate.alert.AlertConfig;
-import io.budgetgate.dashboard.DashboardConfig;
-import io.budgetgate.notify.NotifyConfig;
-import io.budgetgate.webhook.WebhookConfig;
 import io.budgetgate.tenant.TenantDefaults;
+import io.budgetgate.webhook.WebhookConfig;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.validation.ValidationMethod;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 
@@ -47,6 +49,14 @@ public class BudgetGateConfiguration extends Configuration {
 
   public RunMode getMode() {
     return mode;
+  }
+
+  /** The LiteLLM simulator answers as LiteLLM with made-up spend: never behind a real platform. */
+  @JsonIgnore
+  @ValidationMethod(message = "litellm.simulator.enabled is for mode: local only; turn the simulator off and point "
+      + "litellm.baseUrl at LiteLLM, or set mode: local")
+  public boolean isSimulatorOnlyInLocalMode() {
+    return mode == RunMode.LOCAL || litellm == null || !litellm.simulator().enabled();
   }
 
   public DataSourceFactory getDatabase() {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.budgetgate.testing.ServiceJar;
 import io.budgetgate.testing.TestPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -59,5 +61,22 @@ class ShippedConfigIT {
 
     assertThat(run.exitCode()).isNotZero();
     assertThat(run.output()).contains("webhook.secret");
+  }
+
+  @Test
+  void theLiteLlmSimulatorIsRefusedOutsideLocalMode() throws Exception {
+    Path production = Files.createTempFile("budgetgate-simulator-in-production", ".yml");
+    try {
+      String local = Files.readString(ServiceJar.shippedConfig("local.yml"));
+      assertThat(local).contains("mode: local\n");
+      Files.writeString(production, local.replace("mode: local\n", "mode: production\n"));
+
+      ServiceJar.Run run = ServiceJar.run(Map.of(), 120, "check", production.toString());
+
+      assertThat(run.exitCode()).isNotZero();
+      assertThat(run.output()).contains("litellm.simulator.enabled is for mode: local only");
+    } finally {
+      Files.deleteIfExists(production);
+    }
   }
 }
