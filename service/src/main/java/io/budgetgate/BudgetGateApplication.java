@@ -1,44 +1,45 @@
 package io.budgetgate;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.budgetgate.alert.AlertReconcilerJob;
 import io.budgetgate.alert.AlertResource;
+import io.budgetgate.alert.AlertService;
 import io.budgetgate.alert.AlertWiring;
-import io.budgetgate.audit.AuditResource;
-import io.budgetgate.budget.BudgetResource;
-import io.budgetgate.budget.LlmAccessResource;
-import io.budgetgate.platform.openapi.OpenApiWiring;
-import io.budgetgate.reset.BudgetResetResource;
-import io.budgetgate.tenant.TenantResource;
-import io.budgetgate.webhook.WebhookResource;
 import io.budgetgate.audit.AuditLog;
-import io.budgetgate.notify.NotifyWiring;
-import io.budgetgate.notify.OutboxDispatcher;
-import io.budgetgate.tenant.TenantService;
-import io.budgetgate.webhook.WebhookWiring;
+import io.budgetgate.audit.AuditResource;
 import io.budgetgate.audit.AuditWiring;
+import io.budgetgate.budget.BudgetResource;
 import io.budgetgate.budget.BudgetService;
 import io.budgetgate.budget.BudgetWiring;
-import io.budgetgate.platform.cache.CacheWiring;
-import io.budgetgate.platform.cache.KeyValueCache;
-import io.budgetgate.reset.BudgetResetJob;
-import io.budgetgate.reset.ResetWiring;
+import io.budgetgate.budget.LlmAccessResource;
+import io.budgetgate.budget.SpendHistory;
+import io.budgetgate.dashboard.DashboardWiring;
 import io.budgetgate.litellm.LiteLlmClient;
 import io.budgetgate.litellm.LiteLlmWiring;
+import io.budgetgate.notify.NotifyWiring;
+import io.budgetgate.notify.OutboxDispatcher;
+import io.budgetgate.platform.PrometheusWiring;
 import io.budgetgate.platform.auth.AuthWiring;
 import io.budgetgate.platform.auth.TokenRegistry;
-import io.budgetgate.dashboard.DashboardWiring;
-import io.dropwizard.views.common.ViewBundle;
+import io.budgetgate.platform.cache.CacheWiring;
+import io.budgetgate.platform.cache.KeyValueCache;
 import io.budgetgate.platform.db.DatabaseStartup;
 import io.budgetgate.platform.db.SchemaMigrations;
 import io.budgetgate.platform.http.ErrorHandling;
-import io.budgetgate.platform.PrometheusWiring;
 import io.budgetgate.platform.http.PingResource;
+import io.budgetgate.platform.openapi.OpenApiWiring;
+import io.budgetgate.reset.BudgetResetJob;
+import io.budgetgate.reset.BudgetResetResource;
+import io.budgetgate.reset.ResetWiring;
+import io.budgetgate.tenant.TenantResource;
+import io.budgetgate.tenant.TenantService;
 import io.budgetgate.tenant.TenantWiring;
+import io.budgetgate.webhook.WebhookResource;
+import io.budgetgate.webhook.WebhookWiring;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
@@ -47,6 +48,7 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.migrations.MigrationsBundle;
+import io.dropwizard.views.common.ViewBundle;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -63,7 +65,7 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
   private BudgetResetJob resetJob;
   private NotifyWiring.Notifications notifications;
   private AlertWiring.Alerts alerts;
-  private io.budgetgate.budget.SpendHistory spendHistory;
+  private SpendHistory spendHistory;
   private BudgetService budgetService;
 
   public static void main(String[] args) throws Exception {
@@ -123,7 +125,7 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
     spendHistory = budgetFeature.history();
     notifications = NotifyWiring.wire(jdbi, audit, config.getNotifications(), clock, environment);
     ResetWiring.Resets resets = ResetWiring.wire(jdbi, litellm, budgets, spendHistory, tenants, notifications.outbox(),
-        audit, clock, Duration.ofMillis(config.getBudget().jobInterval().toMilliseconds()), environment);
+        audit, clock, config.getBudget().jobInterval().toJavaDuration(), environment);
     resetJob = resets.job();
     alerts = AlertWiring.wire(jdbi, litellm, cache, tenants, budgets, budgetFeature.history(), notifications.outbox(), audit,
         config.getAlerts(), clock, environment);
@@ -145,7 +147,7 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
   }
 
   /** Each tenant's spend samples, for tests and tooling that read them in process. */
-  public io.budgetgate.budget.SpendHistory spendHistory() {
+  public SpendHistory spendHistory() {
     return spendHistory;
   }
 
@@ -155,7 +157,7 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
   }
 
   /** Alert storage, for tests that raise an alert from a status in process. */
-  public io.budgetgate.alert.AlertService alerts() {
+  public AlertService alerts() {
     return alerts.service();
   }
 

@@ -14,6 +14,7 @@ import io.budgetgate.testing.TestPostgres;
 import io.budgetgate.testing.TestTokens;
 import io.budgetgate.testing.Webhooks;
 import io.budgetgate.webhook.SignatureVerifier;
+import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.io.IOException;
@@ -41,7 +42,7 @@ class BudgetGateWebhookProviderIT {
   static final TestPostgres.Database DB = TestApps.migratedDatabase();
   static final LiteLlmSimulator LITELLM = TestApps.simulator();
   static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(DB, LITELLM,
-      io.dropwizard.testing.ConfigOverride.config("webhook.pathToken", LiteLlmWebhookPactTest.PATH_TOKEN));
+      ConfigOverride.config("webhook.pathToken", LiteLlmWebhookPactTest.PATH_TOKEN));
   static final SignatureVerifier SIGNER = new SignatureVerifier(Webhooks.SECRET, Duration.ofMinutes(5));
 
   @BeforeEach

@@ -14,7 +14,6 @@ import io.budgetgate.testing.ApiClient;
 import java.math.BigDecimal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.params.ParameterizedTest;
 
 /**
  * LiteLLM as the consumer of BudgetGate's webhook: what its alerting sends (its full

@@ -11,8 +11,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -96,8 +100,8 @@ class DashboardBrowserIT {
     assertBar("br-calm", "ok", 12.0);
     assertThat(browser.findElement(By.cssSelector("tr[data-tenant='br-warm']")).getText())
         .as("85 % after 7 hours at ~$12/h: blocked at $110 in about 2 hours").contains(
-            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(java.time.ZoneOffset.UTC)
-                .format(java.time.Instant.now().plus(Duration.ofHours(2))));
+            DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC)
+                .format(Instant.now().plus(Duration.ofHours(2))));
     t.step("bars of warning 85 %, critical 105 %, blocked 120 % match in width and colour");
     screenshot("dashboard-overview.png");
 
@@ -150,7 +154,7 @@ class DashboardBrowserIT {
           FROM tenant_configs t
           JOIN (VALUES %s) AS s(tenant_id, final) USING (tenant_id)
           CROSS JOIN generate_series(1, 7) AS h""".formatted(java.util.Arrays.stream(tenants)
-        .map(t -> "('" + t[0] + "', " + t[1] + ")").collect(java.util.stream.Collectors.joining(", "))));
+        .map(t -> "('" + t[0] + "', " + t[1] + ")").collect(Collectors.joining(", "))));
     long before = harness.count("SELECT count(*) FROM spend_samples");
     Eventually.await("a reconciler round recording today's spend", Duration.ofSeconds(20),
         () -> harness.count("SELECT count(*) FROM spend_samples") >= before + 2L * tenants.length);

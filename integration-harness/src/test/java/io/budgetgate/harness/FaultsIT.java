@@ -1,15 +1,15 @@
 package io.budgetgate.harness;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.ApiClient.Answer;
 import io.budgetgate.testing.Eventually;
 import io.budgetgate.testing.Webhooks;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -145,10 +145,10 @@ class FaultsIT extends OneInstance {
     }
     long healed = System.nanoTime();
     Eventually.await("the key sync (every 1 s here) moves the key to the new block_at", Duration.ofSeconds(30),
-        () -> harness.litellm.maxBudgetOf("flt-eighteen").map(v -> v.compareTo(new java.math.BigDecimal("44")) == 0).orElse(false));
+        () -> harness.litellm.maxBudgetOf("flt-eighteen").map(v -> v.compareTo(new BigDecimal("44")) == 0).orElse(false));
     Eventually.await("the status says synced", Duration.ofSeconds(10),
         () -> "synced".equals(status("flt-eighteen").json().get("litellm_sync").asText()));
-    t.step(String.format(java.util.Locale.ROOT, "LiteLLM back: key max_budget 44.00 and litellm_sync synced %.1f s later",
+    t.step(String.format(Locale.ROOT, "LiteLLM back: key max_budget 44.00 and litellm_sync synced %.1f s later",
         (System.nanoTime() - healed) / 1e9));
     t.done();
   }

@@ -1,11 +1,11 @@
 package io.budgetgate.harness;
 
-import io.budgetgate.testing.ServiceProcess;
-
 import io.budgetgate.litellm.simulator.LiteLlmSimulator;
 import io.budgetgate.testing.ApiClient;
+import io.budgetgate.testing.Eventually;
 import io.budgetgate.testing.Mailbox;
 import io.budgetgate.testing.ServiceJar;
+import io.budgetgate.testing.ServiceProcess;
 import io.budgetgate.testing.SlackSink;
 import io.budgetgate.testing.TestApps;
 import io.budgetgate.testing.TestPostgres;
@@ -17,6 +17,7 @@ import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,7 +117,7 @@ final class Harness implements AutoCloseable {
   void spendKnown(ApiClient api, String tenant, String amount) {
     spend(tenant, amount);
     BigDecimal wanted = new BigDecimal(amount);
-    io.budgetgate.testing.Eventually.await(tenant + " answered with spend " + amount, java.time.Duration.ofSeconds(10),
+    Eventually.await(tenant + " answered with spend " + amount, Duration.ofSeconds(10),
         () -> {
           ApiClient.Answer status = api.get("/v1/tenants/" + tenant + "/budget", PLATFORM);
           return status.status() == 200 && status.json().get("spend").isNumber()

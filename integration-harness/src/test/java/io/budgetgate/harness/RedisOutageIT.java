@@ -1,11 +1,10 @@
 package io.budgetgate.harness;
 
-import io.budgetgate.testing.ServiceProcess;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.Eventually;
+import io.budgetgate.testing.ServiceProcess;
 import io.budgetgate.testing.TestRedis;
 import io.budgetgate.testing.Webhooks;
 import java.net.URI;

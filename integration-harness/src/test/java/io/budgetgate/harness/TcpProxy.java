@@ -6,8 +6,11 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A TCP relay in front of a server (PostgreSQL, SMTP) that a scenario can cut (every connection
@@ -50,7 +53,7 @@ final class TcpProxy implements AutoCloseable {
    * the server is dropped: the client waits for an answer that never comes.
    */
   void holdRepliesAfter(String marker) {
-    holdRepliesAfter = marker.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    holdRepliesAfter = marker.getBytes(StandardCharsets.US_ASCII);
   }
 
   synchronized void restore() throws IOException {
@@ -70,7 +73,7 @@ final class TcpProxy implements AutoCloseable {
         Socket upstream = new Socket(upstreamHost, upstreamPort);
         sockets.add(client);
         sockets.add(upstream);
-        java.util.concurrent.atomic.AtomicBoolean held = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean held = new AtomicBoolean();
         pipe(client, upstream, held, true);
         pipe(upstream, client, held, false);
       } catch (IOException e) {
@@ -83,7 +86,7 @@ final class TcpProxy implements AutoCloseable {
    * Copies one direction. The client's direction watches for the marker and sets {@code held};
    * the server's direction drops what it reads once {@code held} is set.
    */
-  private void pipe(Socket from, Socket to, java.util.concurrent.atomic.AtomicBoolean held, boolean fromClient) {
+  private void pipe(Socket from, Socket to, AtomicBoolean held, boolean fromClient) {
     Thread t = new Thread(() -> {
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         byte[] buffer = new byte[8192];
@@ -98,7 +101,7 @@ final class TcpProxy implements AutoCloseable {
             if (indexOf(seen, marker) >= 0) {
               held.set(true);
             }
-            tail = java.util.Arrays.copyOfRange(seen, Math.max(0, seen.length - marker.length), seen.length);
+            tail = Arrays.copyOfRange(seen, Math.max(0, seen.length - marker.length), seen.length);
           }
           if (fromClient || !held.get()) {
             out.write(buffer, 0, n);

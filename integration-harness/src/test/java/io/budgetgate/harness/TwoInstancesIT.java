@@ -1,10 +1,9 @@
 package io.budgetgate.harness;
 
-import io.budgetgate.testing.ServiceProcess;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.budgetgate.testing.Eventually;
+import io.budgetgate.testing.ServiceProcess;
 import io.budgetgate.testing.Webhooks;
 import java.time.Duration;
 import java.util.ArrayList;

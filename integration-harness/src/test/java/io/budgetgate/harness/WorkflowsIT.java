@@ -1,14 +1,15 @@
 package io.budgetgate.harness;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.ApiClient.Answer;
 import io.budgetgate.testing.Eventually;
 import io.budgetgate.testing.Webhooks;
+import jakarta.mail.internet.MimeMessage;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The story's five workflows, plus overrides and budget periods, against BudgetGate as a process. */
@@ -129,7 +130,7 @@ class WorkflowsIT extends OneInstance {
         () -> api.post("/v1/tenants/wf-six/llm-access", Harness.PLATFORM, "").status() == 402);
     t.step("blocked again; no write, no restart");
     Eventually.await("the key's max_budget back at 110", Duration.ofSeconds(15),
-        () -> harness.litellm.maxBudgetOf("wf-six").orElseThrow().compareTo(new java.math.BigDecimal("110")) == 0);
+        () -> harness.litellm.maxBudgetOf("wf-six").orElseThrow().compareTo(new BigDecimal("110")) == 0);
     t.step("the job moved the LiteLLM key back to max_budget 110.00");
     t.done();
   }
@@ -189,7 +190,7 @@ class WorkflowsIT extends OneInstance {
   }
 
   /** The tenant's alert emails, without its budget reset notices (a 10 s period resets often). */
-  private static java.util.List<jakarta.mail.internet.MimeMessage> alertMails(String tenant) {
+  private static List<MimeMessage> alertMails(String tenant) {
     return harness.mailsFor(tenant).stream().filter(m -> !Harness.subject(m).contains("budget reset")).toList();
   }
 }

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What the load runs against: BudgetGate from the built jar with config.yml on real PostgreSQL and
@@ -91,7 +92,7 @@ final class PerfEnvironment implements AutoCloseable {
     tenants.addAll(create("perf"));
     warmUp(create("warm"));
     // the warm-up's alerts notify too: their sends finish before anything is measured
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (pendingOutbox() > 0 && System.nanoTime() < deadline) {
       Thread.sleep(200);
     }

@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 
 /**
  * The closed model beside Gatling's open one: {@value #WORKERS} clients, each sending its next
@@ -27,7 +29,7 @@ final class SaturationBenchmark {
   static final Duration WARM = Duration.ofSeconds(2);
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Jdbi's per-statement timers are named after the SQL object's class and method. */
-  private static final java.util.regex.Pattern SQL_OBJECT = java.util.regex.Pattern.compile("^io\\.budgetgate\\..+Dao\\.[^.]+$");
+  private static final Pattern SQL_OBJECT = Pattern.compile("^io\\.budgetgate\\..+Dao\\.[^.]+$");
   static final List<String> ENDPOINTS = List.of("noop", "status-cached", "llm-access", "status-miss", "status-miss-1");
 
   /** What one request cost the service's dependencies, from its own metrics (over the phase, background jobs included). */
@@ -87,7 +89,7 @@ final class SaturationBenchmark {
    * LiteLLM calls ({@code litellm.calls}).
    */
   private record Metered(HttpClient http, String adminUrl, Map<String, Cost> costs) {
-    Load.Figures phase(String name, int workers, java.util.concurrent.Callable<Load.Request> perWorker) throws Exception {
+    Load.Figures phase(String name, int workers, Callable<Load.Request> perWorker) throws Exception {
       long warm = System.nanoTime() + WARM.toNanos();
       Load.closedLoopEach(workers, () -> System.nanoTime() < warm, perWorker);
       long[] before = counters();

@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -156,7 +158,7 @@ final class ScaleBenchmark {
       BooleanSupplier goOn) throws Exception {
     long started = System.nanoTime();
     // a thread of its own: the common pool (one thread on two cores) runs the reconciler's request
-    java.util.concurrent.FutureTask<List<Load.Sample>> hits = new java.util.concurrent.FutureTask<>(
+    FutureTask<List<Load.Sample>> hits = new FutureTask<>(
         () -> fixedRate(env, http, cached, goOn));
     new Thread(hits, "fixed-rate-checks").start();
     Load.Figures miss = misses(env, http, missed, goOn);
@@ -195,7 +197,7 @@ final class ScaleBenchmark {
     while (goOn.getAsBoolean()) {
       long wait = due - System.nanoTime();
       if (wait > 0) {
-        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+        LockSupport.parkNanos(wait);
       }
       long at = due;
       String tenant = tenants.get(ThreadLocalRandom.current().nextInt(tenants.size()));

@@ -1,6 +1,6 @@
 package io.budgetgate.alert;
 
-import io.budgetgate.budget.BudgetState;
+import io.budgetgate.rules.BudgetState;
 import java.util.Locale;
 import java.util.Optional;
 

@@ -14,16 +14,20 @@ import io.budgetgate.litellm.api.ListedKey;
 import io.budgetgate.platform.Schedulers;
 import io.budgetgate.platform.db.JobLease;
 import io.dropwizard.lifecycle.Managed;
+import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +55,7 @@ public final class AlertReconcilerJob implements Managed {
    * A tenant and its key's hash as the round pages through them, with the max_budget BudgetGate
    * last confirmed on the key (null when unknown) and whether a change is still on its way to it.
    */
-  record TenantKey(String tenantId, String keyHash, java.math.BigDecimal syncedMaxBudget, boolean syncPending,
+  record TenantKey(String tenantId, String keyHash, BigDecimal syncedMaxBudget, boolean syncPending,
       long syncGeneration, Instant periodStart) {}
 
   private final Jdbi jdbi;
@@ -59,7 +63,7 @@ public final class AlertReconcilerJob implements Managed {
   private final AlertService alerts;
   private final SpendHistory history;
   private final LiteLlmClient litellm;
-  private final java.time.Clock clock;
+  private final Clock clock;
   private final Duration interval;
   private final Duration sampleRetention;
   private final Duration spread;
@@ -78,7 +82,7 @@ public final class AlertReconcilerJob implements Managed {
   record Round(int tenants, long litellmReads, double seconds, double busySeconds, long skipped) {}
 
   AlertReconcilerJob(Jdbi jdbi, BudgetService budgets, AlertService alerts, SpendHistory history,
-      LiteLlmClient litellm, Duration interval, Duration sampleRetention, Duration spread, java.time.Clock clock,
+      LiteLlmClient litellm, Duration interval, Duration sampleRetention, Duration spread, Clock clock,
       MetricRegistry metrics) {
     this.jdbi = jdbi;
     this.clock = clock;
@@ -166,7 +170,7 @@ public final class AlertReconcilerJob implements Managed {
     if (seconds > interval.toSeconds()) {
       overran.inc();
       LOG.warn("reconciler round over {} tenants took {} s, longer than its {} s interval ({} LiteLLM reads)",
-          tenantsRead, String.format(java.util.Locale.ROOT, "%.1f", seconds), interval.toSeconds(), reads[0]);
+          tenantsRead, String.format(Locale.ROOT, "%.1f", seconds), interval.toSeconds(), reads[0]);
     }
     return raised;
   }
@@ -325,7 +329,7 @@ public final class AlertReconcilerJob implements Managed {
   }
 
   /** {@code step} for one tenant; on failure the tenant is skipped this round (counted when {@code counts}) and null returned. */
-  private <T> T guarded(String tenantId, java.util.function.Supplier<T> step, boolean counts) {
+  private <T> T guarded(String tenantId, Supplier<T> step, boolean counts) {
     try {
       return step.get();
     } catch (RuntimeException e) {

@@ -3,7 +3,7 @@ package io.budgetgate.alert;
 import io.budgetgate.alert.api.AlertView;
 import io.budgetgate.platform.auth.RequiresRole;
 import io.budgetgate.platform.auth.Role;
-import io.budgetgate.platform.http.ValidationException;
+import io.budgetgate.platform.errors.ValidationException;
 import io.budgetgate.platform.openapi.ErrorResponses;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;

@@ -1,5 +1,6 @@
 package io.budgetgate.alert;
 
+import com.codahale.metrics.Gauge;
 import io.budgetgate.alert.api.AlertView;
 import io.budgetgate.audit.AuditLog;
 import io.budgetgate.budget.BudgetService;
@@ -10,7 +11,6 @@ import io.budgetgate.platform.cache.KeyValueCache;
 import io.budgetgate.tenant.TenantService;
 import io.dropwizard.core.setup.Environment;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 
@@ -35,16 +35,16 @@ public final class AlertWiring {
         rs.getBoolean("notified"), rs.getString("suppression_reason"), rs.getTimestamp("created_at").toInstant(),
         rs.getTimestamp("projected_block_at") == null ? null : rs.getTimestamp("projected_block_at").toInstant()));
     AlertService alerts = new AlertService(jdbi, cache, tenants, outbox, audit,
-        Duration.ofMillis(config.dedupTtl().toMilliseconds()), clock, UUID::randomUUID, environment.metrics());
+        config.dedupTtl().toJavaDuration(), clock, UUID::randomUUID, environment.metrics());
     CheckAlerts checkAlerts = new CheckAlerts(status -> alerts.raiseIfHigher(status, AlertSource.CHECK), CHECK_ALERTS_WAITING, environment.metrics());
     budgets.onFreshStatus(checkAlerts);
     environment.lifecycle().manage(checkAlerts);
     AlertReconcilerJob reconciler = new AlertReconcilerJob(jdbi, budgets, alerts, history, litellm,
-        Duration.ofMillis(config.reconcileInterval().toMilliseconds()),
-        Duration.ofMillis(config.spendSampleRetention().toMilliseconds()),
-        Duration.ofMillis(config.reconcileSpread().toMilliseconds()), clock, environment.metrics());
+        config.reconcileInterval().toJavaDuration(),
+        config.spendSampleRetention().toJavaDuration(),
+        config.reconcileSpread().toJavaDuration(), clock, environment.metrics());
     for (String state : AlertReconcilerJob.STATES) {
-      environment.metrics().register("budget.tenants." + state, (com.codahale.metrics.Gauge<Integer>) () -> reconciler.tenantsIn(state));
+      environment.metrics().register("budget.tenants." + state, (Gauge<Integer>) () -> reconciler.tenantsIn(state));
     }
     environment.lifecycle().manage(reconciler);
     environment.admin().addTask(new ReconcileNowTask(reconciler, environment.getObjectMapper()));

@@ -1,6 +1,7 @@
 package io.budgetgate.audit;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.sql.ResultSet;
@@ -12,7 +13,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 /** Maps an {@code audit_log} row. */
 final class AuditRowMapper implements RowMapper<AuditEntry> {
   private static final ObjectMapper JSON =
-      new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+      new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
   @Override

@@ -1,6 +1,9 @@
 package io.budgetgate.budget;
 
 import io.budgetgate.budget.api.BudgetStatus;
+import io.budgetgate.rules.OverrideWindow;
+import io.budgetgate.rules.SpendForecast;
+import io.budgetgate.rules.SpendSample;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;

@@ -1,13 +1,22 @@
 package io.budgetgate.budget;
 
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.budgetgate.platform.cache.KeyValueCache;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,10 +37,10 @@ final class BudgetCache {
   private final Duration ttl;
   private final Duration staleLimit;
   private final ConcurrentHashMap<String, KnownSpend> localSpend = new ConcurrentHashMap<>();
-  private final com.codahale.metrics.Counter olderReads;
+  private final Counter olderReads;
 
   BudgetCache(KeyValueCache cache, ObjectMapper json, Duration ttl, Duration staleLimit,
-      com.codahale.metrics.MetricRegistry metrics) {
+      MetricRegistry metrics) {
     this.olderReads = metrics.counter("budget.cache.older_reads");
     this.cache = cache;
     this.json = json;
@@ -50,18 +59,18 @@ final class BudgetCache {
    * {@code cacheTtl} from when its spend was read, not from now. Returns whether it was stored.
    */
   boolean store(BudgetSnapshot snapshot, Instant now) {
-    return !storeAll(java.util.List.of(snapshot), now).isEmpty();
+    return !storeAll(List.of(snapshot), now).isEmpty();
   }
 
   /**
    * {@link #store} for many tenants, in two round trips to Redis instead of two each (the
    * reconciler's page), plus one to see which spends are newer. Returns the tenants stored.
    */
-  java.util.Set<String> storeAll(java.util.List<BudgetSnapshot> snapshots, Instant now) {
-    java.util.Map<String, String> known = cache.getAll(snapshots.stream().map(s -> spendKey(s.tenantId())).toList());
-    java.util.Map<String, String> statuses = new java.util.LinkedHashMap<>();
-    java.util.Map<String, String> spends = new java.util.LinkedHashMap<>();
-    java.util.Set<String> stored = new java.util.LinkedHashSet<>();
+  Set<String> storeAll(List<BudgetSnapshot> snapshots, Instant now) {
+    Map<String, String> known = cache.getAll(snapshots.stream().map(s -> spendKey(s.tenantId())).toList());
+    Map<String, String> statuses = new LinkedHashMap<>();
+    Map<String, String> spends = new LinkedHashMap<>();
+    Set<String> stored = new LinkedHashSet<>();
     Duration served = ttl;
     for (BudgetSnapshot snapshot : snapshots) {
       String tenantId = snapshot.tenantId();
@@ -101,10 +110,10 @@ final class BudgetCache {
   Optional<KnownSpend> lastKnownSpend(String tenantId, Instant now) {
     Optional<KnownSpend> shared = cache.get(spendKey(tenantId)).flatMap(text -> read(text, KnownSpend.class));
     Optional<KnownSpend> local = Optional.ofNullable(localSpend.get(tenantId));
-    return java.util.stream.Stream.of(shared, local)
+    return Stream.of(shared, local)
         .flatMap(Optional::stream)
         .filter(k -> !k.at().plus(staleLimit).isBefore(now))
-        .max(java.util.Comparator.comparing(KnownSpend::at));
+        .max(Comparator.comparing(KnownSpend::at));
   }
 
   /** After a budget change: the next decision reloads the snapshot. */

@@ -1,5 +1,6 @@
 package io.budgetgate.budget;
 
+import io.budgetgate.rules.OverrideWindow;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;

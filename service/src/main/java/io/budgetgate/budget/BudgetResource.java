@@ -7,16 +7,17 @@ import io.budgetgate.budget.api.OverrideView;
 import io.budgetgate.platform.auth.Caller;
 import io.budgetgate.platform.auth.RequiresRole;
 import io.budgetgate.platform.auth.Role;
+import io.budgetgate.platform.errors.ServiceException;
 import io.budgetgate.platform.openapi.ErrorResponses;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.media.Content;
-import io.swagger.v3.oas.annotations.media.Schema;
-import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.swagger.v3.oas.annotations.tags.Tag;
 import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.media.SchemaProperty;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -124,7 +125,7 @@ public final class BudgetResource {
     try {
       return UUID.fromString(text);
     } catch (IllegalArgumentException e) {
-      throw io.budgetgate.platform.http.ApiException.notFound("unknown_override", "no override with id '" + text + "'");
+      throw ServiceException.notFound("unknown_override", "no override with id '" + text + "'");
     }
   }
 

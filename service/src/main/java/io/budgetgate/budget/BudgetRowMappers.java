@@ -1,10 +1,12 @@
 package io.budgetgate.budget;
 
 import io.budgetgate.litellm.VirtualKey;
+import io.budgetgate.rules.SpendSample;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 
@@ -29,7 +31,7 @@ final class BudgetRowMappers {
     jdbi.registerRowMapper(SpendSample.class, (RowMapper<SpendSample>) (rs, ctx) -> new SpendSample(
         instant(rs, "sampled_at"), rs.getBigDecimal("spend")));
     jdbi.registerRowMapper(BudgetOverride.class, (RowMapper<BudgetOverride>) (rs, ctx) -> new BudgetOverride(
-        rs.getObject("id", java.util.UUID.class),
+        rs.getObject("id", UUID.class),
         rs.getString("tenant_id"),
         rs.getBigDecimal("amount"),
         rs.getString("reason"),

@@ -13,9 +13,16 @@ import io.budgetgate.litellm.MissingKeys;
 import io.budgetgate.litellm.VirtualKey;
 import io.budgetgate.litellm.api.KeyInfo;
 import io.budgetgate.platform.auth.Caller;
-import io.budgetgate.platform.http.ApiException;
-import io.budgetgate.platform.http.FieldError;
-import io.budgetgate.platform.http.ValidationException;
+import io.budgetgate.platform.errors.FieldError;
+import io.budgetgate.platform.errors.ServiceException;
+import io.budgetgate.platform.errors.ValidationException;
+import io.budgetgate.rules.BudgetDuration;
+import io.budgetgate.rules.BudgetFieldChecks;
+import io.budgetgate.rules.BudgetPeriods;
+import io.budgetgate.rules.BudgetPolicy;
+import io.budgetgate.rules.OverrideWindow;
+import io.budgetgate.rules.SpendForecast;
+import io.budgetgate.rules.SpendSample;
 import io.budgetgate.tenant.TenantService;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -23,13 +30,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +82,7 @@ public class BudgetService {
   private final ConcurrentHashMap<String, Degraded> degradedAnswers = new ConcurrentHashMap<>();
   private final Duration degradedTtl;
   private final AtomicReference<Instant> lastDegradedWarning = new AtomicReference<>(Instant.MIN);
-  private volatile java.util.function.Consumer<BudgetStatus> freshStatusListener = status -> { };
+  private volatile Consumer<BudgetStatus> freshStatusListener = status -> { };
 
   BudgetService(Jdbi jdbi, LiteLlmClient litellm, MissingKeys missingKeys, BudgetCache cache, AuditLog audit,
       BudgetConfig config, Clock clock, MetricRegistry metrics) {
@@ -79,11 +91,11 @@ public class BudgetService {
     this.missingKeys = missingKeys;
     this.cache = cache;
     this.keySync = new KeyBudgetSync(jdbi, litellm, missingKeys, clock,
-        Duration.ofMillis(config.syncWait().toMilliseconds()), metrics);
+        config.syncWait().toJavaDuration(), metrics);
     this.audit = audit;
     this.config = config;
     this.clock = clock;
-    this.degradedTtl = Duration.ofMillis(config.degradedTtl().toMilliseconds());
+    this.degradedTtl = config.degradedTtl().toJavaDuration();
     for (SpendSource source : SpendSource.values()) {
       timers.put(source, metrics.timer(MetricRegistry.name("budget", "decision", source.wireName())));
     }
@@ -105,8 +117,8 @@ public class BudgetService {
     } else {
       decision = load(tenantId, now, ReadFor.CHECK);
     }
-    SpendSource source = SpendSource.valueOf(decision.status().source().toUpperCase(java.util.Locale.ROOT));
-    timers.get(source).update(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+    SpendSource source = SpendSource.valueOf(decision.status().source().toUpperCase(Locale.ROOT));
+    timers.get(source).update(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     if (source == SpendSource.LIVE || source == SpendSource.STALE) {
       notifyFresh(decision.status());
     }
@@ -123,7 +135,7 @@ public class BudgetService {
    * Called with every status computed from a freshly read spend (not from the cache), e.g. to
    * raise an alert when the tenant crossed a threshold. Its failures never fail a decision.
    */
-  public void onFreshStatus(java.util.function.Consumer<BudgetStatus> listener) {
+  public void onFreshStatus(Consumer<BudgetStatus> listener) {
     this.freshStatusListener = listener;
   }
 
@@ -228,11 +240,11 @@ public class BudgetService {
     }
     return jdbi.withHandle(handle -> {
       BudgetDao dao = handle.attach(BudgetDao.class);
-      Map<String, List<OverrideWindow>> overrides = new java.util.HashMap<>();
+      Map<String, List<OverrideWindow>> overrides = new HashMap<>();
       for (BudgetOverride o : dao.liveOverridesOf(tenantIds, now)) {
         overrides.computeIfAbsent(o.tenantId(), t -> new ArrayList<>()).add(o.window());
       }
-      Map<String, List<SpendSample>> samples = new java.util.HashMap<>();
+      Map<String, List<SpendSample>> samples = new HashMap<>();
       for (SpendSampleDao.TenantSpendSample s : handle.attach(SpendSampleDao.class)
           .sinceForEach(tenantIds, SpendForecast.earliestUsable(null, now))) {
         samples.computeIfAbsent(s.tenantId(), t -> new ArrayList<>()).add(new SpendSample(s.sampledAt(), s.spend()));
@@ -261,8 +273,8 @@ public class BudgetService {
    * 409 {@code litellm_key_missing}: LiteLLM says the tenant's key does not exist (deleted outside
    * BudgetGate). Not an outage, so no stale or fail-open answer: the key would not work anyway.
    */
-  public static ApiException keyMissing(String tenantId, String consequence, LiteLlmKeyMissingException cause) {
-    return new ApiException(jakarta.ws.rs.core.Response.Status.CONFLICT, "litellm_key_missing",
+  public static ServiceException keyMissing(String tenantId, String consequence, LiteLlmKeyMissingException cause) {
+    return new ServiceException(ServiceException.Kind.CONFLICT, "litellm_key_missing",
         "tenant '" + tenantId + "' has no key in LiteLLM (LiteLLM answered " + cause.status() + " " + cause.type()
             + "): " + consequence + ". Re-provision the key: POST /tasks/reprovision-litellm-key?tenant_id=" + tenantId
             + " on the admin port (ops-runbook/litellm-key-missing.md).", null, cause);
@@ -277,7 +289,7 @@ public class BudgetService {
       return degraded(base.withSpend(last.get().spend(), last.get().at()), SpendSource.STALE, now, caller);
     }
     if (config.failMode() == BudgetConfig.FailMode.CLOSED) {
-      throw ApiException.unavailable("litellm_unavailable",
+      throw ServiceException.unavailable("litellm_unavailable",
           "the spend of tenant '" + tenantId + "' is unknown: LiteLLM cannot be reached and no recent spend is "
               + "known; budget.failMode is closed, so calls are refused until LiteLLM answers", cause);
     }
@@ -404,7 +416,7 @@ public class BudgetService {
    * 100 a round), each outside any transaction, with the client's retries and a read-back.
    * {@code goOn} is asked before each key (the job's lease). Returns how many keys are in sync now.
    */
-  public int syncPendingKeys(java.util.function.BooleanSupplier goOn) {
+  public int syncPendingKeys(BooleanSupplier goOn) {
     Instant now = clock.instant();
     List<String> due = jdbi.inTransaction(handle -> {
       BudgetDao dao = handle.attach(BudgetDao.class);

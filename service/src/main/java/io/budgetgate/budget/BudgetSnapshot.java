@@ -2,6 +2,11 @@ package io.budgetgate.budget;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.budgetgate.budget.api.BudgetStatus;
+import io.budgetgate.rules.BudgetLimits;
+import io.budgetgate.rules.BudgetPolicy;
+import io.budgetgate.rules.BudgetState;
+import io.budgetgate.rules.OverrideWindow;
+import io.budgetgate.rules.SpendForecast;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;

@@ -6,7 +6,6 @@ import io.budgetgate.platform.cache.KeyValueCache;
 import io.budgetgate.tenant.TenantService;
 import io.dropwizard.core.setup.Environment;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 
@@ -22,13 +21,13 @@ public final class BudgetWiring {
       BudgetConfig config, String publicLiteLlmUrl, Clock clock, Environment environment) {
     BudgetRowMappers.register(jdbi);
     BudgetCache budgetCache = new BudgetCache(cache, environment.getObjectMapper(),
-        Duration.ofMillis(config.cacheTtl().toMilliseconds()), Duration.ofMillis(config.staleLimit().toMilliseconds()),
+        config.cacheTtl().toJavaDuration(), config.staleLimit().toJavaDuration(),
         environment.metrics());
     SpendHistory history = new SpendHistory(jdbi);
     BudgetService budgets = new BudgetService(jdbi, litellm.client(), litellm.missingKeys(), budgetCache, audit, config, clock,
         environment.metrics());
     environment.healthChecks().register("litellm-sync", new KeySyncBacklog(jdbi, clock,
-        Duration.ofMillis(config.syncAlarmAfter().toMilliseconds()), environment.metrics()));
+        config.syncAlarmAfter().toJavaDuration(), environment.metrics()));
     OverrideService overrides = new OverrideService(jdbi, budgets, audit, clock, UUID::randomUUID);
     environment.jersey().register(new BudgetResource(budgets, overrides));
     environment.jersey().register(new LlmAccessResource(budgets, publicLiteLlmUrl, clock));

@@ -7,7 +7,8 @@ import io.budgetgate.litellm.LiteLlmRejectedException;
 import io.budgetgate.litellm.MissingKeys;
 import io.budgetgate.litellm.api.GeneratedKey;
 import io.budgetgate.litellm.api.KeyGenerateRequest;
-import io.budgetgate.platform.http.ApiException;
+import io.budgetgate.platform.errors.ServiceException;
+import io.budgetgate.rules.SpendSample;
 import io.budgetgate.tenant.Tenant;
 import io.budgetgate.tenant.TenantService;
 import java.math.BigDecimal;
@@ -59,10 +60,10 @@ public final class KeyReprovision {
       key = litellm.generateKey(new KeyGenerateRequest(tenantId, blockAt, tenant.budgetDuration(),
           Map.of("tenant_id", tenantId, "managed_by", "budgetgate"), carried));
     } catch (LiteLlmRejectedException e) {
-      throw ApiException.conflict("litellm_rejected", "LiteLLM refused a new key for tenant '" + tenantId + "' ("
+      throw ServiceException.conflict("litellm_rejected", "LiteLLM refused a new key for tenant '" + tenantId + "' ("
           + e.getMessage() + "); if another key holds the alias '" + tenantId + "', delete that key in LiteLLM first");
     } catch (LiteLlmException e) {
-      throw ApiException.unavailable("litellm_unavailable", "LiteLLM could not create a new key for tenant '" + tenantId
+      throw ServiceException.unavailable("litellm_unavailable", "LiteLLM could not create a new key for tenant '" + tenantId
           + "' (" + e.getMessage() + "); nothing changed, retry later", e);
     }
     Map<String, Object> details = new LinkedHashMap<>();
@@ -82,11 +83,11 @@ public final class KeyReprovision {
     } catch (LiteLlmKeyMissingException e) {
       return;
     } catch (LiteLlmException e) {
-      throw ApiException.unavailable("litellm_unavailable", "LiteLLM could not say whether the key of tenant '"
+      throw ServiceException.unavailable("litellm_unavailable", "LiteLLM could not say whether the key of tenant '"
           + tenant.tenantId() + "' exists (" + e.getMessage() + "); nothing changed, retry later", e);
     }
     missingKeys.present(tenant.tenantId());
-    throw ApiException.conflict("litellm_key_present", "the key of tenant '" + tenant.tenantId()
+    throw ServiceException.conflict("litellm_key_present", "the key of tenant '" + tenant.tenantId()
         + "' exists in LiteLLM: nothing to re-provision");
   }
 

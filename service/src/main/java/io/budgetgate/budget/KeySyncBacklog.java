@@ -5,6 +5,7 @@ import com.codahale.metrics.health.HealthCheck;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -64,7 +65,7 @@ final class KeySyncBacklog extends HealthCheck {
     if (backlog.pending() == 0) {
       return Result.healthy("every LiteLLM key holds its tenant's block_at");
     }
-    String summary = String.format(java.util.Locale.ROOT,
+    String summary = String.format(Locale.ROOT,
         "%d LiteLLM key(s) still to follow a budget change; the oldest, tenant %s, for %d s (last error: %s)",
         backlog.pending(), backlog.oldestTenant(), backlog.oldestSeconds(at),
         backlog.lastError() == null ? "none yet" : backlog.lastError());

@@ -5,9 +5,10 @@ import io.budgetgate.budget.api.GrantOverrideRequest;
 import io.budgetgate.budget.api.OverrideView;
 import io.budgetgate.platform.AmountCeiling;
 import io.budgetgate.platform.auth.Caller;
-import io.budgetgate.platform.http.ApiException;
-import io.budgetgate.platform.http.FieldError;
-import io.budgetgate.platform.http.ValidationException;
+import io.budgetgate.platform.errors.FieldError;
+import io.budgetgate.platform.errors.ServiceException;
+import io.budgetgate.platform.errors.ValidationException;
+import io.budgetgate.rules.BudgetFieldChecks;
 import io.budgetgate.tenant.TenantService;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -116,8 +117,8 @@ public class OverrideService {
         () -> TenantService.unknownTenant(tenantId));
   }
 
-  private static ApiException unknownOverride(String tenantId, UUID overrideId) {
-    return ApiException.notFound("unknown_override", "tenant '" + tenantId + "' has no override with id " + overrideId);
+  private static ServiceException unknownOverride(String tenantId, UUID overrideId) {
+    return ServiceException.notFound("unknown_override", "tenant '" + tenantId + "' has no override with id " + overrideId);
   }
 
   private static Instant validate(GrantOverrideRequest request, Instant now) {

@@ -1,7 +1,7 @@
 package io.budgetgate.budget;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.budgetgate.platform.http.ApiException;
+import io.budgetgate.platform.errors.ServiceException;
 import io.dropwizard.servlets.tasks.Task;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -41,7 +41,7 @@ final class ReprovisionKeyTask extends Task {
         answer.put("litellm_max_budget", done.maxBudget());
         answer.put("carried_spend", done.carriedSpend());
         answer.put("key_name", done.keyName());
-      } catch (ApiException e) {
+      } catch (ServiceException e) {
         answer.put("outcome", "refused");
         answer.put("error", e.error());
         answer.put("message", e.getMessage());

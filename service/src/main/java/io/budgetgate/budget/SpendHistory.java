@@ -1,11 +1,14 @@
 package io.budgetgate.budget;
 
+import io.budgetgate.rules.BudgetPolicy;
+import io.budgetgate.rules.SpendSample;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -29,7 +32,7 @@ public class SpendHistory {
   }
 
   /** The same, on a connection the caller holds (a decision reads everything on one). */
-  static List<SpendSample> spendSamples(org.jdbi.v3.core.Handle handle, String tenantId, Instant from) {
+  static List<SpendSample> spendSamples(Handle handle, String tenantId, Instant from) {
     Objects.requireNonNull(from, "from");
     return handle.attach(SpendSampleDao.class).since(tenantId, from);
   }

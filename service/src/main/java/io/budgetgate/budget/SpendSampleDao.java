@@ -1,8 +1,10 @@
 package io.budgetgate.budget;
 
+import io.budgetgate.rules.SpendSample;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -25,7 +27,7 @@ interface SpendSampleDao {
       SELECT sampled_at, spend FROM spend_samples
        WHERE tenant_id = :tenantId AND sampled_at >= :from
        ORDER BY sampled_at DESC, id DESC LIMIT 1""")
-  java.util.Optional<SpendSample> latest(String tenantId, Instant from);
+  Optional<SpendSample> latest(String tenantId, Instant from);
 
   /** Several tenants' samples at or after {@code from}, oldest first (the reconciler reads a page of tenants at once). */
   @SqlQuery("""

@@ -1,5 +1,7 @@
 package io.budgetgate.dashboard;
 
+import io.budgetgate.platform.auth.Role;
+
 /**
  * What every signed-in page shows around its content: who is signed in, with which role, and the
  * form token the sign-out form carries.
@@ -8,6 +10,6 @@ public record Chrome(String title, String user, String role, String csrfToken, b
 
   static Chrome of(String title, DashboardSessions.Session session) {
     return new Chrome(title, session.caller().name(), session.caller().role().wireName(), session.csrfToken(),
-        session.may(io.budgetgate.platform.auth.Role.ADMIN));
+        session.may(Role.ADMIN));
   }
 }

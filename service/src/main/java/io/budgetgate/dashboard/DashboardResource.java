@@ -2,9 +2,10 @@ package io.budgetgate.dashboard;
 
 import io.budgetgate.budget.OverrideService;
 import io.budgetgate.budget.api.GrantOverrideRequest;
-import io.budgetgate.platform.http.ApiException;
-import io.budgetgate.platform.http.FieldError;
-import io.budgetgate.platform.http.ValidationException;
+import io.budgetgate.platform.errors.FieldError;
+import io.budgetgate.platform.errors.ServiceException;
+import io.budgetgate.platform.errors.ValidationException;
+import io.budgetgate.platform.http.ServiceExceptionMapper;
 import io.budgetgate.reset.BudgetResetService;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.CookieParam;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * {@code /dashboard}: the overview of every tenant and one page per tenant, for any signed-in
@@ -42,7 +44,7 @@ public final class DashboardResource {
       "override", "Override granted.",
       "reset", "Budget reset: a new period has started.");
   private static final int MAX_HOURS = 24 * 90;
-  private static final java.util.regex.Pattern TENANT_ID = java.util.regex.Pattern.compile("^[a-z0-9][a-z0-9_-]{0,62}$");
+  private static final Pattern TENANT_ID = Pattern.compile("^[a-z0-9][a-z0-9_-]{0,62}$");
 
   private final DashboardGate gate;
   private final Overview overview;
@@ -80,7 +82,7 @@ public final class DashboardResource {
     if (session.isEmpty()) {
       return DashboardGate.toSignIn(uri);
     }
-    return render(session.get(), tenantId, Response.Status.OK, notice == null ? null : NOTICES.get(notice), null);
+    return render(session.get(), tenantId, 200, notice == null ? null : NOTICES.get(notice), null);
   }
 
   @POST
@@ -115,11 +117,11 @@ public final class DashboardResource {
     }
     Optional<Response> refused = refusal(session.get(), formToken, headers, uri);
     if (refused.isPresent() || !TENANT_ID.matcher(tenantId).matches()) {
-      return refused.orElseGet(() -> render(session.get(), tenantId, Response.Status.NOT_FOUND, null, null));
+      return refused.orElseGet(() -> render(session.get(), tenantId, 404, null, null));
     }
     try {
       action.accept(session.get());
-    } catch (ApiException e) {
+    } catch (ServiceException e) {
       return render(session.get(), tenantId, status(e), null, failure + ": " + e.getMessage());
     }
     return back(tenantId, notice);
@@ -139,7 +141,7 @@ public final class DashboardResource {
     return Optional.empty();
   }
 
-  private Response render(DashboardSessions.Session session, String tenantId, Response.StatusType status, String notice,
+  private Response render(DashboardSessions.Session session, String tenantId, int status, String notice,
       String error) {
     Chrome chrome = Chrome.of(tenantId, session);
     if (!TENANT_ID.matcher(tenantId).matches()) {
@@ -149,8 +151,8 @@ public final class DashboardResource {
     try {
       return DashboardGate.page(Response.status(status).entity(new TenantView(chrome, tenantPage.content(tenantId),
           notice, error))).build();
-    } catch (ApiException e) {
-      if (e.status() != 404) {
+    } catch (ServiceException e) {
+      if (e.kind() != ServiceException.Kind.NOT_FOUND) {
         throw e;
       }
       return DashboardGate.page(Response.status(Response.Status.NOT_FOUND)
@@ -158,9 +160,8 @@ public final class DashboardResource {
     }
   }
 
-  private static Response.StatusType status(ApiException e) {
-    return e instanceof ValidationException ? ValidationException.Status422.INSTANCE
-        : Response.Status.fromStatusCode(e.status());
+  private static int status(ServiceException e) {
+    return ServiceExceptionMapper.status(e.kind());
   }
 
   private static Response back(String tenantId, String notice) {

@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -123,7 +124,7 @@ final class DashboardSessions {
 
   private String fingerprint(byte[] tokenDigest) {
     byte[] mac = Hmac.sha256(secret, "token.".getBytes(StandardCharsets.US_ASCII), tokenDigest);
-    return B64.encodeToString(java.util.Arrays.copyOf(mac, 12));
+    return B64.encodeToString(Arrays.copyOf(mac, 12));
   }
 
   private String sign(String text) {

@@ -10,7 +10,6 @@ import io.budgetgate.tenant.TenantService;
 import io.dropwizard.core.setup.Environment;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +27,7 @@ public final class DashboardWiring {
   public static void wire(DashboardConfig config, RunMode mode, TokenRegistry tokens, Jdbi jdbi, Sources from, Clock clock,
       Environment environment) {
     DashboardSessions sessions = new DashboardSessions(secret(config, mode), tokens,
-        Duration.ofMillis(config.sessionTtl().toMilliseconds()));
+        config.sessionTtl().toJavaDuration());
     DashboardGate gate = new DashboardGate(sessions, new DashboardSignOuts(jdbi), clock);
     TenantPage tenantPage = new TenantPage(from.tenants(), from.budgets().service(), from.budgets().overrides(),
         from.budgets().board(), from.alerts(), from.audit(), clock);

@@ -2,6 +2,7 @@ package io.budgetgate.dashboard;
 
 import io.dropwizard.views.common.View;
 import java.util.List;
+import java.util.Locale;
 
 /** The overview page: every tenant's usage bar, filtered, sorted and paginated. */
 public final class OverviewView extends View {
@@ -69,6 +70,6 @@ public final class OverviewView extends View {
   }
 
   public String getBuildTime() {
-    return String.format(java.util.Locale.ROOT, "%.1f ms", renderMicros / 1000.0);
+    return String.format(Locale.ROOT, "%.1f ms", renderMicros / 1000.0);
   }
 }

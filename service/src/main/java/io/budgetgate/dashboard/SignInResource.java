@@ -1,5 +1,6 @@
 package io.budgetgate.dashboard;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.FormParam;
@@ -50,7 +51,7 @@ public final class SignInResource {
   @Path("sign-in")
   @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
   public Response signIn(@FormParam("token") String token, @FormParam("next") String next,
-      @Context HttpHeaders headers, @Context UriInfo uri, @Context jakarta.servlet.http.HttpServletRequest request) {
+      @Context HttpHeaders headers, @Context UriInfo uri, @Context HttpServletRequest request) {
     String target = DashboardGate.safeNext(next);
     String address = request.getRemoteAddr();
     long wait = throttle.retryAfterSeconds(address);

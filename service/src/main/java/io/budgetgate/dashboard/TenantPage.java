@@ -41,7 +41,7 @@ final class TenantPage {
     this.clock = clock;
   }
 
-  /** The page's content; 404 (as an ApiException) for an unknown tenant. */
+  /** The page's content; 404 (as an ServiceException) for an unknown tenant. */
   TenantView.Content content(String tenantId) {
     Tenant tenant = tenants.require(tenantId);
     BudgetStatus status = budgets.decide(tenantId).status();

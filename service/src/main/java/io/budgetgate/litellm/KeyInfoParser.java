@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,7 +76,7 @@ final class KeyInfoParser {
       throw badSpend("has no spend field", alias);
     }
     if (!node.isNumber()) {
-      String shown = node.isNull() ? "null" : node.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + " "
+      String shown = node.isNull() ? "null" : node.getNodeType().name().toLowerCase(Locale.ROOT) + " "
           + Redaction.redact(abbreviate(node.toString()));
       throw badSpend("has a spend that is not a number (" + shown + ")", alias);
     }

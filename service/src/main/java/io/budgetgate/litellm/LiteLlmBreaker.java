@@ -4,8 +4,8 @@ import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import java.time.Duration;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,14 +26,14 @@ final class LiteLlmBreaker {
         .slidingWindowSize(config.window())
         .minimumNumberOfCalls(Math.min(config.minimumCalls(), config.window()))
         .failureRateThreshold(config.failureRatePercent())
-        .waitDurationInOpenState(Duration.ofMillis(config.openFor().toMilliseconds()))
+        .waitDurationInOpenState(config.openFor().toJavaDuration())
         .permittedNumberOfCallsInHalfOpenState(config.probes())
         .recordExceptions(LiteLlmUnavailableException.class)
         .ignoreExceptions(LiteLlmRejectedException.class, LiteLlmBadAnswerException.class)
         .build());
     Map<CircuitBreaker.State, Counter> into = new EnumMap<>(CircuitBreaker.State.class);
     for (CircuitBreaker.State state : CircuitBreaker.State.values()) {
-      into.put(state, metrics.counter("litellm.breaker.to." + state.name().toLowerCase(java.util.Locale.ROOT)));
+      into.put(state, metrics.counter("litellm.breaker.to." + state.name().toLowerCase(Locale.ROOT)));
     }
     breaker.getEventPublisher().onStateTransition(event -> {
       CircuitBreaker.State to = event.getStateTransition().getToState();

@@ -1,12 +1,13 @@
 package io.budgetgate.litellm;
 
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.codahale.metrics.Counter;
-import com.codahale.metrics.MetricRegistry;
-import com.codahale.metrics.Timer;
 import io.budgetgate.litellm.api.GeneratedKey;
 import io.budgetgate.litellm.api.KeyGenerateRequest;
 import io.budgetgate.litellm.api.KeyInfo;
@@ -23,8 +24,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,15 +64,15 @@ public class LiteLlmClient {
   public LiteLlmClient(LiteLlmConfig config, ObjectMapper mapper, MetricRegistry metrics) {
     this.baseUrl = URI.create(config.baseUrl().endsWith("/") ? config.baseUrl() : config.baseUrl() + "/");
     this.masterKey = config.masterKey();
-    this.timeout = Duration.ofMillis(config.timeout().toMilliseconds());
-    this.writeTimeout = Duration.ofMillis(config.writeTimeout().toMilliseconds());
-    this.decisionTimeout = Duration.ofMillis(config.decisionTimeout().toMilliseconds());
+    this.timeout = config.timeout().toJavaDuration();
+    this.writeTimeout = config.writeTimeout().toJavaDuration();
+    this.decisionTimeout = config.decisionTimeout().toJavaDuration();
     this.breaker = LiteLlmBreaker.of(config.breaker(), metrics);
     this.shortCircuited = metrics.counter("litellm.breaker.short_circuited");
-    this.breakerOpenFor = Duration.ofMillis(config.breaker().openFor().toMilliseconds());
+    this.breakerOpenFor = config.breaker().openFor().toJavaDuration();
     this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
     this.json = mapper.copy().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-        .enable(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+        .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
     this.retry =
         Retry.of(
             "litellm",
@@ -79,7 +80,7 @@ public class LiteLlmClient {
                 .maxAttempts(config.maxAttempts())
                 .intervalFunction(
                     IntervalFunction.ofExponentialBackoff(
-                        Duration.ofMillis(config.initialBackoff().toMilliseconds()), config.backoffMultiplier()))
+                        config.initialBackoff().toJavaDuration(), config.backoffMultiplier()))
                 .retryExceptions(LiteLlmUnavailableException.class)
                 .build());
     this.calls = metrics.timer("litellm.calls");
@@ -313,7 +314,7 @@ public class LiteLlmClient {
       if (status == 404) {
         return true;
       }
-      String text = message.toLowerCase(java.util.Locale.ROOT);
+      String text = message.toLowerCase(Locale.ROOT);
       return status == 401 && "auth_error".equals(type) && text.contains("does not exist");
     }
 

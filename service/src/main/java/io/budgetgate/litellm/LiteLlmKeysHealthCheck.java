@@ -1,6 +1,7 @@
 package io.budgetgate.litellm;
 
 import com.codahale.metrics.health.HealthCheck;
+import java.time.Instant;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -16,7 +17,7 @@ final class LiteLlmKeysHealthCheck extends HealthCheck {
 
   @Override
   protected Result check() {
-    Map<String, java.time.Instant> now = missing.now();
+    Map<String, Instant> now = missing.now();
     if (now.isEmpty()) {
       return Result.healthy("every tenant key this instance used exists in LiteLLM");
     }

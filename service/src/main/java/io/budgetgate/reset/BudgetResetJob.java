@@ -1,14 +1,14 @@
 package io.budgetgate.reset;
 
 import io.budgetgate.budget.BudgetService;
+import io.budgetgate.platform.Schedulers;
 import io.budgetgate.platform.db.JobLease;
-import io.budgetgate.platform.http.ApiException;
+import io.budgetgate.platform.errors.ServiceException;
 import io.dropwizard.lifecycle.Managed;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import io.budgetgate.platform.Schedulers;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,7 +77,7 @@ public final class BudgetResetJob implements Managed {
         }
         try {
           reset += resets.reset(ACTOR, tenantId, false) ? 1 : 0;
-        } catch (ApiException e) {
+        } catch (ServiceException e) {
           LOG.warn("tenant {}: {}; will retry next round", tenantId, e.getMessage());
         } catch (RuntimeException e) {
           // a tenant whose period cannot be recorded (a database error) must not cost the others theirs

@@ -1,16 +1,16 @@
 package io.budgetgate.reset;
 
 import io.budgetgate.audit.AuditLog;
-import io.budgetgate.budget.BudgetDuration;
-import io.budgetgate.budget.BudgetPeriods;
-import io.budgetgate.budget.BudgetPolicy;
 import io.budgetgate.budget.BudgetService;
 import io.budgetgate.litellm.LiteLlmClient;
 import io.budgetgate.litellm.LiteLlmException;
 import io.budgetgate.litellm.LiteLlmKeyMissingException;
 import io.budgetgate.litellm.api.KeyInfo;
 import io.budgetgate.litellm.api.KeyUpdate;
-import io.budgetgate.platform.http.ApiException;
+import io.budgetgate.platform.errors.ServiceException;
+import io.budgetgate.rules.BudgetDuration;
+import io.budgetgate.rules.BudgetPeriods;
+import io.budgetgate.rules.BudgetPolicy;
 import io.budgetgate.tenant.Tenant;
 import io.budgetgate.tenant.TenantService;
 import java.math.BigDecimal;
@@ -131,7 +131,7 @@ public class BudgetResetService {
     } catch (LiteLlmKeyMissingException e) {
       throw BudgetService.keyMissing(row.tenantId(), "its budget period was not reset and nothing changed", e);
     } catch (LiteLlmException e) {
-      throw ApiException.unavailable("litellm_unavailable", "the budget period of tenant '" + row.tenantId()
+      throw ServiceException.unavailable("litellm_unavailable", "the budget period of tenant '" + row.tenantId()
           + "' was not reset: LiteLLM could not zero the key's spend (" + e.getMessage() + "). Nothing changed.", e);
     }
   }

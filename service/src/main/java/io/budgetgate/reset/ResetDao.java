@@ -4,6 +4,7 @@ import io.budgetgate.litellm.VirtualKey;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
@@ -16,9 +17,9 @@ interface ResetDao {
   record PeriodRow(String tenantId, String budgetDuration, Instant budgetResetAt, Instant lastReset, VirtualKey key) {
     /** Whether {@code other} is the same period (nobody started a new one in between). */
     boolean samePeriod(PeriodRow other) {
-      return java.util.Objects.equals(budgetResetAt, other.budgetResetAt)
-          && java.util.Objects.equals(lastReset, other.lastReset)
-          && java.util.Objects.equals(budgetDuration, other.budgetDuration);
+      return Objects.equals(budgetResetAt, other.budgetResetAt)
+          && Objects.equals(lastReset, other.lastReset)
+          && Objects.equals(budgetDuration, other.budgetDuration);
     }
   }
 

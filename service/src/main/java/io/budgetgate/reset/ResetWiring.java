@@ -3,9 +3,10 @@ package io.budgetgate.reset;
 import io.budgetgate.audit.AuditLog;
 import io.budgetgate.budget.BudgetService;
 import io.budgetgate.budget.SpendHistory;
+import io.budgetgate.litellm.LiteLlmClient;
+import io.budgetgate.litellm.VirtualKey;
 import io.budgetgate.notify.Outbox;
 import io.budgetgate.tenant.TenantService;
-import io.budgetgate.litellm.LiteLlmClient;
 import io.dropwizard.core.setup.Environment;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,7 +27,7 @@ public final class ResetWiring {
         rs.getString("budget_duration"),
         rs.getTimestamp("budget_reset_at") == null ? null : rs.getTimestamp("budget_reset_at").toInstant(),
         rs.getTimestamp("litellm_key_last_reset") == null ? null : rs.getTimestamp("litellm_key_last_reset").toInstant(),
-        new io.budgetgate.litellm.VirtualKey(rs.getString("litellm_virtual_key"))));
+        new VirtualKey(rs.getString("litellm_virtual_key"))));
     ResetNotices notices = new ResetNotices(outbox, history, UUID::randomUUID);
     BudgetResetService resets = new BudgetResetService(jdbi, litellm, budgets, tenants, notices, audit, clock);
     BudgetResetJob job = new BudgetResetJob(jdbi, resets, budgets, clock, interval);

@@ -1,4 +1,4 @@
-package io.budgetgate.budget;
+package io.budgetgate.rules;
 
 import java.util.Locale;
 import java.util.regex.Matcher;

@@ -1,7 +1,7 @@
-package io.budgetgate.budget;
+package io.budgetgate.rules;
 
 import io.budgetgate.platform.AmountCeiling;
-import io.budgetgate.platform.http.FieldError;
+import io.budgetgate.platform.errors.FieldError;
 import java.math.BigDecimal;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.budgetgate.budget;
+package io.budgetgate.rules;
 
 import java.time.DayOfWeek;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package io.budgetgate.budget;
+package io.budgetgate.rules;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;

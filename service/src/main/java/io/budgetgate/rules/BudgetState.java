@@ -1,4 +1,4 @@
-package io.budgetgate.budget;
+package io.budgetgate.rules;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.budgetgate.budget;
+package io.budgetgate.rules;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.math.BigDecimal;

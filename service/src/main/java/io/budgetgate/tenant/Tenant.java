@@ -1,7 +1,7 @@
 package io.budgetgate.tenant;
 
-import io.budgetgate.budget.BudgetLimits;
 import io.budgetgate.litellm.VirtualKey;
+import io.budgetgate.rules.BudgetLimits;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;

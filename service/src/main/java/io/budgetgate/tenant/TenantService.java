@@ -1,17 +1,17 @@
 package io.budgetgate.tenant;
 
 import io.budgetgate.audit.AuditLog;
-import io.budgetgate.budget.BudgetDuration;
-import io.budgetgate.budget.BudgetPeriods;
 import io.budgetgate.litellm.LiteLlmClient;
 import io.budgetgate.litellm.LiteLlmException;
 import io.budgetgate.litellm.LiteLlmRejectedException;
 import io.budgetgate.litellm.api.GeneratedKey;
 import io.budgetgate.litellm.api.KeyGenerateRequest;
 import io.budgetgate.platform.auth.Caller;
-import io.budgetgate.platform.http.ApiException;
+import io.budgetgate.platform.errors.ServiceException;
+import io.budgetgate.rules.BudgetDuration;
+import io.budgetgate.rules.BudgetPeriods;
 import io.budgetgate.tenant.api.CreateTenantRequest;
-import jakarta.ws.rs.core.Response;
+import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -76,7 +76,7 @@ public class TenantService {
    * Stores a newly generated key in place of one LiteLLM lost, with its audit entry; if that fails
    * the new key is deleted again, so nothing is left half-done in either place.
    */
-  public void replaceKey(String actor, String tenantId, GeneratedKey key, java.math.BigDecimal syncedMaxBudget,
+  public void replaceKey(String actor, String tenantId, GeneratedKey key, BigDecimal syncedMaxBudget,
       Map<String, Object> details) {
     try {
       jdbi.useTransaction(handle -> {
@@ -93,8 +93,8 @@ public class TenantService {
     LOG.info("tenant {} has a new LiteLLM key (alias {}), re-provisioned by {}", tenantId, key.keyAlias(), actor);
   }
 
-  public static ApiException unknownTenant(String tenantId) {
-    return ApiException.notFound("unknown_tenant", "no tenant with id '" + tenantId + "'");
+  public static ServiceException unknownTenant(String tenantId) {
+    return ServiceException.notFound("unknown_tenant", "no tenant with id '" + tenantId + "'");
   }
 
   List<Tenant> page(String after, int limit) {
@@ -120,7 +120,7 @@ public class TenantService {
       if (!(e instanceof JdbiException)) {
         throw e;
       }
-      throw new ApiException(Response.Status.SERVICE_UNAVAILABLE, "database_unavailable",
+      throw new ServiceException(ServiceException.Kind.UNAVAILABLE, "database_unavailable",
           "tenant '" + spec.tenantId() + "' could not be stored; its LiteLLM key was removed again and "
               + "nothing was created. Retry when the database is healthy.", null, e);
     }
@@ -137,11 +137,11 @@ public class TenantService {
       if (find(spec.tenantId()).isPresent()) {
         throw duplicate(spec.tenantId()); // a concurrent creation of the same tenant won the alias
       }
-      throw new ApiException(Response.Status.BAD_GATEWAY, "litellm_rejected",
+      throw new ServiceException(ServiceException.Kind.DEPENDENCY_REFUSED, "litellm_rejected",
           "LiteLLM refused to create the key for tenant '" + spec.tenantId() + "': " + e.getMessage()
               + ". Nothing was created.", null, e);
     } catch (LiteLlmException e) {
-      throw ApiException.unavailable("litellm_unavailable",
+      throw ServiceException.unavailable("litellm_unavailable",
           "LiteLLM could not be reached to create the key for tenant '" + spec.tenantId()
               + "' (" + e.getMessage() + "). Nothing was created; retry later.", e);
     }
@@ -182,8 +182,8 @@ public class TenantService {
     return details;
   }
 
-  private static ApiException duplicate(String tenantId) {
-    return ApiException.conflict("tenant_exists", "a tenant with id '" + tenantId + "' already exists");
+  private static ServiceException duplicate(String tenantId) {
+    return ServiceException.conflict("tenant_exists", "a tenant with id '" + tenantId + "' already exists");
   }
 
   private static boolean isUniqueViolation(Throwable e) {

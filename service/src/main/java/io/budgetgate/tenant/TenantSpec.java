@@ -1,6 +1,6 @@
 package io.budgetgate.tenant;
 
-import io.budgetgate.budget.BudgetLimits;
+import io.budgetgate.rules.BudgetLimits;
 import java.math.BigDecimal;
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package io.budgetgate.tenant;
 
-import io.budgetgate.budget.BudgetFieldChecks;
-import io.budgetgate.platform.http.FieldError;
-import io.budgetgate.platform.http.ValidationException;
+import io.budgetgate.platform.errors.FieldError;
+import io.budgetgate.platform.errors.ValidationException;
+import io.budgetgate.rules.BudgetFieldChecks;
 import io.budgetgate.tenant.api.CreateTenantRequest;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,6 +1,6 @@
 package io.budgetgate.tenant;
 
-import io.budgetgate.budget.BudgetLimits;
+import io.budgetgate.rules.BudgetLimits;
 import io.budgetgate.tenant.api.TenantView;
 import java.net.URI;
 

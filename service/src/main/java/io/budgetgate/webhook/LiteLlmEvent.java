@@ -2,8 +2,8 @@ package io.budgetgate.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.budgetgate.platform.AmountCeiling;
-import io.budgetgate.platform.http.FieldError;
-import io.budgetgate.platform.http.ValidationException;
+import io.budgetgate.platform.errors.FieldError;
+import io.budgetgate.platform.errors.ValidationException;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.math.BigDecimal;
 import java.util.ArrayList;

@@ -3,8 +3,9 @@ package io.budgetgate.webhook;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.budgetgate.platform.http.ApiException;
+import io.budgetgate.platform.errors.ServiceException;
 import io.budgetgate.platform.openapi.ErrorResponses;
+import io.budgetgate.webhook.api.WebhookReply;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
@@ -13,7 +14,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import io.budgetgate.webhook.api.WebhookReply;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -84,7 +84,7 @@ public final class WebhookResource {
     SignatureVerifier.Outcome outcome = verifier.verify(headers.getHeaderString("webhook-id"),
         headers.getHeaderString("webhook-timestamp"), headers.getHeaderString("webhook-signature"), raw, clock.instant());
     if (outcome != SignatureVerifier.Outcome.VALID) {
-      throw new ApiException(Response.Status.UNAUTHORIZED, "invalid_signature", describe(outcome));
+      throw new ServiceException(ServiceException.Kind.UNAUTHENTICATED, "invalid_signature", describe(outcome));
     }
     return accept(headers.getHeaderString("webhook-id").trim(), raw, WebhookService.Intake.SIGNED);
   }
@@ -101,11 +101,11 @@ public final class WebhookResource {
           mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = LiteLlmEvent.class))) InputStream body)
       throws IOException {
     if (pathToken == null) {
-      throw ApiException.notFound("not_found", "path-token webhooks are switched off (webhook.pathToken is empty)");
+      throw ServiceException.notFound("not_found", "path-token webhooks are switched off (webhook.pathToken is empty)");
     }
     byte[] raw = readWithin(headers, body);
     if (!MessageDigest.isEqual(pathToken, token.getBytes(StandardCharsets.UTF_8))) {
-      throw new ApiException(Response.Status.UNAUTHORIZED, "invalid_signature", "the webhook path token is not recognised");
+      throw new ServiceException(ServiceException.Kind.UNAUTHENTICATED, "invalid_signature", "the webhook path token is not recognised");
     }
     return accept(null, raw, WebhookService.Intake.PATH_TOKEN);
   }
@@ -123,11 +123,11 @@ public final class WebhookResource {
     try {
       return json.readTree(raw);
     } catch (JsonProcessingException e) {
-      throw new ApiException(Response.Status.BAD_REQUEST, "malformed_json", "the webhook body is not valid JSON: " + e.getOriginalMessage());
+      throw new ServiceException(ServiceException.Kind.MALFORMED, "malformed_json", "the webhook body is not valid JSON: " + e.getOriginalMessage());
     } catch (NumberFormatException e) {
-      throw new ApiException(Response.Status.BAD_REQUEST, "malformed_json", "the webhook body holds a number out of range");
+      throw new ServiceException(ServiceException.Kind.MALFORMED, "malformed_json", "the webhook body holds a number out of range");
     } catch (IOException e) {
-      throw new ApiException(Response.Status.BAD_REQUEST, "malformed_json", "the webhook body could not be read");
+      throw new ServiceException(ServiceException.Kind.MALFORMED, "malformed_json", "the webhook body could not be read");
     }
   }
 
@@ -150,7 +150,7 @@ public final class WebhookResource {
     }
     MediaType type = headers.getMediaType();
     if (type == null || !type.isCompatible(MediaType.APPLICATION_JSON_TYPE) || type.isWildcardType() || type.isWildcardSubtype()) {
-      throw new ApiException(Response.Status.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+      throw new ServiceException(ServiceException.Kind.UNSUPPORTED_TYPE, "unsupported_media_type",
           "webhook bodies must be sent as Content-Type: application/json");
     }
     return raw;
@@ -173,8 +173,8 @@ public final class WebhookResource {
     }
   }
 
-  private static ApiException tooLarge() {
-    return new ApiException(Response.Status.REQUEST_ENTITY_TOO_LARGE, "payload_too_large",
+  private static ServiceException tooLarge() {
+    return new ServiceException(ServiceException.Kind.TOO_LARGE, "payload_too_large",
         "webhook bodies are limited to " + MAX_BODY + " bytes (64 KiB)");
   }
 

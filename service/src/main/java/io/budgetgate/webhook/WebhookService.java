@@ -10,7 +10,7 @@ import io.budgetgate.audit.AuditLog;
 import io.budgetgate.budget.BudgetService;
 import io.budgetgate.budget.api.BudgetStatus;
 import io.budgetgate.notify.Outbox;
-import io.budgetgate.platform.http.ApiException;
+import io.budgetgate.platform.errors.ServiceException;
 import io.budgetgate.tenant.Tenant;
 import io.budgetgate.tenant.TenantService;
 import io.budgetgate.webhook.api.WebhookReply;
@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * Turns a verified LiteLLM event into an alert: the level comes from the payload's spend against
@@ -33,7 +34,7 @@ import java.util.Optional;
 public class WebhookService {
   static final String ACTOR = "litellm-webhook";
 
-  private final org.jdbi.v3.core.Jdbi jdbi;
+  private final Jdbi jdbi;
   private final TenantService tenants;
   private final BudgetService budgets;
   private final AlertService alerts;
@@ -42,7 +43,7 @@ public class WebhookService {
   private final Clock clock;
   private final Map<LiteLlmEvent.Ignored, Counter> ignoredCounters = new EnumMap<>(LiteLlmEvent.Ignored.class);
 
-  WebhookService(org.jdbi.v3.core.Jdbi jdbi, TenantService tenants, BudgetService budgets, AlertService alerts, Outbox outbox,
+  WebhookService(Jdbi jdbi, TenantService tenants, BudgetService budgets, AlertService alerts, Outbox outbox,
       AuditLog audit, Clock clock, MetricRegistry metrics) {
     for (LiteLlmEvent.Ignored reason : LiteLlmEvent.Ignored.values()) {
       ignoredCounters.put(reason, metrics.counter("webhooks.ignored." + reason.code()));
@@ -81,7 +82,7 @@ public class WebhookService {
       if (intake == Intake.PATH_TOKEN) {
         return ignored(LiteLlmEvent.Ignored.UNKNOWN_KEY, "no tenant of BudgetGate's has the key " + which);
       }
-      throw ApiException.notFound("unknown_tenant", "no tenant has the key " + which);
+      throw ServiceException.notFound("unknown_tenant", "no tenant has the key " + which);
     }
     WebhookReply reply = record(deliveryId, event, found.get(), rawBody);
     if (reply.status().equals("duplicate")) {

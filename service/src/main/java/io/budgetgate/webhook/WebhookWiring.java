@@ -7,7 +7,6 @@ import io.budgetgate.notify.Outbox;
 import io.budgetgate.tenant.TenantService;
 import io.dropwizard.core.setup.Environment;
 import java.time.Clock;
-import java.time.Duration;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +21,7 @@ public final class WebhookWiring {
           + "POST /webhooks/litellm/{token} is off, so LiteLLM's native alerting (which cannot sign) cannot reach "
           + "BudgetGate; only signed deliveries are accepted. See docs/webhooks.md");
     }
-    SignatureVerifier verifier = new SignatureVerifier(config.secret(), Duration.ofMillis(config.tolerance().toMilliseconds()));
+    SignatureVerifier verifier = new SignatureVerifier(config.secret(), config.tolerance().toJavaDuration());
     WebhookService service = new WebhookService(jdbi, tenants, budgets, alerts, outbox, audit, clock,
         environment.metrics());
     environment.jersey().register(new WebhookResource(service, verifier, config.pathToken(), environment.getObjectMapper(), clock));

@@ -6,8 +6,8 @@ import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.budgetgate.BudgetGateConfiguration;
 import io.budgetgate.litellm.simulator.LiteLlmSimulator;
-import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.ApiClient.Answer;
+import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.BudgetScenario;
 import io.budgetgate.testing.CapturedLogs;
 import io.budgetgate.testing.ClockedApplication;
@@ -16,6 +16,7 @@ import io.budgetgate.testing.TestPostgres;
 import io.budgetgate.testing.TestTokens;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
@@ -124,7 +125,7 @@ class BudgetApiIT {
     JsonNode s = given.statusJson(id);
     Answer access = given.access(id);
 
-    assertThat(s.get("effective_budget").decimalValue()).isEqualByComparingTo(new java.math.BigDecimal(budget).add(new java.math.BigDecimal(override)));
+    assertThat(s.get("effective_budget").decimalValue()).isEqualByComparingTo(new BigDecimal(budget).add(new BigDecimal(override)));
     assertThat(s.get("state").asText()).isEqualTo(state);
     assertThat(s.get("allowed").asBoolean()).isEqualTo(allowed);
     assertThat(access.status()).as(access.body()).isEqualTo(allowed ? 200 : 402);

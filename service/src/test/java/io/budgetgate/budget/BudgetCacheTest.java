@@ -10,6 +10,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** What the budget cache keeps when reads arrive out of order, and how long a snapshot is served. */
@@ -49,7 +50,7 @@ class BudgetCacheTest {
 
   @Test
   void aSnapshotIsServedForTheTtlFromWhenItsSpendWasReadNotFromWhenItWasStored() {
-    java.util.Set<String> stored = cache.storeAll(List.of(read("listed", "10", NOW.minusSeconds(50)),
+    Set<String> stored = cache.storeAll(List.of(read("listed", "10", NOW.minusSeconds(50)),
         read("too-old", "10", NOW.minusSeconds(60))), NOW);
 
     assertThat(stored).as("both spends are new to the cache").containsExactly("listed", "too-old");

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.budgetgate.BudgetGateApplication;
 import io.budgetgate.BudgetGateConfiguration;
 import io.budgetgate.litellm.simulator.LiteLlmSimulator;
-import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.ApiClient.Answer;
+import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.BudgetScenario;
 import io.budgetgate.testing.ClockedApplication;
 import io.budgetgate.testing.TestApps;
@@ -16,7 +16,6 @@ import io.budgetgate.testing.TestTokens;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,7 +94,7 @@ class BudgetChangesIT {
 
   @Test
   void everyAmountIsCheckedAgainstTheOneCeilingOnCreationPatchAndGrant() throws Exception {
-    Answer created = api.post("/v1/tenants", io.budgetgate.testing.TestTokens.ADMIN,
+    Answer created = api.post("/v1/tenants", TestTokens.ADMIN,
         "{\"tenant_id\": \"too-rich\", \"name\": \"x\", \"max_budget\": 1000000000.01}");
     given.tenant("ceilinged", "\"max_budget\": 999999990");
 

@@ -2,6 +2,9 @@ package io.budgetgate.budget;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.budgetgate.rules.BudgetPolicy;
+import io.budgetgate.rules.BudgetState;
+import io.budgetgate.rules.OverrideWindow;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;

@@ -10,6 +10,7 @@ import io.budgetgate.testing.ClockedApplication;
 import io.budgetgate.testing.TestApps;
 import io.budgetgate.testing.TestPostgres;
 import io.budgetgate.testing.TestRedis;
+import io.budgetgate.testing.Webhooks;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
@@ -51,11 +52,11 @@ class BudgetRedisDownIT {
   @Test
   void alertsStillNotifyWhenTheDedupStoreIsDown() throws Exception {
     given.tenant("no-redis-alert", "\"max_budget\": 100, \"notification_emails\": [\"ops@no-redis.test\"]");
-    io.budgetgate.testing.Webhooks webhooks = new io.budgetgate.testing.Webhooks("http://127.0.0.1:" + APP.getLocalPort());
+    Webhooks webhooks = new Webhooks("http://127.0.0.1:" + APP.getLocalPort());
     long now = ClockedApplication.CLOCK.instant().getEpochSecond();
 
-    var first = webhooks.send("msg_nr_1", now, io.budgetgate.testing.Webhooks.event("threshold_crossed", "85", "no-redis-alert"));
-    var second = webhooks.send("msg_nr_2", now, io.budgetgate.testing.Webhooks.event("threshold_crossed", "86", "no-redis-alert"));
+    var first = webhooks.send("msg_nr_1", now, Webhooks.event("threshold_crossed", "85", "no-redis-alert"));
+    var second = webhooks.send("msg_nr_2", now, Webhooks.event("threshold_crossed", "86", "no-redis-alert"));
 
     assertThat(first.status()).as(first.body()).isEqualTo(200);
     assertThat(first.json().get("notified").asBoolean()).as("fail-safe: notify anyway").isTrue();

@@ -3,6 +3,8 @@ package io.budgetgate.budget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.budgetgate.budget.api.BudgetStatus;
+import io.budgetgate.rules.BudgetState;
+import io.budgetgate.rules.OverrideWindow;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -3,6 +3,7 @@ package io.budgetgate.budget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.budgetgate.BudgetGateApplication;
 import io.budgetgate.budget.api.BudgetStatus;
 import io.dropwizard.jackson.Jackson;
@@ -33,7 +34,7 @@ class BudgetSnapshotTest {
 
   @Test
   void aSnapshotCachedBeforeTheForecastExistedStillReadsWithNoProjection() throws Exception {
-    var entry = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(
+    var entry = (ObjectNode) JSON.readTree(
         JSON.writeValueAsString(snapshot("44", new BigDecimal("1"))));
     entry.remove("burnRatePerHour");
     String old = entry.toString();

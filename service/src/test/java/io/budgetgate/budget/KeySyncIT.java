@@ -2,16 +2,16 @@ package io.budgetgate.budget;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.codahale.metrics.MetricRegistry;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.budgetgate.BudgetGateConfiguration;
 import io.budgetgate.litellm.LiteLlmClient;
 import io.budgetgate.litellm.MissingKeys;
 import io.budgetgate.litellm.api.KeyUpdate;
 import io.budgetgate.litellm.simulator.LiteLlmSimulator;
-import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.ApiClient.Answer;
+import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.BudgetScenario;
 import io.budgetgate.testing.ClockedApplication;
 import io.budgetgate.testing.TestApps;

@@ -14,6 +14,7 @@ import io.budgetgate.testing.TestTokens;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import java.math.BigDecimal;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -149,7 +150,7 @@ abstract class ListReadAgeCases {
     try {
       return given().count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
           + "AND wait_event_type = 'Lock' AND query ILIKE '%spend_samples%'");
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
   }

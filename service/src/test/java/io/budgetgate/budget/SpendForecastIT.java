@@ -3,12 +3,14 @@ package io.budgetgate.budget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.budgetgate.rules.SpendSample;
 import io.budgetgate.testing.ClockedApplication;
 import io.budgetgate.testing.Eventually;
 import io.budgetgate.testing.Mailbox;
 import io.budgetgate.testing.NotifyingApp;
 import io.budgetgate.testing.TestTokens;
 import jakarta.mail.internet.MimeMessage;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Timestamp;
@@ -141,7 +143,7 @@ class SpendForecastIT {
         PreparedStatement s = c.prepareStatement("INSERT INTO spend_samples (tenant_id, sampled_at, spend) VALUES (?, ?, ?)")) {
       s.setString(1, tenant);
       s.setTimestamp(2, Timestamp.from(at));
-      s.setBigDecimal(3, new java.math.BigDecimal(spend));
+      s.setBigDecimal(3, new BigDecimal(spend));
       s.executeUpdate();
     }
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.budgetgate.BudgetGateConfiguration;
 import io.budgetgate.litellm.simulator.LiteLlmSimulator;
+import io.budgetgate.platform.auth.TokenRegistry;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.BudgetScenario;
 import io.budgetgate.testing.ClockedApplication;
@@ -83,7 +84,7 @@ class DashboardIT {
     String setCookie = signedIn.headers().firstValue("Set-Cookie").orElseThrow();
     assertThat(setCookie).startsWith("bg_session=").contains("HttpOnly").contains("SameSite=Strict")
         .contains("Max-Age=28800").contains("Path=/dashboard").doesNotContain(TestTokens.ADMIN)
-        .doesNotContain(io.budgetgate.platform.auth.TokenRegistry.sha256Hex(TestTokens.ADMIN));
+        .doesNotContain(TokenRegistry.sha256Hex(TestTokens.ADMIN));
     assertThat(signedIn.headers().firstValue("Location").orElseThrow()).as("never sent off-site").endsWith("/dashboard");
   }
 

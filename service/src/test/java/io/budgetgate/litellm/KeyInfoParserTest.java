@@ -3,6 +3,7 @@ package io.budgetgate.litellm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -62,7 +63,7 @@ class KeyInfoParserTest {
 
   @Test
   void aNonFiniteDoubleSpendIsAFailedRead() throws Exception {
-    ObjectMapper lenient = new ObjectMapper().enable(com.fasterxml.jackson.core.JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS);
+    ObjectMapper lenient = new ObjectMapper().enable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS);
 
     assertThatThrownBy(() -> KeyInfoParser.parse(lenient.readTree("{\"info\": {\"spend\": NaN}}")))
         .isInstanceOf(LiteLlmBadAnswerException.class);

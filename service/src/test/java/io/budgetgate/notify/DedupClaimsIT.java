@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.budgetgate.testing.ApiClient.Answer;
 import io.budgetgate.testing.BudgetScenario;
+import io.budgetgate.testing.Eventually;
 import io.budgetgate.testing.NotifyingApp;
 import io.budgetgate.testing.TestRedis;
 import io.budgetgate.testing.TestTokens;
 import io.budgetgate.testing.Webhooks;
 import io.dropwizard.testing.ConfigOverride;
+import jakarta.mail.internet.MimeMessage;
 import java.net.URI;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -90,7 +94,7 @@ class DedupClaimsIT {
    * before its row is marked sent), so an exact count of mails after it sees every send.
    */
   private static void allSent(String tenant, int rows) {
-    io.budgetgate.testing.Eventually.await(rows + " outbox rows of " + tenant + " sent", java.time.Duration.ofSeconds(15), () ->
+    Eventually.await(rows + " outbox rows of " + tenant + " sent", Duration.ofSeconds(15), () ->
         count("SELECT count(*) FROM notification_outbox WHERE tenant_id = '" + tenant + "'") >= rows
             && count("SELECT count(*) FROM notification_outbox WHERE tenant_id = '" + tenant + "' AND status <> 'sent'") == 0);
   }
@@ -98,12 +102,12 @@ class DedupClaimsIT {
   private static long count(String sql) {
     try {
       return given.count(sql);
-    } catch (java.sql.SQLException e) {
+    } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  private static List<jakarta.mail.internet.MimeMessage> warnings(String tenant) {
+  private static List<MimeMessage> warnings(String tenant) {
     return APP.mailsFor(tenant).stream().filter(m -> NotifyingApp.subject(m).contains("budget warning")).toList();
   }
 }

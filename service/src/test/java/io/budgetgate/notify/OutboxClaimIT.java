@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -113,7 +114,7 @@ class OutboxClaimIT {
   /** An alert with one email row in this status, next attempt at {@code next}; returns the row's id. */
   private static long row(String tenant, String status, Instant next) {
     return jdbi.withHandle(h -> {
-      java.util.UUID alert = java.util.UUID.randomUUID();
+      UUID alert = UUID.randomUUID();
       h.createUpdate("""
           INSERT INTO budget_alert_history (id, tenant_id, level, percent_used, spend, effective_budget, source, created_at)
           VALUES (:id, :tenant, 'warning', 85, 85, 100, 'webhook', :now)""")

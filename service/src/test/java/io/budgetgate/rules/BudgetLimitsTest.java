@@ -1,4 +1,4 @@
-package io.budgetgate.budget;
+package io.budgetgate.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,8 +1,9 @@
-package io.budgetgate.budget;
+package io.budgetgate.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.TimeZone;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -71,10 +72,10 @@ class BudgetPeriodsTest {
    */
   @org.junit.jupiter.api.Test
   void theJvmsDefaultZoneDoesNotMoveAReset() {
-    java.util.TimeZone saved = java.util.TimeZone.getDefault();
+    TimeZone saved = TimeZone.getDefault();
     try {
       for (String zone : new String[] {"Pacific/Kiritimati", "Pacific/Honolulu", "Asia/Kathmandu"}) {
-        java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone(zone));
+        TimeZone.setDefault(TimeZone.getTimeZone(zone));
         assertThat(BudgetPeriods.nextReset(BudgetDuration.parse("1d"), Instant.parse("2026-11-29T15:30:00Z"))).as(zone)
             .isEqualTo(Instant.parse("2026-11-30T00:00:00Z"));
         assertThat(BudgetPeriods.nextReset(BudgetDuration.parse("1mo"), Instant.parse("2026-11-30T20:00:00Z"))).as(zone)
@@ -83,7 +84,7 @@ class BudgetPeriodsTest {
             .isEqualTo(Instant.parse("2026-11-30T00:00:00Z"));
       }
     } finally {
-      java.util.TimeZone.setDefault(saved);
+      TimeZone.setDefault(saved);
     }
   }
 }

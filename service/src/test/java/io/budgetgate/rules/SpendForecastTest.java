@@ -1,4 +1,4 @@
-package io.budgetgate.budget;
+package io.budgetgate.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntUnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /** The burn-rate forecast on constructed series: block_at 110.00, the period resets 2026-12-01. */
@@ -152,7 +153,7 @@ class SpendForecastTest {
     assertThat(SpendForecast.projectedBlockAt(BigDecimal.ZERO, BLOCK_AT, new BigDecimal("0.000001"), NOW, null)).isNull();
   }
 
-  private static List<SpendSample> hourly(int hours, java.util.function.IntUnaryOperator spendAt) {
+  private static List<SpendSample> hourly(int hours, IntUnaryOperator spendAt) {
     List<SpendSample> out = new ArrayList<>();
     for (int h = 0; h <= hours; h++) {
       out.add(sample(NOW.minus(Duration.ofHours(hours - h)), String.valueOf(spendAt.applyAsInt(h))));

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.budgetgate.BudgetGateConfiguration;
 import io.budgetgate.litellm.simulator.LiteLlmSimulator;
-import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.ApiClient.Answer;
+import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.CapturedLogs;
 import io.budgetgate.testing.TestApps;
 import io.budgetgate.testing.TestPostgres;
@@ -20,6 +20,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -229,7 +230,7 @@ class TenantApiIT {
 
   @Test
   void liteLlmHangingIs503WithinTheTimeoutBudget() throws Exception {
-    LITELLM.delay(java.time.Duration.ofSeconds(3), -1);
+    LITELLM.delay(Duration.ofSeconds(3), -1);
 
     Answer answer = create("{\"tenant_id\": \"slowpoke\", \"name\": \"Slow\"}");
 

@@ -3,8 +3,9 @@ package io.budgetgate.tenant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.budgetgate.platform.http.FieldError;
-import io.budgetgate.platform.http.ValidationException;
+import io.budgetgate.platform.errors.FieldError;
+import io.budgetgate.platform.errors.ServiceException;
+import io.budgetgate.platform.errors.ValidationException;
 import io.budgetgate.tenant.api.CreateTenantRequest;
 import java.math.BigDecimal;
 import java.util.List;
@@ -23,7 +24,7 @@ class TenantValidatorTest {
     assertThat(e.fields()).extracting(FieldError::field).containsExactly(
         "tenant_id", "name", "max_budget", "alert_threshold", "grace_threshold", "budget_duration",
         "notification_emails[1]", "slack_webhook_url");
-    assertThat(e.status()).isEqualTo(422);
+    assertThat(e.kind()).isEqualTo(ServiceException.Kind.INVALID);
     assertThat(e.error()).isEqualTo("validation_failed");
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -14,7 +15,7 @@ public final class ApiClient {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** An answer: status, raw body, parsed body (null when not JSON) and headers. */
-  public record Answer(int status, String body, JsonNode json, java.net.http.HttpHeaders headers) {
+  public record Answer(int status, String body, JsonNode json, HttpHeaders headers) {
     public String header(String name) {
       return headers.firstValue(name).orElse(null);
     }

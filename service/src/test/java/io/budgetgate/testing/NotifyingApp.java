@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -124,7 +125,7 @@ public final class NotifyingApp implements BeforeAllCallback, BeforeEachCallback
    * fixture's: the email address ops@{tenant}.test and the Slack sink.
    */
   public String tenant(String prefix, String budgetFields) {
-    String id = prefix + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    String id = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     given.tenant(id, budgetFields + ", \"notification_emails\": [\"ops@" + id + ".test\"], \"slack_webhook_url\": \""
         + slack.url() + "\"");
     return id;

@@ -9,7 +9,12 @@ import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,17 +28,17 @@ public final class TestApps {
    * the test-jar for the modules that use it from there.
    */
   public static String configPath() {
-    java.net.URL url = TestApps.class.getResource("/test-app.yml");
+    URL url = TestApps.class.getResource("/test-app.yml");
     if (url == null) {
       throw new IllegalStateException("test-app.yml is not on the classpath");
     }
     if ("file".equals(url.getProtocol())) {
       return ResourceHelpers.resourceFilePath("test-app.yml");
     }
-    try (java.io.InputStream in = url.openStream()) {
-      java.nio.file.Path copy = java.nio.file.Files.createTempFile("budgetgate-test-app", ".yml");
+    try (InputStream in = url.openStream()) {
+      Path copy = Files.createTempFile("budgetgate-test-app", ".yml");
       copy.toFile().deleteOnExit();
-      java.nio.file.Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
       return copy.toString();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

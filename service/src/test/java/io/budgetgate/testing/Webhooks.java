@@ -1,5 +1,7 @@
 package io.budgetgate.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.budgetgate.webhook.SignatureVerifier;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -60,9 +62,9 @@ public final class Webhooks {
     }
     try {
       HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      com.fasterxml.jackson.databind.JsonNode json = null;
+      JsonNode json = null;
       try {
-        json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+        json = new ObjectMapper().readTree(r.body());
       } catch (Exception notJson) {
         // leave null
       }

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.budgetgate.platform.http.FieldError;
-import io.budgetgate.platform.http.ValidationException;
+import io.budgetgate.BudgetGateApplication;
+import io.budgetgate.platform.errors.FieldError;
+import io.budgetgate.platform.errors.ValidationException;
 import io.dropwizard.jackson.Jackson;
+import java.math.BigDecimal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -18,7 +20,7 @@ class LiteLlmEventTest {
   private static final ObjectMapper JSON = Jackson.newObjectMapper();
 
   static {
-    io.budgetgate.BudgetGateApplication.configureJson(JSON);
+    BudgetGateApplication.configureJson(JSON);
   }
 
   private static LiteLlmEvent event(String json) throws Exception {
@@ -76,7 +78,7 @@ class LiteLlmEventTest {
   @ValueSource(strings = {"0", "0.000000000000000000001", "123.456789123456789", "1000000000.00", "1e9"})
   void aFiniteSpendFromZeroToTheCeilingIsReadExactly(String spend) throws Exception {
     assertThat(event("{\"spend\": " + spend + ", \"event\": \"budget_crossed\", \"key_alias\": \"acme\"}").spend())
-        .isEqualByComparingTo(new java.math.BigDecimal(spend));
+        .isEqualByComparingTo(new BigDecimal(spend));
   }
 
   @Test

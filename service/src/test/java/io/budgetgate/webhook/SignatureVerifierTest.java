@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /** Standard Webhooks verification against vectors computed independently of this code. */
@@ -52,7 +53,7 @@ class SignatureVerifierTest {
 
   @Test
   void aSecretMustBeAStandardWebhooksSecret() {
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new SignatureVerifier("not-a-secret", Duration.ofMinutes(5)))
+    Assertions.assertThatThrownBy(() -> new SignatureVerifier("not-a-secret", Duration.ofMinutes(5)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("whsec_");
   }
 

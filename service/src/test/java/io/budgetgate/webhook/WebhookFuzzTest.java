@@ -6,11 +6,12 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.budgetgate.budget.BudgetPolicy;
+import io.budgetgate.BudgetGateApplication;
 import io.budgetgate.platform.AmountCeiling;
-import io.budgetgate.platform.http.ApiException;
-import io.budgetgate.platform.http.FieldError;
-import io.budgetgate.platform.http.ValidationException;
+import io.budgetgate.platform.errors.FieldError;
+import io.budgetgate.platform.errors.ServiceException;
+import io.budgetgate.platform.errors.ValidationException;
+import io.budgetgate.rules.BudgetPolicy;
 import io.dropwizard.jackson.Jackson;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -29,7 +30,7 @@ class WebhookFuzzTest {
   private static final ObjectMapper JSON = Jackson.newObjectMapper();
 
   static {
-    io.budgetgate.BudgetGateApplication.configureJson(JSON); // the API's own settings
+    BudgetGateApplication.configureJson(JSON); // the API's own settings
   }
 
   /** The bare Jackson defaults, as a relay or a future caller might parse with. */
@@ -48,8 +49,8 @@ class WebhookFuzzTest {
     JsonNode tree;
     try {
       tree = WebhookResource.readJson(json, body); // exactly what the endpoint does
-    } catch (ApiException e) {
-      assertThat(e.status()).isEqualTo(400);
+    } catch (ServiceException e) {
+      assertThat(e.kind()).isEqualTo(ServiceException.Kind.MALFORMED);
       assertThat(e.error()).isEqualTo("malformed_json");
       return;
     }
@@ -62,7 +63,7 @@ class WebhookFuzzTest {
         assertThat(event.keyAlias() != null || event.token() != null).isTrue();
       }
     } catch (ValidationException e) {
-      assertThat(e.status()).isEqualTo(422);
+      assertThat(e.kind()).isEqualTo(ServiceException.Kind.INVALID);
       assertThat(e.fields()).isNotEmpty();
     }
   }
@@ -86,8 +87,8 @@ class WebhookFuzzTest {
     JsonNode tree;
     try {
       tree = WebhookResource.readJson(JSON, body.getBytes(StandardCharsets.UTF_8));
-    } catch (ApiException e) {
-      assertThat(e.status()).isEqualTo(400); // a literal Jackson will not read at all (e.g. a leading zero)
+    } catch (ServiceException e) {
+      assertThat(e.kind()).isEqualTo(ServiceException.Kind.MALFORMED); // a literal Jackson will not read at all (e.g. a leading zero)
       return;
     }
     BigDecimal sent = new BigDecimal(literal);

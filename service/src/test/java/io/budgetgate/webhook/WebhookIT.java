@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.budgetgate.BudgetGateConfiguration;
 import io.budgetgate.litellm.simulator.LiteLlmSimulator;
-import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.ApiClient.Answer;
+import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.BudgetScenario;
 import io.budgetgate.testing.TestApps;
 import io.budgetgate.testing.TestPostgres;
@@ -14,7 +14,10 @@ import io.budgetgate.testing.Webhooks;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -302,7 +305,7 @@ class WebhookIT {
   }
 
   private static Answer send(String body, long now) {
-    return webhooks.send("msg_" + java.util.UUID.randomUUID(), now, body);
+    return webhooks.send("msg_" + UUID.randomUUID(), now, body);
   }
 
   private static Answer pathTokenWrong(String body) {
@@ -320,8 +323,8 @@ class WebhookIT {
   /** A LiteLLM webhook body (test resources litellm/webhooks/, sources in SOURCES.md) for this tenant's key. */
   private static String fixture(String name, String tenant) throws Exception {
     String hash = given.one("SELECT litellm_key_hash FROM tenant_configs WHERE tenant_id = '" + tenant + "'");
-    try (java.io.InputStream in = WebhookIT.class.getResourceAsStream("/litellm/webhooks/" + name)) {
-      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+    try (InputStream in = WebhookIT.class.getResourceAsStream("/litellm/webhooks/" + name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8)
           .replace("__TOKEN__", hash).replace("__ALIAS__", tenant);
     }
   }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -66,7 +67,7 @@ final class KeyEndpoints {
     }
     String alias = SimulatorHttp.text(body.get("key_alias"));
     String duration = SimulatorHttp.text(body.get("budget_duration"));
-    java.time.Instant resetAt;
+    Instant resetAt;
     try {
       resetAt = LiteLlmCalendar.nextReset(duration, clock.instant());
     } catch (LiteLlmCalendar.UnsupportedDuration e) {

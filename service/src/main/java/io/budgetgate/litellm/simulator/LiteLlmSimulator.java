@@ -13,6 +13,8 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -59,7 +61,7 @@ public final class LiteLlmSimulator implements Managed {
   private HttpServer server;
   private ExecutorService executor;
   private static final int QUERIES_KEPT = 10_000;
-  private final java.util.ArrayDeque<String> queries = new java.util.ArrayDeque<>();
+  private final ArrayDeque<String> queries = new ArrayDeque<>();
 
   public LiteLlmSimulator(String host, int port, String masterKey, ObjectMapper json, Clock clock) {
     this.host = host;
@@ -140,9 +142,9 @@ public final class LiteLlmSimulator implements Managed {
 
   /** How many calls reached this path (e.g. {@code /key/generate}), faults included. */
   /** The query strings received (path and query, as sent; the last {@value #QUERIES_KEPT}), oldest first: what LiteLLM's access log would show. */
-  public java.util.List<String> queriesSeen() {
+  public List<String> queriesSeen() {
     synchronized (queries) {
-      return java.util.List.copyOf(queries);
+      return List.copyOf(queries);
     }
   }
 

@@ -1,6 +1,9 @@
 package io.budgetgate.platform.cache;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -13,8 +16,8 @@ public interface KeyValueCache {
   Optional<String> get(String key);
 
   /** Several keys at once (Redis {@code MGET}, one round trip); a key that is absent or expired is left out. */
-  default java.util.Map<String, String> getAll(java.util.Collection<String> keys) {
-    java.util.Map<String, String> found = new java.util.HashMap<>();
+  default Map<String, String> getAll(Collection<String> keys) {
+    Map<String, String> found = new HashMap<>();
     for (String key : keys) {
       get(key).ifPresent(value -> found.put(key, value));
     }
@@ -24,7 +27,7 @@ public interface KeyValueCache {
   void put(String key, String value, Duration ttl);
 
   /** Several entries with one ttl; Redis sends them in one pipelined round trip. */
-  default void putAll(java.util.Map<String, String> values, Duration ttl) {
+  default void putAll(Map<String, String> values, Duration ttl) {
     values.forEach((key, value) -> put(key, value, ttl));
   }
 

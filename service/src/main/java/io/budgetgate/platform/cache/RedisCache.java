@@ -5,6 +5,10 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -41,7 +45,7 @@ public final class RedisCache implements KeyValueCache, Managed {
         new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort()),
         DefaultJedisClientConfig.builder().connectionTimeoutMillis(timeout).socketTimeoutMillis(timeout).database(database).build());
     this.address = uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort());
-    this.retryAfter = Duration.ofMillis(config.retryAfter().toMilliseconds());
+    this.retryAfter = config.retryAfter().toJavaDuration();
     this.clock = clock;
   }
 
@@ -51,13 +55,13 @@ public final class RedisCache implements KeyValueCache, Managed {
   }
 
   @Override
-  public java.util.Map<String, String> getAll(java.util.Collection<String> keys) {
+  public Map<String, String> getAll(Collection<String> keys) {
     if (keys.isEmpty()) {
-      return java.util.Map.of();
+      return Map.of();
     }
-    java.util.List<String> asked = java.util.List.copyOf(keys);
-    java.util.List<String> values = call(r -> r.mget(asked.toArray(String[]::new)), java.util.List.of());
-    java.util.Map<String, String> found = new java.util.HashMap<>();
+    List<String> asked = List.copyOf(keys);
+    List<String> values = call(r -> r.mget(asked.toArray(String[]::new)), List.of());
+    Map<String, String> found = new HashMap<>();
     for (int i = 0; i < values.size(); i++) {
       if (values.get(i) != null) {
         found.put(asked.get(i), values.get(i));
@@ -72,7 +76,7 @@ public final class RedisCache implements KeyValueCache, Managed {
   }
 
   @Override
-  public void putAll(java.util.Map<String, String> values, Duration ttl) {
+  public void putAll(Map<String, String> values, Duration ttl) {
     if (values.isEmpty()) {
       return;
     }

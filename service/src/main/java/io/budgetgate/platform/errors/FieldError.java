@@ -1,4 +1,4 @@
-package io.budgetgate.platform.http;
+package io.budgetgate.platform.errors;
 
 /**
  * One invalid field of a request.

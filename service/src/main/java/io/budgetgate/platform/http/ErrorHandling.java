@@ -1,8 +1,8 @@
 package io.budgetgate.platform.http;
 
 import io.dropwizard.core.server.AbstractServerFactory;
-import io.dropwizard.core.setup.Environment;
 import io.dropwizard.core.server.ServerFactory;
+import io.dropwizard.core.setup.Environment;
 
 /** Replaces Dropwizard's default exception mappers with ours, so every error has one shape. */
 public final class ErrorHandling {
@@ -12,7 +12,7 @@ public final class ErrorHandling {
     if (serverFactory instanceof AbstractServerFactory factory) {
       factory.setRegisterDefaultExceptionMappers(false);
     }
-    environment.jersey().register(new ApiExceptionMapper());
+    environment.jersey().register(new ServiceExceptionMapper());
     environment.jersey().register(new JsonInputExceptionMapper());
     environment.jersey().register(new WebApplicationExceptionMapper());
     environment.jersey().register(new DatabaseExceptionMapper());

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.budgetgate.platform.errors.FieldError;
+import io.budgetgate.platform.errors.ValidationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import java.util.List;
@@ -22,7 +24,7 @@ public final class JsonInputExceptionMapper implements ExceptionMapper<JsonProce
       String field = fieldPath(mapping.getPath());
       String message =
           mapping instanceof UnrecognizedPropertyException ? "is not a known field" : "has the wrong type or format";
-      return new ApiExceptionMapper()
+      return new ServiceExceptionMapper()
           .toResponse(new ValidationException(List.of(new FieldError(field.isEmpty() ? "body" : field, message))));
     }
     return ApiError.response(

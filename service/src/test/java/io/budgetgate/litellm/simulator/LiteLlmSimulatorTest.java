@@ -3,8 +3,8 @@ package io.budgetgate.litellm.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.ApiClient.Answer;
+import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.TestApps;
 import io.budgetgate.testing.TestTokens;
 import java.time.Duration;
