@@ -110,6 +110,9 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
     Jdbi jdbi = new JdbiFactory().build(environment, config.getDatabase(), "database");
     jdbi.registerArrayType(String.class, "text");
 
+    // Each feature is built from what the ones before it return, so this order is the dependency
+    // order (docs/architecture.md): alerts before budgets because a budget check raises alerts, the
+    // reconciler after budgets because it reads them.
     TokenRegistry tokens = AuthWiring.wire(config.getAuth(), config.getMode(), environment);
     environment.jersey().register(new PingResource());
     PrometheusWiring.wire(environment);
@@ -118,17 +121,18 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
     AuditLog audit = AuditWiring.wire(jdbi, clock, environment);
     KeyValueCache cache = CacheWiring.wire(config.getRedis(), clock, environment);
     TenantService tenants = TenantWiring.wire(jdbi, litellm, audit, config.getTenantDefaults(), clock, environment);
+    notifications = NotifyWiring.wire(jdbi, audit, config.getNotifications(), clock, environment);
+    AlertWiring.Alerting alerting = AlertWiring.alerts(jdbi, cache, tenants, notifications.outbox(), audit,
+        config.getAlerts(), clock, environment);
     BudgetWiring.Budgets budgetFeature = BudgetWiring.wire(jdbi, litellmFeature, tenants, cache, audit, config.getBudget(),
-        config.getLitellm().publicBaseUrl(), clock, environment);
+        config.getLitellm().publicBaseUrl(), alerting.freshStatuses(), clock, environment);
     BudgetService budgets = budgetFeature.service();
     budgetService = budgets;
     spendHistory = budgetFeature.history();
-    notifications = NotifyWiring.wire(jdbi, audit, config.getNotifications(), clock, environment);
-    ResetWiring.Resets resets = ResetWiring.wire(jdbi, litellm, budgets, spendHistory, tenants, notifications.outbox(),
-        audit, clock, config.getBudget().jobInterval().toJavaDuration(), environment);
+    ResetWiring.Resets resets = ResetWiring.wire(jdbi, litellm, budgetFeature, tenants, notifications.outbox(), audit, clock,
+        config.getBudget().jobInterval().toJavaDuration(), environment);
     resetJob = resets.job();
-    alerts = AlertWiring.wire(jdbi, litellm, cache, tenants, budgets, budgetFeature.history(), notifications.outbox(), audit,
-        config.getAlerts(), clock, environment);
+    alerts = AlertWiring.reconciler(jdbi, litellm, alerting, budgetFeature, config.getAlerts(), clock, environment);
     WebhookWiring.wire(jdbi, config.getWebhook(), tenants, budgets, alerts.service(), notifications.outbox(), audit, clock,
         environment);
     DashboardWiring.wire(config.getDashboard(), config.getMode(), tokens, jdbi,

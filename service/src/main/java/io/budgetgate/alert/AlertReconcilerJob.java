@@ -4,6 +4,8 @@ import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
 import io.budgetgate.budget.BudgetService;
 import io.budgetgate.budget.SpendHistory;
+import io.budgetgate.budget.TenantPages.KeyedTenant;
+import io.budgetgate.budget.TenantPages;
 import io.budgetgate.budget.api.BudgetStatus;
 import io.budgetgate.litellm.LiteLlmClient;
 import io.budgetgate.litellm.LiteLlmException;
@@ -14,7 +16,6 @@ import io.budgetgate.litellm.api.ListedKey;
 import io.budgetgate.platform.Schedulers;
 import io.budgetgate.platform.db.JobLease;
 import io.dropwizard.lifecycle.Managed;
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,15 +52,9 @@ public final class AlertReconcilerJob implements Managed {
   /** The states the per-state gauges report. */
   static final List<String> STATES = List.of("ok", "warning", "critical", "blocked", "unknown");
 
-  /**
-   * A tenant and its key's hash as the round pages through them, with the max_budget BudgetGate
-   * last confirmed on the key (null when unknown) and whether a change is still on its way to it.
-   */
-  record TenantKey(String tenantId, String keyHash, BigDecimal syncedMaxBudget, boolean syncPending,
-      long syncGeneration, Instant periodStart) {}
-
   private final Jdbi jdbi;
   private final BudgetService budgets;
+  private final TenantPages pages;
   private final AlertService alerts;
   private final SpendHistory history;
   private final LiteLlmClient litellm;
@@ -81,12 +76,13 @@ public final class AlertReconcilerJob implements Managed {
    */
   record Round(int tenants, long litellmReads, double seconds, double busySeconds, long skipped) {}
 
-  AlertReconcilerJob(Jdbi jdbi, BudgetService budgets, AlertService alerts, SpendHistory history,
+  AlertReconcilerJob(Jdbi jdbi, BudgetService budgets, TenantPages pages, AlertService alerts, SpendHistory history,
       LiteLlmClient litellm, Duration interval, Duration sampleRetention, Duration spread, Clock clock,
       MetricRegistry metrics) {
     this.jdbi = jdbi;
     this.clock = clock;
     this.budgets = budgets;
+    this.pages = pages;
     this.alerts = alerts;
     this.history = history;
     this.litellm = litellm;
@@ -147,21 +143,21 @@ public final class AlertReconcilerJob implements Managed {
     }
     Map<String, KeyInfo> listed = list.get();
     Map<String, Integer> counts = new HashMap<>();
-    int pages = Math.max(1, (tenantCount() + PAGE - 1) / PAGE);
+    int pageCount = Math.max(1, (pages.count() + PAGE - 1) / PAGE);
     long paused = 0;
     int raised = 0;
     int done = 0;
     String after = "";
-    List<TenantKey> page;
+    List<KeyedTenant> page;
     do {
-      page = tenantPage(after);
+      page = pages.after(after, PAGE);
       if (!held.renew()) {
         LOG.warn("reconciler lost its lease to another instance mid-round; that instance goes on");
         return raised;
       }
       raised += reconcile(page, listed, listedAt, counts, reads, held);
       after = page.isEmpty() ? after : page.get(page.size() - 1).tenantId();
-      paused += pace(started, ++done, pages);
+      paused += pace(started, ++done, pageCount);
     } while (page.size() == PAGE);
     lastCounts = Map.copyOf(counts);
     int tenantsRead = counts.values().stream().mapToInt(Integer::intValue).sum();
@@ -194,10 +190,6 @@ public final class AlertReconcilerJob implements Managed {
     return wait;
   }
 
-  private int tenantCount() {
-    return jdbi.withHandle(handle -> handle.createQuery("SELECT count(*) FROM tenant_configs").mapTo(Integer.class).one());
-  }
-
   /**
    * Every key LiteLLM lists, by hash. Empty when LiteLLM cannot be reached: the round then stops
    * (asking it 10,000 times one by one would only make a long round of failures). When LiteLLM
@@ -227,20 +219,6 @@ public final class AlertReconcilerJob implements Managed {
     return Optional.of(byHash);
   }
 
-  /** A page of tenants with their key hashes; one short query, no connection kept while LiteLLM is read. */
-  private List<TenantKey> tenantPage(String after) {
-    return jdbi.withHandle(handle -> handle.createQuery("""
-            SELECT tenant_id, litellm_key_hash, litellm_synced_max_budget, litellm_sync_pending_since IS NOT NULL AS pending,
-                   litellm_sync_generation, COALESCE(litellm_key_last_reset, created_at) AS period_start
-              FROM tenant_configs
-             WHERE tenant_id > :after ORDER BY tenant_id LIMIT :limit""")
-        .bind("after", after).bind("limit", PAGE)
-        .map((rs, ctx) -> new TenantKey(rs.getString("tenant_id"), rs.getString("litellm_key_hash"),
-            rs.getBigDecimal("litellm_synced_max_budget"), rs.getBoolean("pending"), rs.getLong("litellm_sync_generation"),
-            rs.getTimestamp("period_start").toInstant()))
-        .list());
-  }
-
   /** Tenants per state as of this instance's last round (0 before its first, or on instances that never hold the lock). */
   int tenantsIn(String state) {
     return lastCounts.getOrDefault(state, 0);
@@ -253,12 +231,12 @@ public final class AlertReconcilerJob implements Managed {
    * key missing in LiteLLM) is skipped, never the page or the round: a failed bulk step is done
    * again tenant by tenant.
    */
-  private int reconcile(List<TenantKey> page, Map<String, KeyInfo> listed, Instant listedAt, Map<String, Integer> counts,
+  private int reconcile(List<KeyedTenant> page, Map<String, KeyInfo> listed, Instant listedAt, Map<String, Integer> counts,
       long[] reads, JobLease.Held held) {
     Map<String, KeyInfo> onTheList = new LinkedHashMap<>();
-    List<TenantKey> offTheList = new ArrayList<>();
+    List<KeyedTenant> offTheList = new ArrayList<>();
     Map<String, Instant> periodStarts = new HashMap<>();
-    for (TenantKey tenant : page) {
+    for (KeyedTenant tenant : page) {
       periodStarts.put(tenant.tenantId(), tenant.periodStart());
       KeyInfo info = listed.get(tenant.keyHash());
       if (info == null) {
@@ -284,7 +262,7 @@ public final class AlertReconcilerJob implements Managed {
         }
       });
     }
-    for (TenantKey tenant : offTheList) {
+    for (KeyedTenant tenant : offTheList) {
       if (!held.renew()) {
         break;
       }

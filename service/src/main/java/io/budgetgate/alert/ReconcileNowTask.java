@@ -30,7 +30,7 @@ final class ReconcileNowTask extends PostBodyTask {
     int raised = reconciler.runOnce();
     if (raised < 0) {
       answer.put("outcome", "skipped");
-      answer.put("message", "another instance holds the reconciler's lease and runs its rounds (SELECT * FROM job_leases)");
+      answer.put("message", "another instance holds the reconciler's lease and runs its rounds (the job_leases table says which)");
     } else {
       AlertReconcilerJob.Round round = reconciler.lastRound();
       answer.put("outcome", "ran");

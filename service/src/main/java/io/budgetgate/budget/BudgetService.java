@@ -82,11 +82,17 @@ public class BudgetService {
   private final ConcurrentHashMap<String, Degraded> degradedAnswers = new ConcurrentHashMap<>();
   private final Duration degradedTtl;
   private final AtomicReference<Instant> lastDegradedWarning = new AtomicReference<>(Instant.MIN);
-  private volatile Consumer<BudgetStatus> freshStatusListener = status -> { };
+  private final Consumer<BudgetStatus> freshStatusListener;
 
+  /**
+   * {@code freshStatuses} is called with every status computed from a freshly read spend (not from
+   * the cache), e.g. to raise an alert when the tenant crossed a threshold; its failures never fail
+   * a decision.
+   */
   BudgetService(Jdbi jdbi, LiteLlmClient litellm, MissingKeys missingKeys, BudgetCache cache, AuditLog audit,
-      BudgetConfig config, Clock clock, MetricRegistry metrics) {
+      BudgetConfig config, Consumer<BudgetStatus> freshStatuses, Clock clock, MetricRegistry metrics) {
     this.jdbi = jdbi;
+    this.freshStatusListener = freshStatuses;
     this.litellm = litellm;
     this.missingKeys = missingKeys;
     this.cache = cache;
@@ -131,14 +137,6 @@ public class BudgetService {
     return decision;
   }
 
-  /**
-   * Called with every status computed from a freshly read spend (not from the cache), e.g. to
-   * raise an alert when the tenant crossed a threshold. Its failures never fail a decision.
-   */
-  public void onFreshStatus(Consumer<BudgetStatus> listener) {
-    this.freshStatusListener = listener;
-  }
-
   private void notifyFresh(BudgetStatus status) {
     try {
       freshStatusListener.accept(status);
@@ -160,6 +158,17 @@ public class BudgetService {
     Instant now = clock.instant();
     Stored stored = read(tenantId, now);
     return stored.base().withSpend(spend, now).withBurnRate(stored.burnRate(spend, now)).status(now, SpendSource.LIVE);
+  }
+
+  /** The tenant's effective budget now (max_budget plus the overrides active now): two queries, no LiteLLM. */
+  public BigDecimal effectiveBudget(String tenantId) {
+    Instant now = clock.instant();
+    return jdbi.withHandle(handle -> {
+      BudgetDao dao = handle.attach(BudgetDao.class);
+      BudgetRow row = dao.find(tenantId).orElseThrow(() -> TenantService.unknownTenant(tenantId));
+      return BudgetPolicy.effectiveBudget(row.maxBudget(),
+          dao.liveOverrides(tenantId, now).stream().map(BudgetOverride::window).toList(), now);
+    });
   }
 
   /**

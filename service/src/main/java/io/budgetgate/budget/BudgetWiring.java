@@ -1,12 +1,14 @@
 package io.budgetgate.budget;
 
 import io.budgetgate.audit.AuditLog;
+import io.budgetgate.budget.api.BudgetStatus;
 import io.budgetgate.litellm.LiteLlmWiring;
 import io.budgetgate.platform.cache.KeyValueCache;
 import io.budgetgate.tenant.TenantService;
 import io.dropwizard.core.setup.Environment;
 import java.time.Clock;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
 
 /** Builds budget status, enforcement, budget changes and overrides. */
@@ -15,16 +17,20 @@ public final class BudgetWiring {
 
   /** What other features use: status and enforcement, overrides, the all-tenants board, and the spend history the
    * reconciler records into. */
-  public record Budgets(BudgetService service, OverrideService overrides, BudgetBoard board, SpendHistory history) {}
+  public record Budgets(BudgetService service, OverrideService overrides, BudgetBoard board, SpendHistory history,
+      TenantPages pages, BudgetPeriodStore periods) {}
 
+  /** {@code freshStatuses}: where statuses read fresh from LiteLLM go (the alerts a budget check raises). */
   public static Budgets wire(Jdbi jdbi, LiteLlmWiring.LiteLlm litellm, TenantService tenants, KeyValueCache cache, AuditLog audit,
-      BudgetConfig config, String publicLiteLlmUrl, Clock clock, Environment environment) {
+      BudgetConfig config, String publicLiteLlmUrl, Consumer<BudgetStatus> freshStatuses, Clock clock,
+      Environment environment) {
     BudgetRowMappers.register(jdbi);
     BudgetCache budgetCache = new BudgetCache(cache, environment.getObjectMapper(),
         config.cacheTtl().toJavaDuration(), config.staleLimit().toJavaDuration(),
         environment.metrics());
     SpendHistory history = new SpendHistory(jdbi);
-    BudgetService budgets = new BudgetService(jdbi, litellm.client(), litellm.missingKeys(), budgetCache, audit, config, clock,
+    BudgetService budgets = new BudgetService(jdbi, litellm.client(), litellm.missingKeys(), budgetCache, audit, config,
+        freshStatuses, clock,
         environment.metrics());
     environment.healthChecks().register("litellm-sync", new KeySyncBacklog(jdbi, clock,
         config.syncAlarmAfter().toJavaDuration(), environment.metrics()));
@@ -33,6 +39,7 @@ public final class BudgetWiring {
     environment.jersey().register(new LlmAccessResource(budgets, publicLiteLlmUrl, clock));
     environment.admin().addTask(new ReprovisionKeyTask(new KeyReprovision(jdbi, litellm.client(), litellm.missingKeys(),
         budgets, history, tenants, clock), environment.getObjectMapper()));
-    return new Budgets(budgets, overrides, new BudgetBoard(jdbi, history, clock), history);
+    return new Budgets(budgets, overrides, new BudgetBoard(jdbi, history, clock), history, new TenantPages(jdbi),
+        new BudgetPeriodStore(jdbi));
   }
 }

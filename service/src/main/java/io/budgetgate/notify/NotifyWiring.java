@@ -62,8 +62,7 @@ public final class NotifyWiring {
     Duration timeout = config.sendTimeout().toJavaDuration();
     OutboxDispatcher dispatcher = new OutboxDispatcher(jdbi, new MessageRenderer(), new EmailSender(config.smtp(), timeout),
         new SlackSender(timeout), audit, config, clock);
-    Outbox outbox = new Outbox(config.slackDefaultWebhookUrl());
-    outbox.onNudge(dispatcher::nudge);
+    Outbox outbox = new Outbox(config.slackDefaultWebhookUrl(), dispatcher::nudge);
     environment.lifecycle().manage(dispatcher);
     environment.metrics().register("notifications.outbox.pending",
         (Gauge<Long>) () -> jdbi.withExtension(OutboxDao.class, OutboxDao::pending));

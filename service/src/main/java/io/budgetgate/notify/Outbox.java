@@ -15,10 +15,12 @@ import org.jdbi.v3.core.Handle;
  */
 public class Outbox {
   private final String defaultSlackUrl;
-  private volatile Runnable nudge = () -> { };
+  private final Runnable nudge;
 
-  public Outbox(String defaultSlackUrl) {
+  /** {@code nudge} asks the dispatcher to look at the outbox now. */
+  public Outbox(String defaultSlackUrl, Runnable nudge) {
     this.defaultSlackUrl = defaultSlackUrl;
+    this.nudge = nudge;
   }
 
   /** Where an alert of this tenant goes. */
@@ -65,9 +67,5 @@ public class Outbox {
   /** Asks the dispatcher to look now rather than at its next poll (after the caller commits). */
   public void nudge() {
     nudge.run();
-  }
-
-  void onNudge(Runnable action) {
-    this.nudge = action;
   }
 }

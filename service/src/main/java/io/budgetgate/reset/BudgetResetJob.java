@@ -1,5 +1,6 @@
 package io.budgetgate.reset;
 
+import io.budgetgate.budget.BudgetPeriodStore;
 import io.budgetgate.budget.BudgetService;
 import io.budgetgate.platform.Schedulers;
 import io.budgetgate.platform.db.JobLease;
@@ -26,18 +27,19 @@ public final class BudgetResetJob implements Managed {
   static final String LEASE = "budget-reset-job";
   static final String ACTOR = "budget-reset-job";
 
-  private final Jdbi jdbi;
   private final BudgetResetService resets;
   private final BudgetService budgets;
+  private final BudgetPeriodStore periods;
   private final Clock clock;
   private final Duration interval;
   private final JobLease lease;
   private ScheduledExecutorService scheduler;
 
-  BudgetResetJob(Jdbi jdbi, BudgetResetService resets, BudgetService budgets, Clock clock, Duration interval) {
-    this.jdbi = jdbi;
+  BudgetResetJob(Jdbi jdbi, BudgetResetService resets, BudgetService budgets, BudgetPeriodStore periods, Clock clock,
+      Duration interval) {
     this.resets = resets;
     this.budgets = budgets;
+    this.periods = periods;
     this.clock = clock;
     this.interval = interval;
     this.lease = new JobLease(jdbi, LEASE, JobLease.ttlFor(interval));
@@ -71,7 +73,7 @@ public final class BudgetResetJob implements Managed {
   public int runOnce() {
     return lease.tryWith(held -> {
       int reset = 0;
-      for (String tenantId : jdbi.withExtension(ResetDao.class, dao -> dao.due(clock.instant(), 500))) {
+      for (String tenantId : periods.due(clock.instant(), 500)) {
         if (!held.renew()) {
           return reset;
         }

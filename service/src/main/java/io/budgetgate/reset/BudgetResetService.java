@@ -1,6 +1,8 @@
 package io.budgetgate.reset;
 
 import io.budgetgate.audit.AuditLog;
+import io.budgetgate.budget.BudgetPeriodStore.Period;
+import io.budgetgate.budget.BudgetPeriodStore;
 import io.budgetgate.budget.BudgetService;
 import io.budgetgate.litellm.LiteLlmClient;
 import io.budgetgate.litellm.LiteLlmException;
@@ -37,6 +39,7 @@ public class BudgetResetService {
   private final Jdbi jdbi;
   private final LiteLlmClient litellm;
   private final BudgetService budgets;
+  private final BudgetPeriodStore periods;
   private final TenantService tenants;
   private final ResetNotices notices;
   private final AuditLog audit;
@@ -45,11 +48,12 @@ public class BudgetResetService {
   /** The ended period's spend as LiteLLM reported it before the reset (null when not read), and whether it was zeroed. */
   private record SpendReset(boolean zeroed, BigDecimal finalSpend) {}
 
-  BudgetResetService(Jdbi jdbi, LiteLlmClient litellm, BudgetService budgets, TenantService tenants, ResetNotices notices,
-      AuditLog audit, Clock clock) {
+  BudgetResetService(Jdbi jdbi, LiteLlmClient litellm, BudgetService budgets, BudgetPeriodStore periods,
+      TenantService tenants, ResetNotices notices, AuditLog audit, Clock clock) {
     this.jdbi = jdbi;
     this.litellm = litellm;
     this.budgets = budgets;
+    this.periods = periods;
     this.tenants = tenants;
     this.notices = notices;
     this.audit = audit;
@@ -65,12 +69,11 @@ public class BudgetResetService {
   public boolean reset(String actor, String tenantId, boolean onDemand) {
     Instant now = clock.instant();
     Tenant tenant = tenants.require(tenantId);
-    ResetDao.PeriodRow seen = jdbi.withExtension(ResetDao.class, dao -> dao.find(tenantId))
-        .orElseThrow(() -> TenantService.unknownTenant(tenantId));
+    Period seen = periods.find(tenantId).orElseThrow(() -> TenantService.unknownTenant(tenantId));
     if (!onDemand && (seen.budgetResetAt() == null || seen.budgetResetAt().isAfter(now))) {
       return false;
     }
-    BigDecimal budget = budgets.statusForSpend(tenantId, BigDecimal.ZERO).effectiveBudget();
+    BigDecimal budget = budgets.effectiveBudget(tenantId);
     String trigger = onDemand ? "on_demand" : "period_end";
     SpendReset spend = resetSpend(seen, now, onDemand);
     // The new period starts once LiteLLM's spend is zeroed, not when the reset began: a spend read
@@ -78,15 +81,14 @@ public class BudgetResetService {
     // their tenant's period start (AlertService.raiseIfHigher).
     Instant periodStart = clock.instant();
     Optional<ResetNotices.Queued> done = jdbi.inTransaction(handle -> {
-      ResetDao dao = handle.attach(ResetDao.class);
-      ResetDao.PeriodRow row = dao.lock(tenantId).orElseThrow(() -> TenantService.unknownTenant(tenantId));
+      Period row = periods.lock(handle, tenantId).orElseThrow(() -> TenantService.unknownTenant(tenantId));
       if (!row.samePeriod(seen)) {
         return Optional.empty(); // another instance started this period while LiteLLM was asked
       }
       Instant next = row.budgetDuration() == null ? null
           : BudgetPeriods.nextReset(BudgetDuration.parse(row.budgetDuration()), now);
-      dao.recordReset(tenantId, periodStart, next);
-      Instant previousStart = row.lastReset() != null ? row.lastReset() : tenant.createdAt();
+      periods.startPeriod(handle, tenantId, periodStart, next);
+      Instant previousStart = BudgetPeriods.periodStart(row.lastReset(), tenant.createdAt());
       ResetNotices.Queued notice = notices.queue(handle, tenant,
           new ResetNotices.Reset(periodStart, previousStart, spend.finalSpend(), budget, next, trigger));
       Map<String, Object> details = new LinkedHashMap<>();
@@ -114,7 +116,7 @@ public class BudgetResetService {
    * ended period's spend first. On demand that read is only for the notice, so its failure does not
    * stop the reset.
    */
-  private SpendReset resetSpend(ResetDao.PeriodRow row, Instant now, boolean onDemand) {
+  private SpendReset resetSpend(Period row, Instant now, boolean onDemand) {
     try {
       BigDecimal finalSpend;
       if (onDemand) {
@@ -136,7 +138,7 @@ public class BudgetResetService {
     }
   }
 
-  private BigDecimal spendBeforeReset(ResetDao.PeriodRow row) {
+  private BigDecimal spendBeforeReset(Period row) {
     try {
       return BudgetPolicy.sanitiseSpend(litellm.keyInfo(row.key()).spend());
     } catch (LiteLlmException e) {

@@ -2,9 +2,8 @@ package io.budgetgate.reset;
 
 import io.budgetgate.audit.AuditLog;
 import io.budgetgate.budget.BudgetService;
-import io.budgetgate.budget.SpendHistory;
+import io.budgetgate.budget.BudgetWiring;
 import io.budgetgate.litellm.LiteLlmClient;
-import io.budgetgate.litellm.VirtualKey;
 import io.budgetgate.notify.Outbox;
 import io.budgetgate.tenant.TenantService;
 import io.dropwizard.core.setup.Environment;
@@ -20,17 +19,12 @@ public final class ResetWiring {
   /** The reset service (for the dashboard's reset form) and the periodic job. */
   public record Resets(BudgetResetService service, BudgetResetJob job) {}
 
-  public static Resets wire(Jdbi jdbi, LiteLlmClient litellm, BudgetService budgets, SpendHistory history,
-      TenantService tenants, Outbox outbox, AuditLog audit, Clock clock, Duration interval, Environment environment) {
-    jdbi.registerRowMapper(ResetDao.PeriodRow.class, (rs, ctx) -> new ResetDao.PeriodRow(
-        rs.getString("tenant_id"),
-        rs.getString("budget_duration"),
-        rs.getTimestamp("budget_reset_at") == null ? null : rs.getTimestamp("budget_reset_at").toInstant(),
-        rs.getTimestamp("litellm_key_last_reset") == null ? null : rs.getTimestamp("litellm_key_last_reset").toInstant(),
-        new VirtualKey(rs.getString("litellm_virtual_key"))));
-    ResetNotices notices = new ResetNotices(outbox, history, UUID::randomUUID);
-    BudgetResetService resets = new BudgetResetService(jdbi, litellm, budgets, tenants, notices, audit, clock);
-    BudgetResetJob job = new BudgetResetJob(jdbi, resets, budgets, clock, interval);
+  public static Resets wire(Jdbi jdbi, LiteLlmClient litellm, BudgetWiring.Budgets budgetFeature, TenantService tenants,
+      Outbox outbox, AuditLog audit, Clock clock, Duration interval, Environment environment) {
+    BudgetService budgets = budgetFeature.service();
+    ResetNotices notices = new ResetNotices(outbox, budgetFeature.history(), UUID::randomUUID);
+    BudgetResetService resets = new BudgetResetService(jdbi, litellm, budgets, budgetFeature.periods(), tenants, notices, audit, clock);
+    BudgetResetJob job = new BudgetResetJob(jdbi, resets, budgets, budgetFeature.periods(), clock, interval);
     environment.lifecycle().manage(job);
     environment.jersey().register(new BudgetResetResource(resets, budgets));
     return new Resets(resets, job);

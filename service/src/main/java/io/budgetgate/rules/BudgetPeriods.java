@@ -20,6 +20,14 @@ import java.time.temporal.TemporalAdjusters;
 public final class BudgetPeriods {
   private BudgetPeriods() {}
 
+  /**
+   * When a tenant's current period began: its last reset, or (never reset) its creation. The
+   * same rule in SQL is {@code COALESCE(litellm_key_last_reset, created_at)}.
+   */
+  public static Instant periodStart(Instant lastReset, Instant createdAt) {
+    return lastReset != null ? lastReset : createdAt;
+  }
+
   /** The first reset strictly after {@code now}. */
   public static Instant nextReset(BudgetDuration duration, Instant now) {
     LocalDateTime t = LocalDateTime.ofInstant(now, ZoneOffset.UTC);

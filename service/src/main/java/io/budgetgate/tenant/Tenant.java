@@ -2,6 +2,7 @@ package io.budgetgate.tenant;
 
 import io.budgetgate.litellm.VirtualKey;
 import io.budgetgate.rules.BudgetLimits;
+import io.budgetgate.rules.BudgetPeriods;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -35,7 +36,7 @@ public record Tenant(
 
   /** When the current budget period started: the last reset, or the tenant's creation. */
   public Instant periodStart() {
-    return litellmKeyLastReset != null ? litellmKeyLastReset : createdAt;
+    return BudgetPeriods.periodStart(litellmKeyLastReset, createdAt);
   }
 
   /** The tenant's own budget and thresholds, before overrides. */

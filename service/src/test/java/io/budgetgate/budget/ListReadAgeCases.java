@@ -38,26 +38,31 @@ abstract class ListReadAgeCases {
   /** Filler tenants that sort before the tenants under test, so those are on the round's second page. */
   private static final int FILLERS = 100;
 
-  abstract DropwizardAppExtension<BudgetGateConfiguration> app();
-
-  abstract LiteLlmSimulator litellm();
-
-  abstract TestPostgres.Database db();
-
+  private final DropwizardAppExtension<BudgetGateConfiguration> app;
+  private final LiteLlmSimulator litellm;
+  private final TestPostgres.Database db;
   /** Prefix of this class's tenants: the Redis a CI run shares is not emptied between classes. */
-  abstract String prefix();
+  private final String prefix;
+
+  ListReadAgeCases(DropwizardAppExtension<BudgetGateConfiguration> app, LiteLlmSimulator litellm, TestPostgres.Database db,
+      String prefix) {
+    this.app = app;
+    this.litellm = litellm;
+    this.db = db;
+    this.prefix = prefix;
+  }
 
   private BudgetScenario given() {
-    return new BudgetScenario(new ApiClient("http://127.0.0.1:" + app().getLocalPort()), litellm(), db());
+    return new BudgetScenario(new ApiClient("http://127.0.0.1:" + app.getLocalPort()), litellm, db);
   }
 
   private BudgetGateApplication application() {
-    return (BudgetGateApplication) app().getApplication();
+    return (BudgetGateApplication) app.getApplication();
   }
 
   @BeforeAll
   void fillTheFirstPage() throws Exception {
-    String p = prefix();
+    String p = prefix;
     given().execute("""
         INSERT INTO tenant_configs (tenant_id, name, litellm_key_alias, litellm_key_hash, litellm_virtual_key, max_budget,
                                     litellm_synced_max_budget, created_at, updated_at)
@@ -65,13 +70,13 @@ abstract class ListReadAgeCases {
                encode(sha256(convert_to('sk-%1$s' || i, 'UTF8')), 'hex'), 'sk-%1$s' || i, 100, 110, now(), now()
           FROM generate_series(0, %2$d) AS i""".formatted(p, FILLERS - 1));
     for (int i = 0; i < FILLERS; i++) {
-      litellm().createKey("sk-" + p + i, String.format("%sa-%03d", p, i), new BigDecimal("110"), null, BigDecimal.ZERO);
+      litellm.createKey("sk-" + p + i, String.format("%sa-%03d", p, i), new BigDecimal("110"), null, BigDecimal.ZERO);
     }
   }
 
   @Test
   void aSpendACheckReadWhileTheRoundWorkedThroughItsPagesIsNotReplacedByTheListsOlderOne() throws Exception {
-    String tenant = prefix() + "z-checked";
+    String tenant = prefix + "z-checked";
     given().tenant(tenant, "\"max_budget\": 100");
     given().spend(tenant, "50");
 
@@ -89,7 +94,7 @@ abstract class ListReadAgeCases {
     assertThat(after.get("allowed").asBoolean()).isFalse();
 
     application().budgets().invalidate(tenant); // as when the snapshot expires
-    litellm().failWith(503, -1);
+    litellm.failWith(503, -1);
     try {
       JsonNode stale = given().statusJson(tenant);
       assertThat(stale.get("source").asText()).isEqualTo("stale");
@@ -97,7 +102,7 @@ abstract class ListReadAgeCases {
           .isEqualByComparingTo("120");
       assertThat(given().access(tenant).status()).isEqualTo(402);
     } finally {
-      litellm().heal();
+      litellm.heal();
     }
     assertThat(given().one("SELECT string_agg(spend::text, ',' ORDER BY sampled_at) FROM spend_samples WHERE tenant_id = '"
         + tenant + "'")).as("the round's sample, as of its list").isEqualTo("50.0000");
@@ -105,12 +110,12 @@ abstract class ListReadAgeCases {
 
   @Test
   void aResetDoneWhileTheRoundWorkedThroughItsPagesKeepsTheOldPeriodsSpendOutOfTheNewPeriod() throws Exception {
-    String tenant = prefix() + "z-reset";
+    String tenant = prefix + "z-reset";
     given().tenant(tenant, "\"max_budget\": 100, \"budget_duration\": \"30d\"");
     given().spend(tenant, "120");
 
     CompletableFuture<Integer> round = roundHeldAfterItsFirstPage(() -> {
-      ApiClient.Answer reset = new ApiClient("http://127.0.0.1:" + app().getLocalPort())
+      ApiClient.Answer reset = new ApiClient("http://127.0.0.1:" + app.getLocalPort())
           .post("/v1/tenants/" + tenant + "/budget/reset", TestTokens.ADMIN, "");
       assertThat(reset.status()).as(reset.body()).isEqualTo(200);
     });
@@ -131,7 +136,7 @@ abstract class ListReadAgeCases {
    * test's transaction holds {@code spend_samples} in SHARE mode, which the round's sample insert waits for.
    */
   private CompletableFuture<Integer> roundHeldAfterItsFirstPage(ThrowingRunnable meanwhile) throws Exception {
-    try (Connection lock = db().connect(); Statement s = lock.createStatement()) {
+    try (Connection lock = db.connect(); Statement s = lock.createStatement()) {
       lock.setAutoCommit(false);
       s.execute("LOCK TABLE spend_samples IN SHARE MODE");
       CompletableFuture<Integer> round = CompletableFuture.supplyAsync(() -> application().reconciler().runOnce());

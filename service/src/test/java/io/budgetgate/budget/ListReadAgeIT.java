@@ -15,23 +15,7 @@ class ListReadAgeIT extends ListReadAgeCases {
   static final LiteLlmSimulator LITELLM = TestApps.simulator();
   static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(DB, LITELLM);
 
-  @Override
-  DropwizardAppExtension<BudgetGateConfiguration> app() {
-    return APP;
-  }
-
-  @Override
-  LiteLlmSimulator litellm() {
-    return LITELLM;
-  }
-
-  @Override
-  TestPostgres.Database db() {
-    return DB;
-  }
-
-  @Override
-  String prefix() {
-    return "age-mem-";
+  ListReadAgeIT() {
+    super(APP, LITELLM, DB, "age-mem-");
   }
 }

@@ -18,26 +18,10 @@ class ListReadAgeRedisIT extends ListReadAgeCases {
   static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(DB, LITELLM,
       ConfigOverride.config("redis.url", TestRedis.url()));
 
-  @Override
-  DropwizardAppExtension<BudgetGateConfiguration> app() {
-    return APP;
-  }
-
-  @Override
-  LiteLlmSimulator litellm() {
-    return LITELLM;
-  }
-
-  @Override
-  TestPostgres.Database db() {
-    return DB;
-  }
-
   /** A run of its own: a shared Redis may still hold this class's keys from a run a minute ago. */
   private static final String RUN = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
 
-  @Override
-  String prefix() {
-    return "age-" + RUN + "-";
+  ListReadAgeRedisIT() {
+    super(APP, LITELLM, DB, "age-" + RUN + "-");
   }
 }

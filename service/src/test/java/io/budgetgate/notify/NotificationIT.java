@@ -115,16 +115,9 @@ class NotificationIT {
   @Test
   void smtpDownThenBackTheMailStillArrives() throws Exception {
     String tenant = tenant("smtp-outage");
-    APP.smtp().stop();
-    try {
-      webhooks.send(Webhooks.event("budget_crossed", "111", tenant));
-      Eventually.await("a failed attempt recorded", Duration.ofSeconds(10), () -> count(
-          "SELECT count(*) FROM notification_outbox WHERE tenant_id = '" + tenant + "' AND channel = 'email' AND attempts >= 1 "
-              + "AND status = 'pending' AND last_error IS NOT NULL") == 1);
-      assertThat(count("SELECT count(*) FROM audit_log WHERE tenant_id = '" + tenant + "' AND action = 'notification.failed'")).isPositive();
-    } finally {
-      APP.smtp().start();
-    }
+    whileTheFirstMailFails(tenant, Webhooks.event("budget_crossed", "111", tenant), () ->
+        assertThat(count("SELECT count(*) FROM audit_log WHERE tenant_id = '" + tenant + "' AND action = 'notification.failed'"))
+            .isPositive());
 
     List<MimeMessage> mails = APP.awaitMails(tenant, 1);
 
@@ -136,16 +129,8 @@ class NotificationIT {
   @Test
   void aMailRetriedAfterABudgetChangeStillStatesTheFiguresOfItsAlert() throws Exception {
     String tenant = tenant("changed-meanwhile");
-    APP.smtp().stop();
-    try {
-      webhooks.send(Webhooks.event("threshold_crossed", "85", tenant));
-      Eventually.await("the first attempt failed", Duration.ofSeconds(10), () -> count(
-          "SELECT count(*) FROM notification_outbox WHERE tenant_id = '" + tenant + "' AND channel = 'email' AND attempts >= 1 "
-              + "AND status = 'pending' AND last_error IS NOT NULL") == 1);
-      assertThat(given.patch(tenant, "{\"alert_threshold\": 50, \"max_budget\": 200}").status()).isEqualTo(200);
-    } finally {
-      APP.smtp().start();
-    }
+    whileTheFirstMailFails(tenant, Webhooks.event("threshold_crossed", "85", tenant), () ->
+        assertThat(given.patch(tenant, "{\"alert_threshold\": 50, \"max_budget\": 200}").status()).isEqualTo(200));
 
     MimeMessage mail = APP.awaitMails(tenant, 1).get(0);
 
@@ -157,17 +142,9 @@ class NotificationIT {
   @Test
   void aRowQueuedBeforeMessagesWereStoredIsStillSentFromItsAlert() throws Exception {
     String tenant = tenant("queued-by-old-code");
-    APP.smtp().stop();
-    try {
-      webhooks.send(Webhooks.event("threshold_crossed", "85", tenant));
-      Eventually.await("the first attempt failed", Duration.ofSeconds(10), () -> count(
-          "SELECT count(*) FROM notification_outbox WHERE tenant_id = '" + tenant + "' AND channel = 'email' AND attempts >= 1 "
-              + "AND status = 'pending' AND last_error IS NOT NULL") == 1);
-      // as the previous version queued it (before changeset 0015), or an instance of it during a rolling upgrade
-      given.execute("UPDATE notification_outbox SET message = NULL WHERE tenant_id = '" + tenant + "'");
-    } finally {
-      APP.smtp().start();
-    }
+    // as the previous version queued it (before changeset 0015), or an instance of it during a rolling upgrade
+    whileTheFirstMailFails(tenant, Webhooks.event("threshold_crossed", "85", tenant),
+        () -> given.execute("UPDATE notification_outbox SET message = NULL WHERE tenant_id = '" + tenant + "'"));
 
     MimeMessage mail = APP.awaitMails(tenant, 1).get(0);
 
@@ -229,6 +206,28 @@ class NotificationIT {
     assertThat(NotifyingApp.subject(APP.awaitMails(tenant, 1).get(0))).contains("grace");
     assertThat(given.one("SELECT source || ',' || level FROM budget_alert_history WHERE tenant_id = '" + tenant + "'"))
         .isEqualTo("check,critical");
+  }
+
+  /**
+   * With SMTP down: sends the webhook, waits until the tenant's mail failed its first attempt (it
+   * waits in the outbox), runs {@code meanwhile}, and brings SMTP back.
+   */
+  private static void whileTheFirstMailFails(String tenant, String event, ThrowingRunnable meanwhile) throws Exception {
+    APP.smtp().stop();
+    try {
+      webhooks.send(event);
+      Eventually.await("a failed attempt recorded", Duration.ofSeconds(10), () -> count(
+          "SELECT count(*) FROM notification_outbox WHERE tenant_id = '" + tenant + "' AND channel = 'email' AND attempts >= 1 "
+              + "AND status = 'pending' AND last_error IS NOT NULL") == 1);
+      meanwhile.run();
+    } finally {
+      APP.smtp().start();
+    }
+  }
+
+  @FunctionalInterface
+  interface ThrowingRunnable {
+    void run() throws Exception;
   }
 
   private static String tenant(String prefix) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.TimeZone;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -70,7 +71,7 @@ class BudgetPeriodsTest {
    * LiteLLM's calendar is UTC: the JVM's own zone must not move a reset. Run where the local day
    * starts 14 hours early (Kiritimati) and 10 hours late (Honolulu).
    */
-  @org.junit.jupiter.api.Test
+  @Test
   void theJvmsDefaultZoneDoesNotMoveAReset() {
     TimeZone saved = TimeZone.getDefault();
     try {
@@ -86,5 +87,14 @@ class BudgetPeriodsTest {
     } finally {
       TimeZone.setDefault(saved);
     }
+  }
+
+  @Test
+  void aPeriodStartsAtTheLastResetOrElseAtTheTenantsCreation() {
+    Instant created = Instant.parse("2026-11-01T09:00:00Z");
+    Instant reset = Instant.parse("2026-11-20T00:00:00Z");
+
+    assertThat(BudgetPeriods.periodStart(null, created)).isEqualTo(created);
+    assertThat(BudgetPeriods.periodStart(reset, created)).isEqualTo(reset);
   }
 }
