@@ -109,7 +109,12 @@ class NotificationIT {
         TestTokens.ADMIN, "");
 
     assertThat(webhooks.send(Webhooks.event("threshold_crossed", "85", tenant)).json().get("notified").asBoolean()).isTrue();
-    APP.awaitMails(tenant, 2);
+    List<MimeMessage> mails = APP.awaitMails(tenant, 3);
+
+    assertThat(mails).extracting(NotifyingApp::subject).as("the first warning, the reset notice, the new period's warning")
+        .filteredOn(subject -> subject.contains("budget warning")).hasSize(2);
+    assertThat(mails).extracting(NotifyingApp::subject).filteredOn(subject -> subject.contains("budget reset, new period"))
+        .hasSize(1);
   }
 
   @Test

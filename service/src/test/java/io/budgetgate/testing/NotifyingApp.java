@@ -1,5 +1,7 @@
 package io.budgetgate.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.budgetgate.BudgetGateApplication;
 import io.budgetgate.BudgetGateConfiguration;
 import io.budgetgate.litellm.simulator.LiteLlmSimulator;
@@ -7,6 +9,7 @@ import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -136,16 +139,35 @@ public final class NotifyingApp implements BeforeAllCallback, BeforeEachCallback
     return smtp.messages().stream().filter(m -> subject(m).contains("(" + tenant + ")")).toList();
   }
 
-  /** Waits up to 15 s for at least {@code count} mails for the tenant, then returns them all. */
+  /**
+   * Waits up to 15 s for {@code count} mails for the tenant and for its email rows in the outbox to
+   * be done (none pending: nothing more is on its way), then checks it got exactly that many: a
+   * duplicate fails here rather than passing as "at least".
+   */
   public List<MimeMessage> awaitMails(String tenant, int count) {
-    Eventually.await(count + " mail(s) for " + tenant, Duration.ofSeconds(15), () -> mailsFor(tenant).size() >= count);
-    return mailsFor(tenant);
+    Eventually.await(count + " mail(s) for " + tenant + " and none more pending", Duration.ofSeconds(15),
+        () -> mailsFor(tenant).size() >= count && pending(tenant, "email") == 0);
+    List<MimeMessage> mails = mailsFor(tenant);
+    assertThat(mails).as("mails for " + tenant).hasSize(count);
+    return mails;
   }
 
-  /** Waits up to 15 s for at least {@code count} Slack messages for the tenant, then returns them all. */
+  /** {@link #awaitMails} for the tenant's Slack messages. */
   public List<String> awaitSlack(String tenant, int count) {
-    Eventually.await(count + " Slack message(s) for " + tenant, Duration.ofSeconds(15), () -> slackFor(tenant).size() >= count);
-    return slackFor(tenant);
+    Eventually.await(count + " Slack message(s) for " + tenant + " and none more pending", Duration.ofSeconds(15),
+        () -> slackFor(tenant).size() >= count && pending(tenant, "slack") == 0);
+    List<String> messages = slackFor(tenant);
+    assertThat(messages).as("Slack messages for " + tenant).hasSize(count);
+    return messages;
+  }
+
+  private long pending(String tenant, String channel) {
+    try {
+      return given().count("SELECT count(*) FROM notification_outbox WHERE tenant_id = '" + tenant + "' AND channel = '"
+          + channel + "' AND status = 'pending'");
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The Slack messages that name this tenant, in arrival order. */
