@@ -6,12 +6,15 @@ import io.budgetgate.testing.Eventually;
 import io.budgetgate.testing.ServiceProcess;
 import io.budgetgate.testing.Webhooks;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** Two BudgetGate processes sharing PostgreSQL and Redis, as behind a load balancer. */
@@ -19,7 +22,7 @@ class TwoInstancesIT {
 
   @Test
   void s14_oneEmailForFiftyWebhooksAndJobsRunOncePerTick() throws Exception {
-    Timeline t = new Timeline("14. two instances: 50 webhooks spread over both -> one email; jobs run once per tick");
+    Timeline t = new Timeline("14. two instances: 50 webhooks spread over both -> one email; jobs run once per tick, rounds never overlap");
     try (Harness harness = new Harness();
         ServiceProcess a = harness.start();
         ServiceProcess b = harness.start()) {
@@ -70,7 +73,30 @@ class TwoInstancesIT {
           "SELECT count(*) FROM budget_alert_history WHERE tenant_id = 'two-silent' AND source = 'reconciler'")).isEqualTo(1);
       Eventually.await("the reconciler's email", Duration.ofSeconds(15), () -> harness.mailsFor("two-silent").size() == 1);
       t.step("the reconciler raised the silent crossing once, one email");
+      Eventually.await("rounds by both instances", Duration.ofSeconds(30),
+          () -> rounds(a).size() >= 2 && rounds(b).size() >= 2 || rounds(a).size() + rounds(b).size() >= 12);
+      List<Instant[]> ofA = rounds(a);
+      List<Instant[]> ofB = rounds(b);
+      for (Instant[] x : ofA) {
+        for (Instant[] y : ofB) {
+          assertThat(x[1].isBefore(y[0]) || y[1].isBefore(x[0]))
+              .as("round %s to %s on one instance overlaps %s to %s on the other", x[0], x[1], y[0], y[1]).isTrue();
+        }
+      }
+      t.step(ofA.size() + " + " + ofB.size() + " reconciler rounds, never two at once (the lease)");
       t.done();
     }
+  }
+
+  private static final Pattern ROUND = Pattern.compile("reconciler round (\\S+) to (\\S+):");
+
+  /** The reconciler rounds an instance logged: when each started and ended. */
+  private static List<Instant[]> rounds(ServiceProcess instance) {
+    List<Instant[]> rounds = new ArrayList<>();
+    Matcher m = ROUND.matcher(instance.output());
+    while (m.find()) {
+      rounds.add(new Instant[] {Instant.parse(m.group(1)), Instant.parse(m.group(2))});
+    }
+    return rounds;
   }
 }
