@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.codahale.metrics.MetricRegistry;
 import io.budgetgate.platform.cache.InProcessCache;
+import io.budgetgate.platform.cache.KeyValueCache;
 import io.budgetgate.testing.TestClock;
 import io.dropwizard.jackson.Jackson;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -60,5 +62,41 @@ class BudgetCacheTest {
     assertThat(cache.snapshot("listed")).isPresent();
     clock.advance(Duration.ofSeconds(1));
     assertThat(cache.snapshot("listed")).as("read 60 s ago").isEmpty();
+  }
+
+  @Test
+  void withRedisLosingEveryWriteTheSpendKeptInThisProcessStillRefusesAnOlderRead() {
+    BudgetCache withoutShared = new BudgetCache(new ForgetfulCache(), Jackson.newObjectMapper(), Duration.ofSeconds(60),
+        Duration.ofMinutes(10), metrics);
+    withoutShared.store(read("t", "120", NOW.minusSeconds(1)), NOW);
+
+    assertThat(withoutShared.store(read("t", "50", NOW.minusSeconds(20)), NOW)).isFalse();
+    assertThat(withoutShared.lastKnownSpend("t", NOW).orElseThrow().spend()).isEqualByComparingTo("120");
+  }
+
+  /** A shared cache that answers but keeps nothing, as Redis does while it is unreachable. */
+  static final class ForgetfulCache implements KeyValueCache {
+    @Override
+    public Optional<String> get(String key) {
+      return Optional.empty();
+    }
+
+    @Override
+    public void put(String key, String value, Duration ttl) {
+    }
+
+    @Override
+    public void delete(String... keys) {
+    }
+
+    @Override
+    public Optional<Boolean> putIfAbsent(String key, String value, Duration ttl) {
+      return Optional.empty();
+    }
+
+    @Override
+    public String describe() {
+      return "forgetful";
+    }
   }
 }
