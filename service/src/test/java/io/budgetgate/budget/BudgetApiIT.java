@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** Budget status and the 402 decision over HTTP, on real PostgreSQL and the LiteLLM simulator. */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class BudgetApiIT {
-  static final Instant START = Instant.parse("2026-11-10T12:00:00Z");
+  static final Instant START = ClockedApplication.START;
   static final TestPostgres.Database DB = TestApps.migratedDatabase();
   static final LiteLlmSimulator LITELLM = TestApps.simulator(ClockedApplication.CLOCK);
   static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(ClockedApplication.class, DB, LITELLM);

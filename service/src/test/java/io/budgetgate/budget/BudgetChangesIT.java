@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Budget changes, overrides and periods over HTTP, with time moved by the test. */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class BudgetChangesIT {
-  static final Instant START = Instant.parse("2026-11-10T12:00:00Z");
+  static final Instant START = ClockedApplication.START;
   static final TestPostgres.Database DB = TestApps.migratedDatabase();
   static final LiteLlmSimulator LITELLM = TestApps.simulator(ClockedApplication.CLOCK);
   static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(ClockedApplication.class, DB, LITELLM);

@@ -16,7 +16,6 @@ import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -39,7 +38,7 @@ class BudgetRedisIT {
 
   @BeforeAll
   static void connect() {
-    ClockedApplication.CLOCK.set(Instant.parse("2026-11-10T12:00:00Z"));
+    ClockedApplication.CLOCK.set(ClockedApplication.START);
     given = new BudgetScenario(new ApiClient("http://127.0.0.1:" + APP.getLocalPort()), LITELLM, DB);
     logs = CapturedLogs.attach();
   }

@@ -41,7 +41,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class KeySyncIT {
-  static final Instant START = Instant.parse("2026-11-10T12:00:00Z");
+  static final Instant START = ClockedApplication.START;
   static final TestPostgres.Database DB = TestApps.migratedDatabase();
   static final LiteLlmSimulator LITELLM = TestApps.simulator(ClockedApplication.CLOCK);
   static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(ClockedApplication.class, DB, LITELLM);

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The dashboard over HTTP as a browser without JavaScript would use it: cookies, forms, redirects. */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class DashboardIT {
-  static final Instant START = Instant.parse("2026-11-10T12:00:00Z");
+  static final Instant START = ClockedApplication.START;
   static final TestPostgres.Database DB = TestApps.migratedDatabase();
   static final LiteLlmSimulator LITELLM = TestApps.simulator(ClockedApplication.CLOCK);
   static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(ClockedApplication.class, DB, LITELLM,
