@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.budgetgate.litellm.api.KeyInfo;
+import io.budgetgate.litellm.api.KeyPage;
+import io.budgetgate.litellm.api.ListedKey;
 import io.budgetgate.platform.AmountCeiling;
 import java.io.InputStream;
 import java.time.Instant;
@@ -94,5 +96,56 @@ class KeyInfoParserTest {
     assertThatThrownBy(() -> KeyInfoParser.parse(JSON.readTree("{\"spend\": 5, \"max_budget\": 10}")))
         .isInstanceOf(LiteLlmBadAnswerException.class)
         .hasMessageContaining("info");
+  }
+
+  @Test
+  void aKeyListPageKeepsTheReadableRowsAndCountsTheOthers() throws Exception {
+    KeyPage page = KeyInfoParser.parsePage(JSON.readTree("""
+        {"keys": [
+           {"token": "h1", "key_alias": "acme", "spend": 12.5, "max_budget": "110", "budget_duration": "30d",
+            "budget_reset_at": "2026-12-31T00:00:00Z"},
+           {"key_alias": "no-token", "spend": 1},
+           "not an object",
+           {"token": "h2", "key_alias": "bad-spend", "spend": "NaN"},
+           {"token": "h3", "key_alias": null, "spend": 0, "max_budget": "not a number"}],
+         "total_pages": 3}"""));
+
+    assertThat(page.keys()).extracting(ListedKey::tokenHash).containsExactly("h1", "h3");
+    assertThat(page.unreadable()).as("no token, not an object, a spend that is no number").isEqualTo(3);
+    assertThat(page.totalPages()).isEqualTo(3);
+    KeyInfo acme = page.keys().get(0).info();
+    assertThat(acme.keyAlias()).isEqualTo("acme");
+    assertThat(acme.spend()).isEqualByComparingTo("12.5");
+    assertThat(acme.maxBudget()).as("a number sent as text").isEqualByComparingTo("110");
+    assertThat(acme.budgetDuration()).isEqualTo("30d");
+    assertThat(acme.budgetResetAt()).isEqualTo(Instant.parse("2026-12-31T00:00:00Z"));
+    KeyInfo unnamed = page.keys().get(1).info();
+    assertThat(unnamed.keyAlias()).isNull();
+    assertThat(unnamed.maxBudget()).as("text that is no number is absent").isNull();
+  }
+
+  @Test
+  void aKeyListAnswerWithoutItsKeysIsABadAnswerAndNoPagesMeansOne() throws Exception {
+    assertThatThrownBy(() -> KeyInfoParser.parsePage(JSON.readTree("{\"data\": []}")))
+        .isInstanceOf(LiteLlmBadAnswerException.class).hasMessageContaining("'keys'");
+    assertThat(KeyInfoParser.parsePage(JSON.readTree("{\"keys\": []}")).totalPages()).isZero();
+  }
+
+  @Test
+  void aLongOddSpendIsShownShortenedInTheMessage() throws Exception {
+    String long_ = "x".repeat(60);
+    assertThatThrownBy(() -> KeyInfoParser.parse(JSON.readTree("{\"info\": {\"key_alias\": \"odd\", \"spend\": \"" + long_
+        + "\"}}")))
+        .isInstanceOf(LiteLlmBadAnswerException.class)
+        .hasMessageContaining("x".repeat(39) + "...")
+        .hasMessageNotContaining("x".repeat(42));
+  }
+
+  @Test
+  void aSpendJustOverTheCeilingIsHeldAndOneCentUnderIsKept() throws Exception {
+    assertThat(KeyInfoParser.parse(JSON.readTree("{\"info\": {\"spend\": 1000000000.01}}")).spend())
+        .isEqualByComparingTo(AmountCeiling.MAX);
+    assertThat(KeyInfoParser.parse(JSON.readTree("{\"info\": {\"spend\": 999999999.99}}")).spend())
+        .isEqualByComparingTo("999999999.99");
   }
 }
