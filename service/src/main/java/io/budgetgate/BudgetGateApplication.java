@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.budgetgate.alert.AlertReconcilerJob;
 import io.budgetgate.alert.AlertResource;
 import io.budgetgate.alert.AlertService;
 import io.budgetgate.alert.AlertWiring;
@@ -20,8 +19,9 @@ import io.budgetgate.budget.SpendHistory;
 import io.budgetgate.dashboard.DashboardWiring;
 import io.budgetgate.litellm.LiteLlmClient;
 import io.budgetgate.litellm.LiteLlmWiring;
+import io.budgetgate.litellm.simulator.LiteLlmSimulator;
 import io.budgetgate.notify.NotifyWiring;
-import io.budgetgate.notify.OutboxDispatcher;
+import io.budgetgate.notify.Outbox;
 import io.budgetgate.platform.PrometheusWiring;
 import io.budgetgate.platform.auth.AuthWiring;
 import io.budgetgate.platform.auth.TokenRegistry;
@@ -32,8 +32,8 @@ import io.budgetgate.platform.db.SchemaMigrations;
 import io.budgetgate.platform.http.ErrorHandling;
 import io.budgetgate.platform.http.PingResource;
 import io.budgetgate.platform.openapi.OpenApiWiring;
-import io.budgetgate.reset.BudgetResetJob;
 import io.budgetgate.reset.BudgetResetResource;
+import io.budgetgate.reset.BudgetResetService;
 import io.budgetgate.reset.ResetWiring;
 import io.budgetgate.tenant.TenantResource;
 import io.budgetgate.tenant.TenantService;
@@ -62,14 +62,11 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
       LlmAccessResource.class, BudgetResetResource.class, AlertResource.class, AuditResource.class,
       WebhookResource.class, PingResource.class);
 
-  private BudgetResetJob resetJob;
-  private NotifyWiring.Notifications notifications;
-  private AlertWiring.Alerts alerts;
-  private SpendHistory spendHistory;
-  private BudgetService budgetService;
-
   public static void main(String[] args) throws Exception {
     SchemaMigrations.disableLiquibaseAnalytics();
+    if (System.getProperty(LiteLlmSimulator.NODELAY_PROPERTY) == null) {
+      System.setProperty(LiteLlmSimulator.NODELAY_PROPERTY, "true"); // for the simulator local mode serves
+    }
     new BudgetGateApplication().run(args);
   }
 
@@ -121,54 +118,33 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
     AuditLog audit = AuditWiring.wire(jdbi, clock, environment);
     KeyValueCache cache = CacheWiring.wire(config.getRedis(), clock, environment);
     TenantService tenants = TenantWiring.wire(jdbi, litellm, audit, config.getTenantDefaults(), clock, environment);
-    notifications = NotifyWiring.wire(jdbi, audit, config.getNotifications(), clock, environment);
-    AlertWiring.Alerting alerting = AlertWiring.alerts(jdbi, cache, tenants, notifications.outbox(), audit,
+    Outbox outbox = NotifyWiring.wire(jdbi, audit, config.getNotifications(), clock, environment);
+    AlertWiring.Alerting alerting = AlertWiring.alerts(jdbi, cache, tenants, outbox, audit,
         config.getAlerts(), clock, environment);
     BudgetWiring.Budgets budgetFeature = BudgetWiring.wire(jdbi, litellmFeature, tenants, cache, audit, config.getBudget(),
         config.getLitellm().publicBaseUrl(), alerting.freshStatuses(), clock, environment);
     BudgetService budgets = budgetFeature.service();
-    budgetService = budgets;
-    spendHistory = budgetFeature.history();
-    ResetWiring.Resets resets = ResetWiring.wire(jdbi, litellm, budgetFeature, tenants, notifications.outbox(), audit, clock,
+    BudgetResetService resets = ResetWiring.wire(jdbi, litellm, budgetFeature, tenants, outbox, audit, clock,
         config.getBudget().jobInterval().toJavaDuration(), environment);
-    resetJob = resets.job();
-    alerts = AlertWiring.reconciler(jdbi, litellm, alerting, budgetFeature, config.getAlerts(), clock, environment);
-    WebhookWiring.wire(jdbi, config.getWebhook(), tenants, budgets, alerts.service(), notifications.outbox(), audit, clock,
+    AlertWiring.reconciler(jdbi, litellm, alerting, budgetFeature, config.getAlerts(), clock, environment);
+    WebhookWiring.wire(config.getWebhook(), tenants, budgets, alerting.service(), outbox, audit, clock,
         environment);
     DashboardWiring.wire(config.getDashboard(), config.getMode(), tokens, jdbi,
-        new DashboardWiring.Sources(tenants, budgetFeature, resets.service(), alerts.service(), audit), clock, environment);
+        new DashboardWiring.Sources(tenants, budgetFeature, resets, alerting.service(), audit), clock, environment);
     OpenApiWiring.wire(API_RESOURCES, environment);
+    wired(new Wired(budgets, budgetFeature.history(), alerting.service()));
   }
 
-  /** The period-reset job, for tests and operators' tooling that run a round on demand. */
-  public BudgetResetJob resetJob() {
-    return resetJob;
-  }
+  /**
+   * Called once {@link #run} has wired every feature, with the services a test drives in process
+   * (to make a race happen rather than wait for it). Nothing in the service calls them from here;
+   * job rounds are admin tasks ({@code POST /tasks/reconcile}, {@code reset-budgets},
+   * {@code drain-outbox}, {@code sync-litellm-keys}).
+   */
+  protected void wired(Wired wired) {}
 
-  /** The alert reconciler, for tests that run a round on demand. */
-  public AlertReconcilerJob reconciler() {
-    return alerts.reconciler();
-  }
-
-  /** Each tenant's spend samples, for tests and tooling that read them in process. */
-  public SpendHistory spendHistory() {
-    return spendHistory;
-  }
-
-  /** Budget decisions, for tests that compute a status in process. */
-  public BudgetService budgets() {
-    return budgetService;
-  }
-
-  /** Alert storage, for tests that raise an alert from a status in process. */
-  public AlertService alerts() {
-    return alerts.service();
-  }
-
-  /** The outbox dispatcher, for tests that drain it on demand. */
-  public OutboxDispatcher dispatcher() {
-    return notifications.dispatcher();
-  }
+  /** What {@link #wired} hands over. */
+  public record Wired(BudgetService budgets, SpendHistory spendHistory, AlertService alerts) {}
 
   /**
    * The clock every feature reads, in whole microseconds as PostgreSQL stores them (so an instant

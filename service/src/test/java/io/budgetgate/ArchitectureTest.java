@@ -25,12 +25,14 @@ import org.junit.jupiter.api.Test;
  * The package structure docs/architecture.md draws, checked on the compiled main classes (a fully
  * qualified reference counts as much as an import): features depend on each other in one
  * direction only, the budget rules depend on nothing of BudgetGate's but the platform, services
- * and jobs know nothing of HTTP, and a feature's DAOs are its own. The LiteLLM simulator's independence has its own test
- * ({@code SimulatorIndependenceTest}).
+ * and jobs know nothing of HTTP, and a feature's DAOs are its own. The LiteLLM simulator is a module of its own
+ * ({@code litellm-simulator}) whose pom names nothing of BudgetGate's: the compiler keeps it
+ * independent.
  */
 class ArchitectureTest {
   static final JavaClasses MAIN = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS) // the service's own classes only
       .importPackages("io.budgetgate");
 
   /** The feature packages, each a slice {@code io.budgetgate.<feature>..}. */
@@ -56,6 +58,15 @@ class ArchitectureTest {
     noClasses().that().haveSimpleNameEndingWith("Service").or().haveSimpleNameEndingWith("Job")
         .should().dependOnClassesThat().resideInAnyPackage("jakarta.ws.rs..", "io.dropwizard.jersey..", "io.dropwizard.core..")
         .because("a service or job fails with a ServiceException of a kind; platform.http maps it to a status")
+        .check(MAIN);
+  }
+
+  @Test
+  void theWireStatusIsMadeAtTheEdgeOnly() {
+    noClasses().that().doNotHaveSimpleName("BudgetResource").and().doNotHaveSimpleName("LlmAccessResource")
+        .and().doNotHaveSimpleName("BudgetResetResource").and().resideOutsideOfPackage("io.budgetgate.budget.api..")
+        .should().dependOnClassesThat().haveFullyQualifiedName("io.budgetgate.budget.api.BudgetStatus")
+        .because("features pass BudgetStanding (enums inside); only the resources turn it into the wire record")
         .check(MAIN);
   }
 

@@ -7,16 +7,17 @@ import io.budgetgate.testing.Mailbox;
 import io.budgetgate.testing.ServiceJar;
 import io.budgetgate.testing.ServiceProcess;
 import io.budgetgate.testing.SlackSink;
-import io.budgetgate.testing.TestApps;
 import io.budgetgate.testing.TestPostgres;
 import io.budgetgate.testing.TestRedis;
 import io.budgetgate.testing.TestTokens;
 import io.budgetgate.testing.Webhooks;
+import io.dropwizard.jackson.Jackson;
 import jakarta.mail.internet.MimeMessage;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +35,7 @@ final class Harness implements AutoCloseable {
   static final String PATH_TOKEN = "harness-path-token";
 
   final TestPostgres.Database db = TestPostgres.newDatabase();
-  final LiteLlmSimulator litellm = TestApps.simulator();
+  final LiteLlmSimulator litellm = LiteLlmSimulator.onFreePort(TestTokens.LITELLM_MASTER_KEY, Jackson.newObjectMapper(), Clock.systemUTC());
   final Mailbox smtp = new Mailbox();
   final SlackSink slack = new SlackSink();
   final String redisUrl;

@@ -3,6 +3,7 @@ package io.budgetgate.alert;
 import io.budgetgate.alert.api.AlertView;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -29,10 +30,14 @@ interface AlertDao {
        ORDER BY created_at DESC, id LIMIT :limit""")
   List<AlertView> recent(String tenantId, int limit);
 
-  /** The highest level already raised for this tenant in this period. */
+  /** The highest level already raised for this tenant in this period (the order is {@link AlertLevel}'s). */
+  default Optional<AlertLevel> highestLevel(String tenantId, Instant periodStart) {
+    return levelsRaised(tenantId, periodStart).stream().map(AlertLevel::parse).max(Comparator.naturalOrder());
+  }
+
+  /** The levels already raised for this tenant in this period. */
   @SqlQuery("""
-      SELECT level FROM budget_alert_history
-       WHERE tenant_id = :tenantId AND period_start = :periodStart
-       ORDER BY CASE level WHEN 'blocked' THEN 3 WHEN 'critical' THEN 2 ELSE 1 END DESC LIMIT 1""")
-  Optional<String> highestLevel(String tenantId, Instant periodStart);
+      SELECT DISTINCT level FROM budget_alert_history
+       WHERE tenant_id = :tenantId AND period_start = :periodStart""")
+  List<String> levelsRaised(String tenantId, Instant periodStart);
 }

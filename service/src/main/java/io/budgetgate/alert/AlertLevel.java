@@ -11,17 +11,13 @@ public enum AlertLevel {
   BLOCKED;
 
   /** The level a budget state raises, if any (ok and unknown raise none). */
-  public static Optional<AlertLevel> of(String state) {
-    return switch (state) {
-      case "warning" -> Optional.of(WARNING);
-      case "critical" -> Optional.of(CRITICAL);
-      case "blocked" -> Optional.of(BLOCKED);
-      default -> Optional.empty();
-    };
-  }
-
   public static Optional<AlertLevel> of(BudgetState state) {
-    return of(state.wireName());
+    return switch (state) {
+      case WARNING -> Optional.of(WARNING);
+      case CRITICAL -> Optional.of(CRITICAL);
+      case BLOCKED -> Optional.of(BLOCKED);
+      case OK, UNKNOWN -> Optional.empty();
+    };
   }
 
   public static AlertLevel parse(String wire) {

@@ -3,10 +3,11 @@ package io.budgetgate.alert;
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
 import io.budgetgate.budget.BudgetService;
+import io.budgetgate.budget.BudgetStanding;
 import io.budgetgate.budget.SpendHistory;
+import io.budgetgate.budget.SpendSource;
 import io.budgetgate.budget.TenantPages.KeyedTenant;
 import io.budgetgate.budget.TenantPages;
-import io.budgetgate.budget.api.BudgetStatus;
 import io.budgetgate.litellm.LiteLlmClient;
 import io.budgetgate.litellm.LiteLlmException;
 import io.budgetgate.litellm.LiteLlmUnavailableException;
@@ -252,14 +253,14 @@ public final class AlertReconcilerJob implements Managed {
             tenant.syncedMaxBudget(), info.maxBudget()), false);
       }
     }
-    List<BudgetStatus> statuses = new ArrayList<>();
+    List<BudgetStanding> statuses = new ArrayList<>();
     try {
       statuses.addAll(budgets.liveStatuses(onTheList, listedAt).values());
     } catch (RuntimeException e) {
       LOG.warn("reconciler could not read a page of {} tenants at once; reading them one by one: {}", onTheList.size(),
           e.toString());
       onTheList.forEach((tenantId, info) -> {
-        BudgetStatus one = guarded(tenantId, () -> budgets.liveStatuses(Map.of(tenantId, info), listedAt).get(tenantId), true);
+        BudgetStanding one = guarded(tenantId, () -> budgets.liveStatuses(Map.of(tenantId, info), listedAt).get(tenantId), true);
         if (one != null) {
           statuses.add(one);
         }
@@ -270,21 +271,21 @@ public final class AlertReconcilerJob implements Managed {
         break;
       }
       reads[0]++;
-      BudgetStatus one = guarded(tenant.tenantId(), () -> budgets.liveStatus(tenant.tenantId()), true);
+      BudgetStanding one = guarded(tenant.tenantId(), () -> budgets.liveStatus(tenant.tenantId()), true);
       if (one != null) {
         statuses.add(one);
       }
     }
-    List<BudgetStatus> live = new ArrayList<>();
-    for (BudgetStatus status : statuses) {
-      counts.merge(status.state(), 1, Integer::sum);
-      if ("live".equals(status.source())) {
+    List<BudgetStanding> live = new ArrayList<>();
+    for (BudgetStanding status : statuses) {
+      counts.merge(status.state().wireName(), 1, Integer::sum);
+      if (status.source() == SpendSource.LIVE) {
         live.add(status); // one that is not: LiteLLM did not answer, nothing new to learn about it now
       }
     }
     samples(live, periodStarts);
     int raised = 0;
-    for (BudgetStatus status : live) {
+    for (BudgetStanding status : live) {
       held.renew();
       Boolean one = guarded(status.tenantId(), () -> alerts.raiseIfHigher(status, AlertSource.RECONCILER).isPresent(), true);
       raised += Boolean.TRUE.equals(one) ? 1 : 0;
@@ -293,7 +294,7 @@ public final class AlertReconcilerJob implements Managed {
   }
 
   /** A lost sample only weakens the forecast: it must not cost its tenant the alert, nor the page its samples. */
-  private void samples(List<BudgetStatus> live, Map<String, Instant> periodStarts) {
+  private void samples(List<BudgetStanding> live, Map<String, Instant> periodStarts) {
     List<SpendHistory.Sample> samples = live.stream().map(s -> new SpendHistory.Sample(s.tenantId(), s.checkedAt(),
         s.spend(), periodStarts.get(s.tenantId()))).toList();
     try {

@@ -4,7 +4,7 @@ import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
 import io.budgetgate.alert.api.AlertView;
 import io.budgetgate.audit.AuditLog;
-import io.budgetgate.budget.api.BudgetStatus;
+import io.budgetgate.budget.BudgetStanding;
 import io.budgetgate.notify.MessageRenderer;
 import io.budgetgate.notify.Outbox;
 import io.budgetgate.platform.cache.KeyValueCache;
@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -72,11 +73,46 @@ public class AlertService {
   }
 
   /**
-   * Stores an alert inside the caller's transaction, with its outbox rows and audit entry. Dedup
-   * keys it claims are added to {@code claimed}: if the transaction fails, pass them to
-   * {@link #release} so the alert can notify when it is retried.
+   * One transaction in which a feature writes its own rows and raises alerts. The dedup keys its
+   * alerts claim stay with it: if it does not commit, {@link #inTransaction} forgets them again, so
+   * the alert can notify when it is retried.
    */
-  public Raised raise(Handle handle, Tenant tenant, AlertLevel level, BudgetStatus status, AlertSource source,
+  public final class AlertTransaction {
+    private final Handle handle;
+    private final List<String> claimed = new ArrayList<>();
+
+    private AlertTransaction(Handle handle) {
+      this.handle = handle;
+    }
+
+    /** The transaction's handle, for the caller's own rows. */
+    public Handle handle() {
+      return handle;
+    }
+
+    /** Stores an alert in this transaction, with its outbox rows and audit entry. */
+    public Raised raise(Tenant tenant, AlertLevel level, BudgetStanding status, AlertSource source, String litellmEvent,
+        String rawPayload) {
+      return AlertService.this.raise(handle, tenant, level, status, source, litellmEvent, rawPayload, claimed);
+    }
+  }
+
+  /** Runs {@code work} in one transaction; on failure the dedup keys its alerts claimed are released. */
+  public <T> T inTransaction(Function<AlertTransaction, T> work) {
+    List<AlertTransaction> opened = new ArrayList<>(1);
+    try {
+      return jdbi.inTransaction(handle -> {
+        AlertTransaction tx = new AlertTransaction(handle);
+        opened.add(tx);
+        return work.apply(tx);
+      });
+    } catch (RuntimeException e) {
+      opened.forEach(tx -> release(tx.claimed));
+      throw e;
+    }
+  }
+
+  private Raised raise(Handle handle, Tenant tenant, AlertLevel level, BudgetStanding status, AlertSource source,
       String litellmEvent, String rawPayload, List<String> claimed) {
     Instant now = clock.instant();
     Instant periodStart = periodStart(tenant);
@@ -119,7 +155,7 @@ public class AlertService {
   }
 
   /** Forgets dedup claims of an alert whose transaction did not commit. */
-  public void release(List<String> claimed) {
+  private void release(List<String> claimed) {
     if (!claimed.isEmpty()) {
       dedup.delete(claimed.toArray(String[]::new));
     }
@@ -129,7 +165,7 @@ public class AlertService {
    * Raises an alert (own transaction) when the status is at a level above every alert of this
    * tenant in the current period; used by budget checks and the reconciler.
    */
-  public Optional<Raised> raiseIfHigher(BudgetStatus status, AlertSource source) {
+  public Optional<Raised> raiseIfHigher(BudgetStanding status, AlertSource source) {
     Optional<AlertLevel> level = AlertLevel.of(status.state());
     if (level.isEmpty()) {
       return Optional.empty();
@@ -142,25 +178,18 @@ public class AlertService {
       stalePeriod.inc();
       return Optional.empty();
     }
-    List<String> claimed = new ArrayList<>();
-    try {
-      Optional<Raised> raised = jdbi.inTransaction(handle -> {
-        handle.execute("SELECT pg_advisory_xact_lock(hashtext(?))", "alert:" + tenant.tenantId());
-        Optional<AlertLevel> highest = handle.attach(AlertDao.class).highestLevel(tenant.tenantId(), periodStart)
-            .map(AlertLevel::parse);
-        if (highest.isPresent() && highest.get().compareTo(level.get()) >= 0) {
-          return Optional.empty();
-        }
-        return Optional.of(raise(handle, tenant, level.get(), status, source, null, null, claimed));
-      });
-      if (raised.isPresent() && raised.get().notified()) {
-        outbox.nudge();
+    Optional<Raised> raised = inTransaction(tx -> {
+      tx.handle().execute("SELECT pg_advisory_xact_lock(hashtext(?))", "alert:" + tenant.tenantId());
+      Optional<AlertLevel> highest = tx.handle().attach(AlertDao.class).highestLevel(tenant.tenantId(), periodStart);
+      if (highest.isPresent() && highest.get().compareTo(level.get()) >= 0) {
+        return Optional.empty();
       }
-      return raised;
-    } catch (RuntimeException e) {
-      release(claimed);
-      throw e;
+      return Optional.of(tx.raise(tenant, level.get(), status, source, null, null));
+    });
+    if (raised.isPresent() && raised.get().notified()) {
+      outbox.nudge();
     }
+    return raised;
   }
 
   /** The tenant's alert history, newest first; 404 for an unknown tenant. */

@@ -3,8 +3,8 @@ package io.budgetgate.alert;
 import com.codahale.metrics.Gauge;
 import io.budgetgate.alert.api.AlertView;
 import io.budgetgate.audit.AuditLog;
+import io.budgetgate.budget.BudgetStanding;
 import io.budgetgate.budget.BudgetWiring;
-import io.budgetgate.budget.api.BudgetStatus;
 import io.budgetgate.litellm.LiteLlmClient;
 import io.budgetgate.notify.Outbox;
 import io.budgetgate.platform.cache.KeyValueCache;
@@ -27,10 +27,7 @@ public final class AlertWiring {
   static final int CHECK_ALERTS_WAITING = 10_000;
 
   /** The alert service, and where budget checks hand the statuses they read fresh. */
-  public record Alerting(AlertService service, Consumer<BudgetStatus> freshStatuses) {}
-
-  /** The alert service and its reconciler job. */
-  public record Alerts(AlertService service, AlertReconcilerJob reconciler) {}
+  public record Alerting(AlertService service, Consumer<BudgetStanding> freshStatuses) {}
 
   public static Alerting alerts(Jdbi jdbi, KeyValueCache cache, TenantService tenants, Outbox outbox, AuditLog audit,
       AlertConfig config, Clock clock, Environment environment) {
@@ -50,7 +47,7 @@ public final class AlertWiring {
   }
 
   /** The reconciler, its per-state gauges and its admin task ({@code POST /tasks/reconcile}). */
-  public static Alerts reconciler(Jdbi jdbi, LiteLlmClient litellm, Alerting alerting, BudgetWiring.Budgets budgetFeature,
+  public static void reconciler(Jdbi jdbi, LiteLlmClient litellm, Alerting alerting, BudgetWiring.Budgets budgetFeature,
       AlertConfig config, Clock clock, Environment environment) {
     AlertReconcilerJob reconciler = new AlertReconcilerJob(jdbi, budgetFeature.service(), budgetFeature.pages(),
         alerting.service(), budgetFeature.history(), litellm,
@@ -62,6 +59,5 @@ public final class AlertWiring {
     }
     environment.lifecycle().manage(reconciler);
     environment.admin().addTask(new ReconcileNowTask(reconciler, environment.getObjectMapper()));
-    return new Alerts(alerting.service(), reconciler);
   }
 }

@@ -3,7 +3,7 @@ package io.budgetgate.alert;
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
-import io.budgetgate.budget.api.BudgetStatus;
+import io.budgetgate.budget.BudgetStanding;
 import io.dropwizard.lifecycle.Managed;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -27,14 +27,14 @@ import org.slf4j.LoggerFactory;
  * Neither loses an alert: the reconciler reads every tenant's spend each interval and raises what
  * is missing. On shutdown the waiting alerts get a few seconds to be written.
  */
-public final class CheckAlerts implements Consumer<BudgetStatus>, Managed {
+public final class CheckAlerts implements Consumer<BudgetStanding>, Managed {
   private static final Logger LOG = LoggerFactory.getLogger(CheckAlerts.class);
   static final int THREADS = 2;
   private static final long DRAIN_SECONDS = 5;
 
-  private final Consumer<BudgetStatus> raise;
+  private final Consumer<BudgetStanding> raise;
   private final int maxPending;
-  private final ConcurrentHashMap<String, BudgetStatus> pending = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, BudgetStanding> pending = new ConcurrentHashMap<>();
   private final AtomicInteger threadIds = new AtomicInteger();
   private final ExecutorService workers = Executors.newFixedThreadPool(THREADS, r -> {
     Thread t = new Thread(r, "check-alerts-" + threadIds.incrementAndGet());
@@ -48,7 +48,7 @@ public final class CheckAlerts implements Consumer<BudgetStatus>, Managed {
    * @param raise writes the alert when the status is above every alert of the tenant's period
    *     ({@link AlertService#raiseIfHigher} with source {@code check})
    */
-  CheckAlerts(Consumer<BudgetStatus> raise, int maxPending, MetricRegistry metrics) {
+  CheckAlerts(Consumer<BudgetStanding> raise, int maxPending, MetricRegistry metrics) {
     if (maxPending < 1) {
       throw new IllegalArgumentException("maxPending must be at least 1");
     }
@@ -61,7 +61,7 @@ public final class CheckAlerts implements Consumer<BudgetStatus>, Managed {
 
   /** Queues the status when it is at an alert level; returns at once. */
   @Override
-  public void accept(BudgetStatus status) {
+  public void accept(BudgetStanding status) {
     if (AlertLevel.of(status.state()).isEmpty()) {
       return;
     }
@@ -83,7 +83,7 @@ public final class CheckAlerts implements Consumer<BudgetStatus>, Managed {
   }
 
   private void raise(String tenantId) {
-    BudgetStatus status = pending.remove(tenantId);
+    BudgetStanding status = pending.remove(tenantId);
     if (status == null) {
       return;
     }

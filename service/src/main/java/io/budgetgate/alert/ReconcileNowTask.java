@@ -1,8 +1,7 @@
 package io.budgetgate.alert;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dropwizard.servlets.tasks.PostBodyTask;
-import java.io.PrintWriter;
+import io.budgetgate.platform.AdminTask;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,18 +13,16 @@ import java.util.Map;
  * holds the lease and is running one). For an operator who does not want to wait for the next
  * round after an outage, and for the perf suite's scale scenario.
  */
-final class ReconcileNowTask extends PostBodyTask {
+final class ReconcileNowTask extends AdminTask {
   private final AlertReconcilerJob reconciler;
-  private final ObjectMapper json;
 
   ReconcileNowTask(AlertReconcilerJob reconciler, ObjectMapper json) {
-    super("reconcile");
+    super("reconcile", json);
     this.reconciler = reconciler;
-    this.json = json;
   }
 
   @Override
-  public void execute(Map<String, List<String>> parameters, String body, PrintWriter output) throws Exception {
+  protected Map<String, Object> answer(Map<String, List<String>> parameters) {
     Map<String, Object> answer = new LinkedHashMap<>();
     int raised = reconciler.runOnce();
     if (raised < 0) {
@@ -41,6 +38,6 @@ final class ReconcileNowTask extends PostBodyTask {
       answer.put("alerts_raised", raised);
       answer.put("skipped_tenants", round.skipped());
     }
-    output.println(json.writeValueAsString(answer));
+    return answer;
   }
 }

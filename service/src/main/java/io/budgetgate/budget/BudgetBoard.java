@@ -1,6 +1,5 @@
 package io.budgetgate.budget;
 
-import io.budgetgate.budget.api.BudgetStatus;
 import io.budgetgate.rules.OverrideWindow;
 import io.budgetgate.rules.SpendForecast;
 import io.budgetgate.rules.SpendSample;
@@ -28,7 +27,7 @@ public class BudgetBoard {
    * @param spendAt when the spend behind {@code status} was recorded; null when none is yet
    * @param periodStart when the tenant's current budget period began (last reset, or creation)
    */
-  public record Line(String tenantId, String name, BudgetStatus status, Instant spendAt, Instant periodStart) {}
+  public record Line(String tenantId, String name, BudgetStanding status, Instant spendAt, Instant periodStart) {}
 
   BudgetBoard(Jdbi jdbi, SpendHistory history, Clock clock) {
     this.jdbi = jdbi;
@@ -68,7 +67,7 @@ public class BudgetBoard {
             Collectors.mapping(s -> new SpendSample(s.sampledAt(), s.spend()), Collectors.toList())));
     Map<String, Instant> projected = new HashMap<>();
     for (Line line : lines) {
-      BudgetStatus s = line.status();
+      BudgetStanding s = line.status();
       Instant at = SpendForecast.projectedBlockAt(s.spend(), s.blockAt(),
           SpendForecast.burnRatePerHour(samples.getOrDefault(line.tenantId(), List.of()), line.periodStart(), now), now,
           s.budgetResetAt());

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -107,23 +108,32 @@ interface BudgetDao {
        WHERE tenant_id = :tenantId AND litellm_sync_generation = :generation AND litellm_sync_pending_since IS NULL""")
   int syncDrifted(String tenantId, long generation, String error, Instant now);
 
+  /** A key in sync as last confirmed, with what its tenant's budget is now. */
+  record SyncedKey(String tenantId, BigDecimal maxBudget, int alertThreshold, int graceThreshold,
+      BigDecimal overrideTotal, BigDecimal syncedMaxBudget) {}
+
   /**
-   * Marks pending the keys whose max_budget is no longer today's block_at without any change of
-   * the row: an override started or expired since the last sync.
+   * The keys not pending whose block_at can have moved without any change of the row: those of
+   * tenants with an override (one may have started or expired since the last sync) and those never
+   * confirmed. Whether it did move is the rules' to say ({@code BudgetLimits}), not this query's.
    */
+  @SqlQuery("""
+      SELECT c.tenant_id, c.max_budget, c.alert_threshold, c.grace_threshold, c.litellm_synced_max_budget AS synced_max_budget,
+             COALESCE((SELECT SUM(o.amount) FROM budget_overrides o
+                        WHERE o.tenant_id = c.tenant_id AND o.revoked_at IS NULL
+                          AND o.starts_at <= :now AND o.expires_at > :now), 0) AS override_total
+        FROM tenant_configs c
+       WHERE c.litellm_sync_pending_since IS NULL
+         AND (c.litellm_synced_max_budget IS NULL
+              OR EXISTS (SELECT 1 FROM budget_overrides o WHERE o.tenant_id = c.tenant_id))""")
+  @RegisterConstructorMapper(SyncedKey.class)
+  List<SyncedKey> keysThatMayHaveMoved(Instant now);
+
+  /** Marks these keys pending (unless they already are), for the sync to write them now. */
   @SqlUpdate("""
-      UPDATE tenant_configs t
-         SET litellm_sync_pending_since = :now, litellm_sync_next_at = :now
-        FROM (SELECT c.tenant_id
-                FROM tenant_configs c
-                LEFT JOIN LATERAL (
-                     SELECT COALESCE(SUM(o.amount), 0) AS total FROM budget_overrides o
-                      WHERE o.tenant_id = c.tenant_id AND o.revoked_at IS NULL
-                        AND o.starts_at <= :now AND o.expires_at > :now) o ON TRUE
-               WHERE c.litellm_sync_pending_since IS NULL
-                 AND c.litellm_synced_max_budget IS DISTINCT FROM (c.max_budget + o.total) * c.grace_threshold / 100) moved
-       WHERE t.tenant_id = moved.tenant_id""")
-  int markMovedKeysPending(Instant now);
+      UPDATE tenant_configs SET litellm_sync_pending_since = :now, litellm_sync_next_at = :now
+       WHERE tenant_id = ANY(:tenantIds) AND litellm_sync_pending_since IS NULL""")
+  int markPending(List<String> tenantIds, Instant now);
 
   /** Pending keys whose next attempt is due, oldest first. */
   @SqlQuery("""

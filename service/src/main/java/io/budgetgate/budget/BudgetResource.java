@@ -57,7 +57,7 @@ public final class BudgetResource {
   @ApiResponse(responseCode = "409", ref = ErrorResponses.LITELLM_KEY_MISSING)
   @ApiResponse(responseCode = "503", ref = ErrorResponses.LITELLM_UNAVAILABLE)
   public BudgetStatus status(@PathParam("tenant_id") String tenantId) {
-    return budgets.decide(tenantId).status();
+    return BudgetStatus.of(budgets.decide(tenantId).status());
   }
 
   @PATCH
@@ -74,7 +74,7 @@ public final class BudgetResource {
   @ApiResponse(responseCode = "503", ref = ErrorResponses.LITELLM_UNAVAILABLE)
   public BudgetStatus patch(@Context SecurityContext security, @PathParam("tenant_id") String tenantId,
       @RequestBody(required = true) BudgetPatchRequest request) {
-    return budgets.patch(caller(security), tenantId, request);
+    return BudgetStatus.of(budgets.patch(caller(security), tenantId, request));
   }
 
   @POST

@@ -5,7 +5,6 @@ import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import io.budgetgate.audit.AuditLog;
 import io.budgetgate.budget.api.BudgetPatchRequest;
-import io.budgetgate.budget.api.BudgetStatus;
 import io.budgetgate.litellm.LiteLlmClient;
 import io.budgetgate.litellm.LiteLlmException;
 import io.budgetgate.litellm.LiteLlmKeyMissingException;
@@ -18,6 +17,7 @@ import io.budgetgate.platform.errors.ServiceException;
 import io.budgetgate.platform.errors.ValidationException;
 import io.budgetgate.rules.BudgetDuration;
 import io.budgetgate.rules.BudgetFieldChecks;
+import io.budgetgate.rules.BudgetLimits;
 import io.budgetgate.rules.BudgetPeriods;
 import io.budgetgate.rules.BudgetPolicy;
 import io.budgetgate.rules.OverrideWindow;
@@ -33,7 +33,6 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -56,7 +55,7 @@ public class BudgetService {
   private static final Duration WARN_EVERY = Duration.ofMinutes(1);
 
   /** A decision: the status, and the key llm-access hands out when allowed. */
-  public record Decision(BudgetStatus status, VirtualKey key) {}
+  public record Decision(BudgetStanding status, VirtualKey key) {}
 
   /** A degraded answer this instance reuses until {@code until} instead of asking LiteLLM again. */
   private record Degraded(BudgetSnapshot snapshot, SpendSource source, Instant until) {}
@@ -82,7 +81,7 @@ public class BudgetService {
   private final ConcurrentHashMap<String, Degraded> degradedAnswers = new ConcurrentHashMap<>();
   private final Duration degradedTtl;
   private final AtomicReference<Instant> lastDegradedWarning = new AtomicReference<>(Instant.MIN);
-  private final Consumer<BudgetStatus> freshStatusListener;
+  private final Consumer<BudgetStanding> freshStatusListener;
 
   /**
    * {@code freshStatuses} is called with every status computed from a freshly read spend (not from
@@ -90,7 +89,7 @@ public class BudgetService {
    * a decision.
    */
   BudgetService(Jdbi jdbi, LiteLlmClient litellm, MissingKeys missingKeys, BudgetCache cache, AuditLog audit,
-      BudgetConfig config, Consumer<BudgetStatus> freshStatuses, Clock clock, MetricRegistry metrics) {
+      BudgetConfig config, Consumer<BudgetStanding> freshStatuses, Clock clock, MetricRegistry metrics) {
     this.jdbi = jdbi;
     this.freshStatusListener = freshStatuses;
     this.litellm = litellm;
@@ -123,7 +122,7 @@ public class BudgetService {
     } else {
       decision = load(tenantId, now, ReadFor.CHECK);
     }
-    SpendSource source = SpendSource.valueOf(decision.status().source().toUpperCase(Locale.ROOT));
+    SpendSource source = decision.status().source();
     timers.get(source).update(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     if (source == SpendSource.LIVE || source == SpendSource.STALE) {
       notifyFresh(decision.status());
@@ -137,7 +136,7 @@ public class BudgetService {
     return decision;
   }
 
-  private void notifyFresh(BudgetStatus status) {
+  private void notifyFresh(BudgetStanding status) {
     try {
       freshStatusListener.accept(status);
     } catch (RuntimeException e) {
@@ -146,7 +145,7 @@ public class BudgetService {
   }
 
   /** The status from LiteLLM now (with the client's retries), bypassing (and refreshing) the cache; for the reconciler. */
-  public BudgetStatus liveStatus(String tenantId) {
+  public BudgetStanding liveStatus(String tenantId) {
     return load(tenantId, clock.instant(), ReadFor.JOB).status();
   }
 
@@ -154,7 +153,7 @@ public class BudgetService {
    * The status this spend would give the tenant now, against its own effective budget (a webhook's
    * spend is judged this way, never against LiteLLM's max_budget).
    */
-  public BudgetStatus statusForSpend(String tenantId, BigDecimal spend) {
+  public BudgetStanding statusForSpend(String tenantId, BigDecimal spend) {
     Instant now = clock.instant();
     Stored stored = read(tenantId, now);
     return stored.base().withSpend(spend, now).withBurnRate(stored.burnRate(spend, now)).status(now, SpendSource.LIVE);
@@ -225,8 +224,8 @@ public class BudgetService {
    * deleted meanwhile, or whose period began after {@code readAt} (its key was reset since), is
    * left out: that spend belongs to the old period.
    */
-  public Map<String, BudgetStatus> liveStatuses(Map<String, KeyInfo> infos, Instant readAt) {
-    Map<String, BudgetStatus> out = new LinkedHashMap<>();
+  public Map<String, BudgetStanding> liveStatuses(Map<String, KeyInfo> infos, Instant readAt) {
+    Map<String, BudgetStanding> out = new LinkedHashMap<>();
     List<BudgetSnapshot> fresh = new ArrayList<>();
     for (Stored stored : readAll(List.copyOf(infos.keySet()), clock.instant())) {
       String tenantId = stored.row().tenantId();
@@ -334,7 +333,7 @@ public class BudgetService {
    * says whether it did ({@code synced}) or the key sync goes on trying ({@code pending}). A key
    * LiteLLM says it does not have is a 409 before anything is written.
    */
-  public BudgetStatus patch(Caller caller, String tenantId, BudgetPatchRequest request) {
+  public BudgetStanding patch(Caller caller, String tenantId, BudgetPatchRequest request) {
     if (request == null || (request.maxBudget() == null && request.alertThreshold() == null
         && request.graceThreshold() == null && request.budgetDuration() == null)) {
       throw ValidationException.of("body",
@@ -429,7 +428,11 @@ public class BudgetService {
     Instant now = clock.instant();
     List<String> due = jdbi.inTransaction(handle -> {
       BudgetDao dao = handle.attach(BudgetDao.class);
-      dao.markMovedKeysPending(now);
+      List<String> moved = dao.keysThatMayHaveMoved(now).stream().filter(BudgetService::moved)
+          .map(BudgetDao.SyncedKey::tenantId).toList();
+      if (!moved.isEmpty()) {
+        dao.markPending(moved, now);
+      }
       return dao.syncsDue(now, 100);
     });
     int synced = 0;
@@ -445,6 +448,13 @@ public class BudgetService {
       invalidate(tenantId);
     }
     return synced;
+  }
+
+  /** Whether today's block_at is no longer what the key was last confirmed to hold. */
+  private static boolean moved(BudgetDao.SyncedKey key) {
+    BigDecimal blockAt = new BudgetLimits(key.maxBudget().add(key.overrideTotal()), key.alertThreshold(),
+        key.graceThreshold()).blockAt();
+    return key.syncedMaxBudget() == null || blockAt.compareTo(key.syncedMaxBudget()) != 0;
   }
 
   /**

@@ -1,7 +1,6 @@
 package io.budgetgate.budget;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.budgetgate.budget.api.BudgetStatus;
 import io.budgetgate.rules.BudgetLimits;
 import io.budgetgate.rules.BudgetPolicy;
 import io.budgetgate.rules.BudgetState;
@@ -64,17 +63,16 @@ public record BudgetSnapshot(
   }
 
   /** The status at {@code now}, answered from {@code source}. */
-  BudgetStatus status(Instant now, SpendSource source) {
+  BudgetStanding status(Instant now, SpendSource source) {
     BigDecimal overrideTotal = BudgetPolicy.overrideTotal(overrides, now);
     BigDecimal effective = maxBudget.add(overrideTotal);
     BudgetLimits limits = new BudgetLimits(effective, alertThreshold, graceThreshold);
     BudgetState state = spend == null
         ? (effective.signum() <= 0 ? BudgetState.BLOCKED : BudgetState.UNKNOWN)
         : BudgetPolicy.state(spend, effective, alertThreshold, graceThreshold);
-    return new BudgetStatus(
+    return new BudgetStanding(
         tenantId,
-        state.wireName(),
-        state != BudgetState.BLOCKED,
+        state,
         spend,
         maxBudget,
         overrideTotal,
@@ -87,11 +85,10 @@ public record BudgetSnapshot(
         spend == null ? null : BudgetPolicy.remaining(spend, effective),
         budgetDuration,
         budgetResetAt,
-        source.wireName(),
-        source.degraded(),
+        source,
         now,
         SpendForecast.projectedBlockAt(spend, limits.blockAt(), burnRatePerHour, now, budgetResetAt),
         SpendForecast.projectedPeriodSpend(spend, burnRatePerHour, now, budgetResetAt),
-        litellmSyncPendingSince == null ? BudgetStatus.SYNCED : BudgetStatus.PENDING);
+        litellmSyncPendingSince == null ? BudgetStanding.KeySync.SYNCED : BudgetStanding.KeySync.PENDING);
   }
 }

@@ -1,7 +1,6 @@
 package io.budgetgate.budget;
 
 import io.budgetgate.audit.AuditLog;
-import io.budgetgate.budget.api.BudgetStatus;
 import io.budgetgate.litellm.LiteLlmWiring;
 import io.budgetgate.platform.cache.KeyValueCache;
 import io.budgetgate.tenant.TenantService;
@@ -22,7 +21,7 @@ public final class BudgetWiring {
 
   /** {@code freshStatuses}: where statuses read fresh from LiteLLM go (the alerts a budget check raises). */
   public static Budgets wire(Jdbi jdbi, LiteLlmWiring.LiteLlm litellm, TenantService tenants, KeyValueCache cache, AuditLog audit,
-      BudgetConfig config, String publicLiteLlmUrl, Consumer<BudgetStatus> freshStatuses, Clock clock,
+      BudgetConfig config, String publicLiteLlmUrl, Consumer<BudgetStanding> freshStatuses, Clock clock,
       Environment environment) {
     BudgetRowMappers.register(jdbi);
     BudgetCache budgetCache = new BudgetCache(cache, environment.getObjectMapper(),
@@ -39,6 +38,7 @@ public final class BudgetWiring {
     environment.jersey().register(new LlmAccessResource(budgets, publicLiteLlmUrl, clock));
     environment.admin().addTask(new ReprovisionKeyTask(new KeyReprovision(jdbi, litellm.client(), litellm.missingKeys(),
         budgets, history, tenants, clock), environment.getObjectMapper()));
+    environment.admin().addTask(new SyncKeysTask(budgets, environment.getObjectMapper()));
     return new Budgets(budgets, overrides, new BudgetBoard(jdbi, history, clock), history, new TenantPages(jdbi),
         new BudgetPeriodStore(jdbi));
   }

@@ -56,7 +56,7 @@ public final class LlmAccessResource {
   @ApiResponse(responseCode = "503", ref = ErrorResponses.LITELLM_UNAVAILABLE)
   public Response decide(@PathParam("tenant_id") String tenantId) {
     BudgetService.Decision decision = budgets.decide(tenantId);
-    BudgetStatus status = decision.status();
+    BudgetStatus status = BudgetStatus.of(decision.status());
     if (status.allowed()) {
       return Response.ok(new LlmAccess(true, baseUrl, decision.key().reveal(), status)).build();
     }

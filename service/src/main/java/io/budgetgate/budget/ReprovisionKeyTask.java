@@ -1,9 +1,8 @@
 package io.budgetgate.budget;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.budgetgate.platform.AdminTask;
 import io.budgetgate.platform.errors.ServiceException;
-import io.dropwizard.servlets.tasks.Task;
-import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,20 +12,18 @@ import java.util.Map;
  * {@code litellm_key_missing} (ops-runbook/litellm-key-missing.md). Prints one JSON object whose
  * {@code outcome} is {@code reprovisioned} or {@code refused} (with the error code and why).
  */
-final class ReprovisionKeyTask extends Task {
+final class ReprovisionKeyTask extends AdminTask {
   static final String ACTOR = "admin-task";
 
   private final KeyReprovision reprovision;
-  private final ObjectMapper json;
 
   ReprovisionKeyTask(KeyReprovision reprovision, ObjectMapper json) {
-    super("reprovision-litellm-key");
+    super("reprovision-litellm-key", json);
     this.reprovision = reprovision;
-    this.json = json;
   }
 
   @Override
-  public void execute(Map<String, List<String>> parameters, PrintWriter output) throws Exception {
+  protected Map<String, Object> answer(Map<String, List<String>> parameters) {
     List<String> tenant = parameters.getOrDefault("tenant_id", List.of());
     Map<String, Object> answer = new LinkedHashMap<>();
     if (tenant.size() != 1 || tenant.get(0).isBlank()) {
@@ -47,6 +44,6 @@ final class ReprovisionKeyTask extends Task {
         answer.put("message", e.getMessage());
       }
     }
-    output.println(json.writeValueAsString(answer));
+    return answer;
   }
 }

@@ -5,6 +5,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
@@ -34,7 +35,7 @@ interface SpendSampleDao {
       SELECT tenant_id, sampled_at, spend FROM spend_samples
        WHERE tenant_id = ANY(:tenantIds) AND sampled_at >= :from
        ORDER BY tenant_id, sampled_at, id""")
-  @org.jdbi.v3.sqlobject.config.RegisterConstructorMapper(TenantSpendSample.class)
+  @RegisterConstructorMapper(TenantSpendSample.class)
   List<TenantSpendSample> sinceForEach(List<String> tenantIds, Instant from);
 
   /** A sample with its tenant. */

@@ -1,7 +1,7 @@
 package io.budgetgate.dashboard;
 
 import io.budgetgate.budget.BudgetBoard;
-import io.budgetgate.budget.api.BudgetStatus;
+import io.budgetgate.budget.BudgetStanding;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,9 +36,9 @@ final class Overview {
   OverviewView render(Chrome chrome, OverviewQuery query) {
     long started = System.nanoTime();
     List<BudgetBoard.Line> all = board.lines();
-    Map<String, Long> counts = all.stream().collect(Collectors.groupingBy(l -> l.status().state(), Collectors.counting()));
+    Map<String, Long> counts = all.stream().collect(Collectors.groupingBy(l -> l.status().state().wireName(), Collectors.counting()));
     List<BudgetBoard.Line> shown = new ArrayList<>(query.state().equals("all") ? all
-        : all.stream().filter(l -> l.status().state().equals(query.state())).toList());
+        : all.stream().filter(l -> l.status().state().wireName().equals(query.state())).toList());
     shown.sort(switch (query.sort()) {
       case "percent_asc" -> BY_PERCENT;
       case "tenant" -> BY_TENANT;
@@ -56,7 +56,7 @@ final class Overview {
   }
 
   private static OverviewView.Row row(BudgetBoard.Line line, Function<String, Instant> projection) {
-    BudgetStatus s = line.status();
+    BudgetStanding s = line.status();
     return new OverviewView.Row(line.tenantId(), line.name(), "/dashboard/tenants/" + line.tenantId(), UsageBar.of(s),
         Display.money(s.spend()), Display.money(s.effectiveBudget()), Display.money(s.remaining()),
         Display.time(s.budgetResetAt()), s.allowed() ? Display.time(projection.apply(line.tenantId())) : "blocked now",

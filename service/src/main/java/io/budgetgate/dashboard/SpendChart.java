@@ -1,6 +1,6 @@
 package io.budgetgate.dashboard;
 
-import io.budgetgate.budget.api.BudgetStatus;
+import io.budgetgate.budget.BudgetStanding;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
@@ -38,7 +38,7 @@ record SpendChart(int width, int height, String points, List<Rule> rules, String
     return samples == 0;
   }
 
-  static SpendChart of(List<Point> series, Instant from, Instant to, BudgetStatus status) {
+  static SpendChart of(List<Point> series, Instant from, Instant to, BudgetStanding status) {
     BigDecimal ceiling = status.blockAt() == null ? BigDecimal.ONE : status.blockAt();
     for (Point p : series) {
       ceiling = ceiling.max(p.spend());

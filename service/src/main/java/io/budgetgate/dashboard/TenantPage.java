@@ -6,8 +6,8 @@ import io.budgetgate.audit.AuditEntry;
 import io.budgetgate.audit.AuditLog;
 import io.budgetgate.budget.BudgetBoard;
 import io.budgetgate.budget.BudgetService;
+import io.budgetgate.budget.BudgetStanding;
 import io.budgetgate.budget.OverrideService;
-import io.budgetgate.budget.api.BudgetStatus;
 import io.budgetgate.budget.api.OverrideView;
 import io.budgetgate.tenant.Tenant;
 import io.budgetgate.tenant.TenantService;
@@ -44,12 +44,12 @@ final class TenantPage {
   /** The page's content; 404 (as an ServiceException) for an unknown tenant. */
   TenantView.Content content(String tenantId) {
     Tenant tenant = tenants.require(tenantId);
-    BudgetStatus status = budgets.decide(tenantId).status();
+    BudgetStanding status = budgets.decide(tenantId).status();
     Instant now = clock.instant();
     Instant periodStart = tenant.periodStart();
     List<SpendChart.Point> series = board.spendSince(tenantId, periodStart).stream()
         .map(s -> new SpendChart.Point(s.sampledAt(), s.spend())).toList();
-    return new TenantView.Content(tenant.tenantId(), tenant.name(), status.state(), UsageBar.of(status),
+    return new TenantView.Content(tenant.tenantId(), tenant.name(), status.state().wireName(), UsageBar.of(status),
         facts(status),
         SpendChart.of(series, periodStart, now, status),
         overrides.list(tenantId).stream().map(TenantPage::overrideRow).toList(),
@@ -57,9 +57,9 @@ final class TenantPage {
         audit.recent(tenantId, RECENT).stream().map(TenantPage::auditRow).toList());
   }
 
-  private static List<TenantView.Fact> facts(BudgetStatus s) {
+  private static List<TenantView.Fact> facts(BudgetStanding s) {
     List<TenantView.Fact> facts = new ArrayList<>();
-    facts.add(new TenantView.Fact("state", s.state() + (s.allowed() ? " (calls allowed)" : " (calls refused)")));
+    facts.add(new TenantView.Fact("state", s.state().wireName() + (s.allowed() ? " (calls allowed)" : " (calls refused)")));
     facts.add(new TenantView.Fact("spend", Display.money(s.spend())));
     facts.add(new TenantView.Fact("max budget", Display.money(s.maxBudget())));
     facts.add(new TenantView.Fact("overrides", Display.money(s.overrideTotal())));
@@ -74,9 +74,9 @@ final class TenantPage {
         : s.allowed() ? Display.time(s.projectedBlockAt()) : "blocked now"));
     facts.add(new TenantView.Fact("projected period spend", s.projectedPeriodSpend() == null ? "—"
         : Display.money(s.projectedPeriodSpend()) + " by " + Display.time(s.budgetResetAt())));
-    facts.add(new TenantView.Fact("spend source", s.source() + (s.degraded() ? " (degraded)" : "")
+    facts.add(new TenantView.Fact("spend source", s.source().wireName() + (s.degraded() ? " (degraded)" : "")
         + ", checked " + Display.time(s.checkedAt())));
-    facts.add(new TenantView.Fact("LiteLLM key", BudgetStatus.PENDING.equals(s.litellmSync())
+    facts.add(new TenantView.Fact("LiteLLM key", s.litellmSync() == BudgetStanding.KeySync.PENDING
         ? "sync pending: the key's max_budget is still to follow the last change (ops-runbook/litellm-down.md, Key sync)"
         : "max_budget " + Display.money(s.blockAt()) + " (in sync)"));
     return facts;

@@ -1,6 +1,6 @@
 package io.budgetgate.dashboard;
 
-import io.budgetgate.budget.api.BudgetStatus;
+import io.budgetgate.budget.BudgetStanding;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Locale;
@@ -18,7 +18,7 @@ record UsageBar(String state, String percent, String scale, String fillWidth, St
 
   private static final BigDecimal HEADROOM = BigDecimal.valueOf(20);
 
-  static UsageBar of(BudgetStatus status) {
+  static UsageBar of(BudgetStanding status) {
     BigDecimal scale = BigDecimal.valueOf(status.graceThreshold()).add(HEADROOM);
     BigDecimal percent = status.percentUsed();
     BigDecimal fill = percent == null ? BigDecimal.ZERO : percent.max(BigDecimal.ZERO).min(scale);
@@ -27,7 +27,7 @@ record UsageBar(String state, String percent, String scale, String fillWidth, St
         ? "no spend recorded yet"
         : shown + " % of the effective budget used (alert at " + status.alertThreshold() + " %, blocked at "
             + status.graceThreshold() + " %)";
-    return new UsageBar(status.state(), shown, scale.toPlainString(), position(fill, scale),
+    return new UsageBar(status.state().wireName(), shown, scale.toPlainString(), position(fill, scale),
         position(BigDecimal.valueOf(status.alertThreshold()), scale), position(BigDecimal.valueOf(100), scale),
         position(BigDecimal.valueOf(status.graceThreshold()), scale), label);
   }

@@ -21,9 +21,6 @@ public final class NotifyWiring {
     return t == null ? null : t.toInstant();
   }
 
-  /** The outbox, and the dispatcher that drains it. */
-  public record Notifications(Outbox outbox, OutboxDispatcher dispatcher) {}
-
   /** The outbox's row mappers (also for tests of its SQL on their own Jdbi). */
   static void registerMappers(Jdbi jdbi) {
     jdbi.registerRowMapper(OutboxDao.Delivery.class, (rs, ctx) -> delivery(rs));
@@ -57,17 +54,18 @@ public final class NotifyWiring {
             rs.getBigDecimal("notice_effective_budget"), instant(rs, "notice_next_reset_at"), rs.getString("notice_trigger")));
   }
 
-  public static Notifications wire(Jdbi jdbi, AuditLog audit, NotifyConfig config, Clock clock, Environment environment) {
+  public static Outbox wire(Jdbi jdbi, AuditLog audit, NotifyConfig config, Clock clock, Environment environment) {
     registerMappers(jdbi);
     Duration timeout = config.sendTimeout().toJavaDuration();
     OutboxDispatcher dispatcher = new OutboxDispatcher(jdbi, new MessageRenderer(), new EmailSender(config.smtp(), timeout),
         new SlackSender(timeout), audit, config, clock);
     Outbox outbox = new Outbox(config.slackDefaultWebhookUrl(), dispatcher::nudge);
     environment.lifecycle().manage(dispatcher);
+    environment.admin().addTask(new DrainOutboxTask(dispatcher, environment.getObjectMapper()));
     environment.metrics().register("notifications.outbox.pending",
         (Gauge<Long>) () -> jdbi.withExtension(OutboxDao.class, OutboxDao::pending));
     environment.metrics().register("notifications.outbox.oldest_pending_seconds",
         (Gauge<Double>) () -> jdbi.withExtension(OutboxDao.class, dao -> dao.oldestPendingSeconds(clock.instant())));
-    return new Notifications(outbox, dispatcher);
+    return outbox;
   }
 }

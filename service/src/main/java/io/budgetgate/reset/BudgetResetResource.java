@@ -42,6 +42,6 @@ public final class BudgetResetResource {
   @ApiResponse(responseCode = "503", ref = ErrorResponses.LITELLM_UNAVAILABLE)
   public BudgetStatus reset(@Context SecurityContext security, @PathParam("tenant_id") String tenantId) {
     resets.reset(((Caller) security.getUserPrincipal()).name(), tenantId, true);
-    return budgets.decide(tenantId).status();
+    return BudgetStatus.of(budgets.decide(tenantId).status());
   }
 }

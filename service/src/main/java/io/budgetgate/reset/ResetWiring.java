@@ -16,17 +16,16 @@ import org.jdbi.v3.core.Jdbi;
 public final class ResetWiring {
   private ResetWiring() {}
 
-  /** The reset service (for the dashboard's reset form) and the periodic job. */
-  public record Resets(BudgetResetService service, BudgetResetJob job) {}
-
-  public static Resets wire(Jdbi jdbi, LiteLlmClient litellm, BudgetWiring.Budgets budgetFeature, TenantService tenants,
+  /** Returns the reset service, for the dashboard's reset form. */
+  public static BudgetResetService wire(Jdbi jdbi, LiteLlmClient litellm, BudgetWiring.Budgets budgetFeature, TenantService tenants,
       Outbox outbox, AuditLog audit, Clock clock, Duration interval, Environment environment) {
     BudgetService budgets = budgetFeature.service();
     ResetNotices notices = new ResetNotices(outbox, budgetFeature.history(), UUID::randomUUID);
     BudgetResetService resets = new BudgetResetService(jdbi, litellm, budgets, budgetFeature.periods(), tenants, notices, audit, clock);
     BudgetResetJob job = new BudgetResetJob(jdbi, resets, budgets, budgetFeature.periods(), clock, interval);
     environment.lifecycle().manage(job);
+    environment.admin().addTask(new ResetNowTask(job, environment.getObjectMapper()));
     environment.jersey().register(new BudgetResetResource(resets, budgets));
-    return new Resets(resets, job);
+    return resets;
   }
 }

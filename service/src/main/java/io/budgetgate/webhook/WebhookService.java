@@ -8,7 +8,7 @@ import io.budgetgate.alert.AlertService;
 import io.budgetgate.alert.AlertSource;
 import io.budgetgate.audit.AuditLog;
 import io.budgetgate.budget.BudgetService;
-import io.budgetgate.budget.api.BudgetStatus;
+import io.budgetgate.budget.BudgetStanding;
 import io.budgetgate.notify.Outbox;
 import io.budgetgate.platform.errors.ServiceException;
 import io.budgetgate.tenant.Tenant;
@@ -16,13 +16,11 @@ import io.budgetgate.tenant.TenantService;
 import io.budgetgate.webhook.api.WebhookReply;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.Handle;
 
 /**
  * Turns a verified LiteLLM event into an alert: the level comes from the payload's spend against
@@ -34,7 +32,6 @@ import org.jdbi.v3.core.Jdbi;
 public class WebhookService {
   static final String ACTOR = "litellm-webhook";
 
-  private final Jdbi jdbi;
   private final TenantService tenants;
   private final BudgetService budgets;
   private final AlertService alerts;
@@ -43,12 +40,11 @@ public class WebhookService {
   private final Clock clock;
   private final Map<LiteLlmEvent.Ignored, Counter> ignoredCounters = new EnumMap<>(LiteLlmEvent.Ignored.class);
 
-  WebhookService(Jdbi jdbi, TenantService tenants, BudgetService budgets, AlertService alerts, Outbox outbox,
+  WebhookService(TenantService tenants, BudgetService budgets, AlertService alerts, Outbox outbox,
       AuditLog audit, Clock clock, MetricRegistry metrics) {
     for (LiteLlmEvent.Ignored reason : LiteLlmEvent.Ignored.values()) {
       ignoredCounters.put(reason, metrics.counter("webhooks.ignored." + reason.code()));
     }
-    this.jdbi = jdbi;
     this.tenants = tenants;
     this.budgets = budgets;
     this.alerts = alerts;
@@ -99,40 +95,34 @@ public class WebhookService {
 
   /** The delivery record, audit entry and (at an alert level) the alert with its outbox rows, in one transaction. */
   private WebhookReply record(String deliveryId, LiteLlmEvent event, Tenant tenant, String rawBody) {
-    BudgetStatus status = budgets.statusForSpend(tenant.tenantId(), event.spend());
+    BudgetStanding status = budgets.statusForSpend(tenant.tenantId(), event.spend());
     Optional<AlertLevel> level = AlertLevel.of(status.state());
     String outcome = level.isPresent() ? "accepted" : "ignored";
     Instant now = clock.instant();
-    List<String> claimed = new ArrayList<>();
-    try {
-      return jdbi.inTransaction(handle -> {
-        if (deliveryId != null && handle.createUpdate("""
-            INSERT INTO webhook_deliveries (webhook_id, received_at, tenant_id, outcome)
-            VALUES (:id, :now, :tenantId, :outcome) ON CONFLICT (webhook_id) DO NOTHING""")
-            .bind("id", deliveryId).bind("now", now).bind("tenantId", tenant.tenantId())
-            .bind("outcome", outcome).execute() == 0) {
-          return WebhookReply.duplicate();
-        }
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("webhook_id", deliveryId);
-        details.put("event", event.event());
-        details.put("spend", event.spend());
-        details.put("outcome", outcome);
-        details.put("reason", level.isEmpty() ? LiteLlmEvent.Ignored.BELOW_ALERT_THRESHOLD.code() : null);
-        audit.record(handle, ACTOR, "webhook.received", tenant.tenantId(), details);
-        if (level.isEmpty()) {
-          return WebhookReply.ignored(LiteLlmEvent.Ignored.BELOW_ALERT_THRESHOLD.code(), "spend "
-              + event.spend().toPlainString() + " is below the alert threshold (" + tenant.alertThreshold()
-              + "%) of tenant '" + tenant.tenantId() + "'");
-        }
-        AlertService.Raised raised = alerts.raise(handle, tenant, level.get(), status, AlertSource.WEBHOOK, event.event(),
-            rawBody, claimed);
-        return new WebhookReply("accepted", raised.alertId(), level.get().wireName(), raised.notified(), null, null);
-      });
-    } catch (RuntimeException e) {
-      alerts.release(claimed);
-      throw e;
-    }
+    return alerts.inTransaction(tx -> {
+      Handle handle = tx.handle();
+      if (deliveryId != null && handle.createUpdate("""
+          INSERT INTO webhook_deliveries (webhook_id, received_at, tenant_id, outcome)
+          VALUES (:id, :now, :tenantId, :outcome) ON CONFLICT (webhook_id) DO NOTHING""")
+          .bind("id", deliveryId).bind("now", now).bind("tenantId", tenant.tenantId())
+          .bind("outcome", outcome).execute() == 0) {
+        return WebhookReply.duplicate();
+      }
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("webhook_id", deliveryId);
+      details.put("event", event.event());
+      details.put("spend", event.spend());
+      details.put("outcome", outcome);
+      details.put("reason", level.isEmpty() ? LiteLlmEvent.Ignored.BELOW_ALERT_THRESHOLD.code() : null);
+      audit.record(handle, ACTOR, "webhook.received", tenant.tenantId(), details);
+      if (level.isEmpty()) {
+        return WebhookReply.ignored(LiteLlmEvent.Ignored.BELOW_ALERT_THRESHOLD.code(), "spend "
+            + event.spend().toPlainString() + " is below the alert threshold (" + tenant.alertThreshold()
+            + "%) of tenant '" + tenant.tenantId() + "'");
+      }
+      AlertService.Raised raised = tx.raise(tenant, level.get(), status, AlertSource.WEBHOOK, event.event(), rawBody);
+      return new WebhookReply("accepted", raised.alertId(), level.get().wireName(), raised.notified(), null, null);
+    });
   }
 
   private WebhookReply ignored(LiteLlmEvent.Ignored reason, String message) {

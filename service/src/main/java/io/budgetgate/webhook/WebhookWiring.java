@@ -7,14 +7,13 @@ import io.budgetgate.notify.Outbox;
 import io.budgetgate.tenant.TenantService;
 import io.dropwizard.core.setup.Environment;
 import java.time.Clock;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.LoggerFactory;
 
 /** Builds webhook intake: the signature verifier and both endpoints. */
 public final class WebhookWiring {
   private WebhookWiring() {}
 
-  public static void wire(Jdbi jdbi, WebhookConfig config, TenantService tenants, BudgetService budgets, AlertService alerts,
+  public static void wire(WebhookConfig config, TenantService tenants, BudgetService budgets, AlertService alerts,
       Outbox outbox, AuditLog audit, Clock clock, Environment environment) {
     if (config.pathToken().isEmpty()) {
       LoggerFactory.getLogger(WebhookWiring.class).warn("webhook.pathToken (WEBHOOK_PATH_TOKEN) is empty: "
@@ -22,7 +21,7 @@ public final class WebhookWiring {
           + "BudgetGate; only signed deliveries are accepted. See docs/webhooks.md");
     }
     SignatureVerifier verifier = new SignatureVerifier(config.secret(), config.tolerance().toJavaDuration());
-    WebhookService service = new WebhookService(jdbi, tenants, budgets, alerts, outbox, audit, clock,
+    WebhookService service = new WebhookService(tenants, budgets, alerts, outbox, audit, clock,
         environment.metrics());
     environment.jersey().register(new WebhookResource(service, verifier, config.pathToken(), environment.getObjectMapper(), clock));
   }

@@ -3,10 +3,13 @@ package io.budgetgate.alert;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.codahale.metrics.MetricRegistry;
-import io.budgetgate.budget.api.BudgetStatus;
+import io.budgetgate.budget.BudgetStanding;
+import io.budgetgate.budget.SpendSource;
+import io.budgetgate.rules.BudgetState;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -90,7 +93,7 @@ class CheckAlertsTest {
       if (status.tenantId().equals("broken")) {
         throw new IllegalStateException("database down");
       }
-      raised.add(status.tenantId() + ":" + status.state());
+      raised.add(status.tenantId() + ":" + status.state().wireName());
     }, 10, metrics);
 
     checks.accept(status("broken", "warning"));
@@ -126,7 +129,7 @@ class CheckAlertsTest {
 
   private final CountDownLatch started = new CountDownLatch(CheckAlerts.THREADS);
 
-  private Consumer<BudgetStatus> blockingUntilReleased() {
+  private Consumer<BudgetStanding> blockingUntilReleased() {
     return status -> {
       if (status.tenantId().startsWith("busy-")) {
         started.countDown();
@@ -136,18 +139,18 @@ class CheckAlertsTest {
           Thread.currentThread().interrupt();
         }
       }
-      raised.add(status.tenantId() + ":" + status.state());
+      raised.add(status.tenantId() + ":" + status.state().wireName());
     };
   }
 
-  private Consumer<BudgetStatus> recording() {
-    return status -> raised.add(status.tenantId() + ":" + status.state());
+  private Consumer<BudgetStanding> recording() {
+    return status -> raised.add(status.tenantId() + ":" + status.state().wireName());
   }
 
-  private static BudgetStatus status(String tenant, String state) {
+  private static BudgetStanding status(String tenant, String state) {
     BigDecimal hundred = new BigDecimal("100.00");
-    return new BudgetStatus(tenant, state, true, hundred, hundred, BigDecimal.ZERO, hundred, hundred, 80, 110,
-        new BigDecimal("80.00"), new BigDecimal("110.00"), BigDecimal.ZERO, null, null, "live", false,
-        Instant.parse("2026-11-29T08:00:00Z"), null, null);
+    return new BudgetStanding(tenant, BudgetState.valueOf(state.toUpperCase(Locale.ROOT)), hundred, hundred,
+        BigDecimal.ZERO, hundred, hundred, 80, 110, new BigDecimal("80.00"), new BigDecimal("110.00"), BigDecimal.ZERO,
+        null, null, SpendSource.LIVE, Instant.parse("2026-11-29T08:00:00Z"), null, null, BudgetStanding.KeySync.SYNCED);
   }
 }

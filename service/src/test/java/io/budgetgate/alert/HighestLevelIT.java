@@ -57,7 +57,7 @@ class HighestLevelIT {
   }
 
   private static Optional<String> highest(String tenant, Instant period) {
-    return jdbi.withExtension(AlertDao.class, dao -> dao.highestLevel(tenant, period));
+    return jdbi.withExtension(AlertDao.class, dao -> dao.highestLevel(tenant, period)).map(AlertLevel::wireName);
   }
 
   private static void alert(String tenant, Instant period, String level, Instant at) {

@@ -2,9 +2,9 @@ package io.budgetgate.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.budgetgate.BudgetGateApplication;
 import io.budgetgate.BudgetGateConfiguration;
 import io.budgetgate.litellm.simulator.LiteLlmSimulator;
+import io.budgetgate.testing.AdminTasks;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.BudgetScenario;
 import io.budgetgate.testing.TestApps;
@@ -57,7 +57,7 @@ class ReconcilerIsolationIT {
     given.spend("rc-c-after", "85");
     long skipped = APP.getEnvironment().metrics().counter("alerts.reconciler.skipped").getCount();
 
-    int raised = ((BudgetGateApplication) APP.getApplication()).reconciler().runOnce();
+    int raised = AdminTasks.reconcile(APP);
 
     assertThat(raised).isEqualTo(2);
     assertThat(given.one("SELECT level || ',' || spend || ',' || source FROM budget_alert_history WHERE tenant_id = 'rc-a-huge'"))

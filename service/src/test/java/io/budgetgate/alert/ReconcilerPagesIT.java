@@ -2,9 +2,9 @@ package io.budgetgate.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.budgetgate.BudgetGateApplication;
 import io.budgetgate.BudgetGateConfiguration;
 import io.budgetgate.litellm.simulator.LiteLlmSimulator;
+import io.budgetgate.testing.AdminTasks;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.BudgetScenario;
 import io.budgetgate.testing.TestApps;
@@ -62,7 +62,7 @@ class ReconcilerPagesIT {
   }
 
   private static int runRound() {
-    return ((BudgetGateApplication) APP.getApplication()).reconciler().runOnce();
+    return AdminTasks.reconcile(APP);
   }
 
   @Test

@@ -10,8 +10,8 @@ import io.budgetgate.testing.ApiClient.Answer;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.BudgetScenario;
 import io.budgetgate.testing.CapturedLogs;
-import io.budgetgate.testing.ClockedApplication;
 import io.budgetgate.testing.TestApps;
+import io.budgetgate.testing.TestClock;
 import io.budgetgate.testing.TestPostgres;
 import io.budgetgate.testing.TestTokens;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -21,19 +21,21 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Budget status and the 402 decision over HTTP, on real PostgreSQL and the LiteLLM simulator. */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class BudgetApiIT {
-  static final Instant START = ClockedApplication.START;
+  static final Instant START = TestClock.START;
+  @RegisterExtension
+  static final TestClock CLOCK = new TestClock();
   static final TestPostgres.Database DB = TestApps.migratedDatabase();
-  static final LiteLlmSimulator LITELLM = TestApps.simulator(ClockedApplication.CLOCK);
-  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(ClockedApplication.class, DB, LITELLM);
+  static final LiteLlmSimulator LITELLM = TestApps.simulator(CLOCK);
+  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(CLOCK, DB, LITELLM);
 
   static ApiClient api;
   static BudgetScenario given;
@@ -44,11 +46,6 @@ class BudgetApiIT {
     api = new ApiClient("http://127.0.0.1:" + APP.getLocalPort());
     given = new BudgetScenario(api, LITELLM, DB);
     logs = CapturedLogs.attach();
-  }
-
-  @BeforeEach
-  void startOfTime() {
-    ClockedApplication.CLOCK.set(START);
   }
 
   @AfterEach
@@ -238,7 +235,7 @@ class BudgetApiIT {
     assertThat(budgetDaoQueries(metrics)).isEqualTo(queries);
     assertThat(metrics.timer("budget.decision.cache").getCount()).isEqualTo(cacheHits + 2);
 
-    ClockedApplication.CLOCK.advance(Duration.ofSeconds(61)); // past budget.cacheTtl
+    CLOCK.advance(Duration.ofSeconds(61)); // past budget.cacheTtl
     assertThat(given.statusJson("cached").get("spend").decimalValue()).isEqualByComparingTo("95");
   }
 
@@ -251,9 +248,9 @@ class BudgetApiIT {
     MetricRegistry metrics = APP.getEnvironment().metrics();
     long degradedBefore = metrics.counter("budget.decision.degraded").getCount();
 
-    ClockedApplication.CLOCK.advance(Duration.ofSeconds(61));
+    CLOCK.advance(Duration.ofSeconds(61));
     JsonNode stale = given.statusJson("flaky");
-    ClockedApplication.CLOCK.advance(Duration.ofMinutes(10));
+    CLOCK.advance(Duration.ofMinutes(10));
     JsonNode unavailable = given.statusJson("flaky");
     Answer access = given.access("flaky");
 

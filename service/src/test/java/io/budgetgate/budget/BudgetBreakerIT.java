@@ -7,9 +7,9 @@ import io.budgetgate.litellm.simulator.LiteLlmSimulator;
 import io.budgetgate.testing.ApiClient.Answer;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.BudgetScenario;
-import io.budgetgate.testing.ClockedApplication;
 import io.budgetgate.testing.Eventually;
 import io.budgetgate.testing.TestApps;
+import io.budgetgate.testing.TestClock;
 import io.budgetgate.testing.TestPostgres;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Budget checks with LiteLLM hanging or failing and every status cache expired (the test clock
@@ -31,9 +32,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class BudgetBreakerIT {
+  @RegisterExtension
+  static final TestClock CLOCK = new TestClock();
   static final TestPostgres.Database DB = TestApps.migratedDatabase();
-  static final LiteLlmSimulator LITELLM = TestApps.simulator(ClockedApplication.CLOCK);
-  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(ClockedApplication.class, DB, LITELLM,
+  static final LiteLlmSimulator LITELLM = TestApps.simulator(CLOCK);
+  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(CLOCK, DB, LITELLM,
       ConfigOverride.config("budget.degradedTtl", "5s"),
       ConfigOverride.config("litellm.decisionTimeout", "400ms"),
       ConfigOverride.config("litellm.breaker.minimumCalls", "4"),
@@ -46,7 +49,7 @@ class BudgetBreakerIT {
 
   @BeforeAll
   static void connect() {
-    ClockedApplication.CLOCK.set(ClockedApplication.START);
+    CLOCK.set(TestClock.START);
     given = new BudgetScenario(new ApiClient("http://127.0.0.1:" + APP.getLocalPort()), LITELLM, DB);
     admin = new ApiClient("http://127.0.0.1:" + APP.getAdminPort());
   }
@@ -76,7 +79,7 @@ class BudgetBreakerIT {
     long opened = counter("litellm.breaker.to.open");
     int before = LITELLM.callCount("/key/info");
     fault.accept(null);
-    ClockedApplication.CLOCK.advance(Duration.ofSeconds(61)); // every cached status expired: each check must read
+    CLOCK.advance(Duration.ofSeconds(61)); // every cached status expired: each check must read
 
     long started = System.nanoTime();
     Answer first = given.access(tenants.get(0));
@@ -114,7 +117,7 @@ class BudgetBreakerIT {
     given.tenant(name + "-fresh", "\"max_budget\": 100");
     Eventually.await("a live answer after LiteLLM is back", Duration.ofSeconds(30), () -> {
       // the app's time moves with the polling, so a degraded answer is not reused past its 5 s
-      ClockedApplication.CLOCK.advance(Duration.ofMillis(500));
+      CLOCK.advance(Duration.ofMillis(500));
       return !given.status(name + "-fresh").json().get("degraded").asBoolean();
     });
     assertThat((System.nanoTime() - healed) / 1_000_000).isLessThan(30_000);
@@ -128,7 +131,7 @@ class BudgetBreakerIT {
     given.spend("burst", "40");
     assertThat(given.status("burst").json().get("source").asText()).isEqualTo("live");
     LITELLM.failWith(503, -1);
-    ClockedApplication.CLOCK.advance(Duration.ofSeconds(61));
+    CLOCK.advance(Duration.ofSeconds(61));
     int before = LITELLM.callCount("/key/info");
 
     for (int i = 0; i < 3; i++) {

@@ -3,16 +3,17 @@ package io.budgetgate.budget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.budgetgate.BudgetGateApplication;
 import io.budgetgate.BudgetGateConfiguration;
 import io.budgetgate.litellm.simulator.LiteLlmSimulator;
+import io.budgetgate.testing.AdminTasks;
 import io.budgetgate.testing.ApiClient.Answer;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.BudgetScenario;
-import io.budgetgate.testing.ClockedApplication;
 import io.budgetgate.testing.TestApps;
+import io.budgetgate.testing.TestClock;
 import io.budgetgate.testing.TestPostgres;
 import io.budgetgate.testing.TestTokens;
+import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.math.BigDecimal;
@@ -25,17 +26,22 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Budget changes, overrides and periods over HTTP, with time moved by the test. */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class BudgetChangesIT {
-  static final Instant START = ClockedApplication.START;
+  static final Instant START = TestClock.START;
+  @RegisterExtension
+  static final TestClock CLOCK = new TestClock();
   static final TestPostgres.Database DB = TestApps.migratedDatabase();
-  static final LiteLlmSimulator LITELLM = TestApps.simulator(ClockedApplication.CLOCK);
-  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(ClockedApplication.class, DB, LITELLM);
+  static final LiteLlmSimulator LITELLM = TestApps.simulator(CLOCK);
+  // a change waits for its key write to finish (the default, 1 s, lets a slow one land after the
+  // answer: KeySyncIT covers that); so no write is still on its way when a test looks at the key
+  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(CLOCK, DB, LITELLM,
+      ConfigOverride.config("budget.syncWait", "30s"));
 
   static ApiClient api;
   static BudgetScenario given;
@@ -44,11 +50,6 @@ class BudgetChangesIT {
   static void connect() {
     api = new ApiClient("http://127.0.0.1:" + APP.getLocalPort());
     given = new BudgetScenario(api, LITELLM, DB);
-  }
-
-  @BeforeEach
-  void startOfTime() {
-    ClockedApplication.CLOCK.set(START);
   }
 
   @AfterEach
@@ -146,9 +147,10 @@ class BudgetChangesIT {
     int i = Integer.parseInt(row.split(",")[0].replace(".00", "")) - 1000;
     assertThat(row).as("one request whole").isEqualTo((1000 + i) + ".00," + (60 + i) + "," + (120 + i) + "," + (i + 1) + "d");
     BigDecimal expectedBlockAt = new BigDecimal(1000 + i).multiply(new BigDecimal(120 + i)).divide(new BigDecimal(100));
-    // sixteen writes to the key raced each other after their commits; one that landed late leaves
-    // the key pending (never "synced" with a stale value), and one sync round settles it
-    ((BudgetGateApplication) APP.getApplication()).budgets().syncPendingKeys(() -> true);
+    // sixteen writes to the key raced each other after their commits, each finished before its
+    // answer (budget.syncWait is 30 s here); one that landed late left the key pending (never
+    // "synced" with a stale value), and one sync round settles it
+    AdminTasks.syncKeys(APP);
     assertThat(given.statusJson("contended").get("litellm_sync").asText()).isEqualTo("synced");
     assertThat(LITELLM.maxBudgetOf("contended")).hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo(expectedBlockAt));
     assertThat(given.count("SELECT count(*) FROM audit_log WHERE action = 'budget.updated' AND tenant_id = 'contended'"))
@@ -174,14 +176,14 @@ class BudgetChangesIT {
     assertThat(LITELLM.maxBudgetOf("lifted")).hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo("165"));
     assertThat(given.count("SELECT count(*) FROM audit_log WHERE action = 'override.granted' AND tenant_id = 'lifted'")).isEqualTo(1);
 
-    ClockedApplication.CLOCK.set(Instant.parse("2026-11-10T12:00:30Z")); // within the 60 s cache TTL
+    CLOCK.set(Instant.parse("2026-11-10T12:00:30Z")); // within the 60 s cache TTL
     JsonNode after = given.statusJson("lifted");
 
     assertThat(after.get("source").asText()).as("no write happened: still the cached snapshot").isEqualTo("cache");
     assertThat(after.get("state").asText()).isEqualTo("blocked");
     assertThat(given.access("lifted").status()).isEqualTo(402);
 
-    ((BudgetGateApplication) APP.getApplication()).resetJob().runOnce();
+    AdminTasks.resetBudgets(APP);
     assertThat(LITELLM.maxBudgetOf("lifted")).as("the job moved the key back").hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo("110"));
     JsonNode listed = api.get("/v1/tenants/lifted/budget/overrides", TestTokens.VIEWER).json();
     assertThat(listed.at("/overrides/0/status").asText()).isEqualTo("expired");
@@ -196,9 +198,9 @@ class BudgetChangesIT {
 
     assertThat(granted.json().get("status").asText()).isEqualTo("scheduled");
     assertThat(given.statusJson("scheduled").get("effective_budget").decimalValue()).isEqualByComparingTo("100");
-    ClockedApplication.CLOCK.set(Instant.parse("2026-11-12T00:00:00Z"));
+    CLOCK.set(Instant.parse("2026-11-12T00:00:00Z"));
     assertThat(given.statusJson("scheduled").get("effective_budget").decimalValue()).isEqualByComparingTo("125");
-    ((BudgetGateApplication) APP.getApplication()).resetJob().runOnce();
+    AdminTasks.resetBudgets(APP);
     assertThat(LITELLM.maxBudgetOf("scheduled")).hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo("137.5"));
   }
 
@@ -242,11 +244,10 @@ class BudgetChangesIT {
     given.tenant("daily", "\"max_budget\": 100, \"budget_duration\": \"1d\"");
     given.spend("daily", "111");
     assertThat(given.access("daily").status()).isEqualTo(402);
-    BudgetGateApplication app = (BudgetGateApplication) APP.getApplication();
-    assertThat(app.resetJob().runOnce()).as("not due yet").isZero();
+    assertThat(AdminTasks.resetBudgets(APP)).as("not due yet").isZero();
 
-    ClockedApplication.CLOCK.set(Instant.parse("2026-11-11T00:00:05Z"));
-    int reset = app.resetJob().runOnce();
+    CLOCK.set(Instant.parse("2026-11-11T00:00:05Z"));
+    int reset = AdminTasks.resetBudgets(APP);
 
     assertThat(reset).isGreaterThanOrEqualTo(1);
     assertThat(LITELLM.spendOf("daily")).hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo("0"));
@@ -257,17 +258,17 @@ class BudgetChangesIT {
     assertThat(given.one("SELECT litellm_key_last_reset FROM tenant_configs WHERE tenant_id = 'daily'")).startsWith("2026-11-11 00:00:05");
     assertThat(given.one("SELECT details->>'trigger' || ',' || (details->>'litellm_spend_zeroed') || ',' || actor "
         + "FROM audit_log WHERE action = 'budget.reset' AND tenant_id = 'daily'")).isEqualTo("period_end,true,budget-reset-job");
-    assertThat(app.resetJob().runOnce()).as("nothing due twice").isZero();
+    assertThat(AdminTasks.resetBudgets(APP)).as("nothing due twice").isZero();
   }
 
   @Test
   void theJobLeavesTheSpendAloneWhenLiteLlmAlreadyReset() throws Exception {
     given.tenant("litellm-first", "\"max_budget\": 100, \"budget_duration\": \"1d\"");
-    ClockedApplication.CLOCK.set(Instant.parse("2026-11-11T00:00:05Z"));
+    CLOCK.set(Instant.parse("2026-11-11T00:00:05Z"));
     LITELLM.setBudgetResetAt("litellm-first", Instant.parse("2026-11-12T00:00:00Z"));
     given.spend("litellm-first", "3"); // spent since LiteLLM's own reset
 
-    ((BudgetGateApplication) APP.getApplication()).resetJob().runOnce();
+    AdminTasks.resetBudgets(APP);
 
     assertThat(LITELLM.spendOf("litellm-first")).hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo("3"));
     assertThat(given.one("SELECT details->>'litellm_spend_zeroed' FROM audit_log WHERE action = 'budget.reset' AND tenant_id = 'litellm-first'"))
@@ -296,10 +297,10 @@ class BudgetChangesIT {
   void onlyOneInstanceRunsTheJobAtATime() throws Exception {
     given.execute("INSERT INTO job_leases (name, holder, expires_at) "
         + "VALUES ('budget-reset-job', 'another-instance', now() + interval '1 minute')");
-    assertThat(((BudgetGateApplication) APP.getApplication()).resetJob().runOnce()).as("lease held elsewhere").isEqualTo(-1);
+    assertThat(AdminTasks.resetBudgets(APP)).as("lease held elsewhere").isEqualTo(-1);
 
     given.execute("UPDATE job_leases SET expires_at = now() - interval '1 second' WHERE name = 'budget-reset-job'");
-    assertThat(((BudgetGateApplication) APP.getApplication()).resetJob().runOnce()).as("that instance died").isNotNegative();
+    assertThat(AdminTasks.resetBudgets(APP)).as("that instance died").isNotNegative();
     assertThat(given.count("SELECT count(*) FROM job_leases WHERE name = 'budget-reset-job'")).as("released").isZero();
   }
 

@@ -37,7 +37,7 @@ class BudgetPolicyTest {
     BudgetSnapshot blocked = snapshot("110.00", List.of());
 
     assertThat(grace.status(NOW, SpendSource.LIVE).allowed()).isTrue();
-    assertThat(grace.status(NOW, SpendSource.LIVE).state()).isEqualTo("critical");
+    assertThat(grace.status(NOW, SpendSource.LIVE).state()).isEqualTo(BudgetState.CRITICAL);
     assertThat(blocked.status(NOW, SpendSource.LIVE).allowed()).isFalse();
   }
 
@@ -85,8 +85,8 @@ class BudgetPolicyTest {
   void anOverrideExpiringChangesTheAnswerWithoutAnyWrite() {
     BudgetSnapshot snapshot = snapshot("120.00", List.of(window("50", NOW.minusSeconds(60), NOW.plusSeconds(60))));
 
-    assertThat(snapshot.status(NOW, SpendSource.CACHE).state()).isEqualTo("warning");
-    assertThat(snapshot.status(NOW.plusSeconds(60), SpendSource.CACHE).state()).isEqualTo("blocked");
+    assertThat(snapshot.status(NOW, SpendSource.CACHE).state()).isEqualTo(BudgetState.WARNING);
+    assertThat(snapshot.status(NOW.plusSeconds(60), SpendSource.CACHE).state()).isEqualTo(BudgetState.BLOCKED);
   }
 
   @Test
@@ -97,7 +97,7 @@ class BudgetPolicyTest {
     assertThat(status.alertAt()).isEqualByComparingTo("80.00");
     assertThat(status.blockAt()).isEqualByComparingTo("110.00");
     assertThat(status.remaining()).isEqualByComparingTo("15.00");
-    assertThat(status.source()).isEqualTo("stale");
+    assertThat(status.source()).isEqualTo(SpendSource.STALE);
     assertThat(status.degraded()).isTrue();
     assertThat(status.checkedAt()).isEqualTo(NOW);
   }

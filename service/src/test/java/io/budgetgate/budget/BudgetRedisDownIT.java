@@ -6,8 +6,8 @@ import io.budgetgate.BudgetGateConfiguration;
 import io.budgetgate.litellm.simulator.LiteLlmSimulator;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.BudgetScenario;
-import io.budgetgate.testing.ClockedApplication;
 import io.budgetgate.testing.TestApps;
+import io.budgetgate.testing.TestClock;
 import io.budgetgate.testing.TestPostgres;
 import io.budgetgate.testing.TestRedis;
 import io.budgetgate.testing.Webhooks;
@@ -19,20 +19,23 @@ import java.io.UncheckedIOException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** REDIS_URL points at a port where nothing listens: the service starts and answers anyway. */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class BudgetRedisDownIT {
+  @RegisterExtension
+  static final TestClock CLOCK = new TestClock();
   static final TestPostgres.Database DB = TestApps.migratedDatabase();
-  static final LiteLlmSimulator LITELLM = TestApps.simulator(ClockedApplication.CLOCK);
-  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(ClockedApplication.class, DB, LITELLM,
+  static final LiteLlmSimulator LITELLM = TestApps.simulator(CLOCK);
+  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(CLOCK, DB, LITELLM,
       ConfigOverride.config("redis.url", "redis://127.0.0.1:" + closedPort()));
 
   static BudgetScenario given;
 
   @BeforeAll
   static void connect() {
-    ClockedApplication.CLOCK.set(ClockedApplication.START);
+    CLOCK.set(TestClock.START);
     given = new BudgetScenario(new ApiClient("http://127.0.0.1:" + APP.getLocalPort()), LITELLM, DB);
   }
 
@@ -52,7 +55,7 @@ class BudgetRedisDownIT {
   void alertsStillNotifyWhenTheDedupStoreIsDown() throws Exception {
     given.tenant("no-redis-alert", "\"max_budget\": 100, \"notification_emails\": [\"ops@no-redis.test\"]");
     Webhooks webhooks = new Webhooks("http://127.0.0.1:" + APP.getLocalPort());
-    long now = ClockedApplication.CLOCK.instant().getEpochSecond();
+    long now = CLOCK.instant().getEpochSecond();
 
     var first = webhooks.send("msg_nr_1", now, Webhooks.event("threshold_crossed", "85", "no-redis-alert"));
     var second = webhooks.send("msg_nr_2", now, Webhooks.event("threshold_crossed", "86", "no-redis-alert"));

@@ -6,8 +6,8 @@ import io.budgetgate.BudgetGateConfiguration;
 import io.budgetgate.litellm.simulator.LiteLlmSimulator;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.BudgetScenario;
-import io.budgetgate.testing.ClockedApplication;
 import io.budgetgate.testing.TestApps;
+import io.budgetgate.testing.TestClock;
 import io.budgetgate.testing.TestPostgres;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * REDIS_URL points at a Redis that accepts connections and never answers (a black hole on
@@ -32,17 +33,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class BudgetRedisHungIT {
+  @RegisterExtension
+  static final TestClock CLOCK = new TestClock();
   static final BlackHole HOLE = new BlackHole();
   static final TestPostgres.Database DB = TestApps.migratedDatabase();
-  static final LiteLlmSimulator LITELLM = TestApps.simulator(ClockedApplication.CLOCK);
-  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(ClockedApplication.class, DB, LITELLM,
+  static final LiteLlmSimulator LITELLM = TestApps.simulator(CLOCK);
+  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(CLOCK, DB, LITELLM,
       ConfigOverride.config("redis.url", "redis://127.0.0.1:" + HOLE.port()));
 
   static BudgetScenario given;
 
   @BeforeAll
   static void connect() {
-    ClockedApplication.CLOCK.set(ClockedApplication.START);
+    CLOCK.set(TestClock.START);
     given = new BudgetScenario(new ApiClient("http://127.0.0.1:" + APP.getLocalPort()), LITELLM, DB);
   }
 
@@ -55,7 +58,7 @@ class BudgetRedisHungIT {
   void aHungRedisCostsOneTimeoutThenIsLeftAlone() {
     given.tenant("hung-redis", "\"max_budget\": 100");
     given.spend("hung-redis", "120");
-    ClockedApplication.CLOCK.advance(Duration.ofSeconds(6)); // past any retryAfter an earlier call started
+    CLOCK.advance(Duration.ofSeconds(6)); // past any retryAfter an earlier call started
     long failures = redisFailures();
 
     long started = System.nanoTime();

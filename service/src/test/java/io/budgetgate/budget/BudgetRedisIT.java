@@ -7,8 +7,8 @@ import io.budgetgate.litellm.simulator.LiteLlmSimulator;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.BudgetScenario;
 import io.budgetgate.testing.CapturedLogs;
-import io.budgetgate.testing.ClockedApplication;
 import io.budgetgate.testing.TestApps;
+import io.budgetgate.testing.TestClock;
 import io.budgetgate.testing.TestPostgres;
 import io.budgetgate.testing.TestRedis;
 import io.dropwizard.testing.ConfigOverride;
@@ -19,6 +19,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.JedisPooled;
 
 /**
@@ -27,10 +28,12 @@ import redis.clients.jedis.JedisPooled;
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class BudgetRedisIT {
+  @RegisterExtension
+  static final TestClock CLOCK = new TestClock();
   static final TestRedis.EmbeddedRedis REDIS = TestRedis.startEmbedded();
   static final TestPostgres.Database DB = TestApps.migratedDatabase();
-  static final LiteLlmSimulator LITELLM = TestApps.simulator(ClockedApplication.CLOCK);
-  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(ClockedApplication.class, DB, LITELLM,
+  static final LiteLlmSimulator LITELLM = TestApps.simulator(CLOCK);
+  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(CLOCK, DB, LITELLM,
       ConfigOverride.config("redis.url", REDIS.url()), ConfigOverride.config("redis.retryAfter", "2s"));
 
   static BudgetScenario given;
@@ -38,7 +41,7 @@ class BudgetRedisIT {
 
   @BeforeAll
   static void connect() {
-    ClockedApplication.CLOCK.set(ClockedApplication.START);
+    CLOCK.set(TestClock.START);
     given = new BudgetScenario(new ApiClient("http://127.0.0.1:" + APP.getLocalPort()), LITELLM, DB);
     logs = CapturedLogs.attach();
   }
@@ -68,7 +71,7 @@ class BudgetRedisIT {
     assertThat(logs.all()).containsOnlyOnce("is unreachable");
 
     REDIS.start();
-    ClockedApplication.CLOCK.advance(Duration.ofSeconds(3)); // past redis.retryAfter
+    CLOCK.advance(Duration.ofSeconds(3)); // past redis.retryAfter
     assertThat(given.statusJson("shared").get("source").asText()).isEqualTo("live");
     assertThat(given.statusJson("shared").get("source").asText()).as("Redis in use again").isEqualTo("cache");
     assertThat(logs.all()).contains("answers again");

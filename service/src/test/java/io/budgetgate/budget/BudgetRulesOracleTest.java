@@ -2,7 +2,6 @@ package io.budgetgate.budget;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.budgetgate.budget.api.BudgetStatus;
 import io.budgetgate.rules.BudgetState;
 import io.budgetgate.rules.OverrideWindow;
 import java.math.BigDecimal;
@@ -55,13 +54,13 @@ class BudgetRulesOracleTest {
           Instant.ofEpochSecond(w[1]), Instant.ofEpochSecond(w[2]))).toList();
       BudgetSnapshot snapshot = new BudgetSnapshot("t", BigDecimal.valueOf(budgetCents, 2), alert, grace, "30d",
           NOW.plusSeconds(86_400), overrides, BigDecimal.valueOf(spendMicros, 6), NOW, null);
-      BudgetStatus status = snapshot.status(NOW, SpendSource.LIVE);
+      BudgetStanding status = snapshot.status(NOW, SpendSource.LIVE);
       String what = String.format("seed %d case %d: budget %d c, alert %d, grace %d, windows %s, spend %d micro$", SEED, i,
           budgetCents, alert, grace, windows.stream().map(w -> w[0] + "c@" + (w[1] - NOW_S) + ".." + (w[2] - NOW_S)).toList(),
           spendMicros);
 
       assertThat(status.effectiveBudget().movePointRight(2)).as(what).isEqualByComparingTo(BigDecimal.valueOf(expected.effectiveCents()));
-      assertThat(status.state()).as(what).isEqualTo(expected.state().wireName());
+      assertThat(status.state()).as(what).isEqualTo(expected.state());
       assertThat(status.allowed()).as(what).isEqualTo(expected.state() != BudgetState.BLOCKED);
       if (expected.percentHundredths() == null) {
         assertThat(status.percentUsed()).as(what).isNull();

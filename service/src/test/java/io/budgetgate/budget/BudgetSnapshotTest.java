@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.budgetgate.BudgetGateApplication;
-import io.budgetgate.budget.api.BudgetStatus;
+import io.budgetgate.rules.BudgetState;
 import io.dropwizard.jackson.Jackson;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -26,7 +26,7 @@ class BudgetSnapshotTest {
     BudgetSnapshot loaded = snapshot("44", new BigDecimal("1.000000"));
     BudgetSnapshot cached = JSON.readValue(JSON.writeValueAsString(loaded), BudgetSnapshot.class);
 
-    BudgetStatus later = cached.status(NOW.plusSeconds(30), SpendSource.CACHE);
+    BudgetStanding later = cached.status(NOW.plusSeconds(30), SpendSource.CACHE);
 
     assertThat(later.projectedBlockAt()).isEqualTo(Instant.parse("2026-11-23T06:00:30Z"));
     assertThat(later.projectedPeriodSpend()).isEqualByComparingTo("295.99");
@@ -40,11 +40,11 @@ class BudgetSnapshotTest {
     String old = entry.toString();
 
     BudgetSnapshot cached = JSON.readValue(old, BudgetSnapshot.class);
-    BudgetStatus status = cached.status(NOW, SpendSource.CACHE);
+    BudgetStanding status = cached.status(NOW, SpendSource.CACHE);
 
     assertThat(old).contains("\"spendAt\"").doesNotContain("burnRatePerHour");
     assertThat(cached.burnRatePerHour()).isNull();
-    assertThat(status.state()).isEqualTo("ok");
+    assertThat(status.state()).isEqualTo(BudgetState.OK);
     assertThat(status.projectedBlockAt()).isNull();
     assertThat(status.projectedPeriodSpend()).isNull();
   }
@@ -58,9 +58,9 @@ class BudgetSnapshotTest {
 
   @Test
   void aBlockedTenantIsProjectedBlockedAtTheTimeOfTheAnswer() {
-    BudgetStatus status = snapshot("120", null).status(NOW, SpendSource.LIVE);
+    BudgetStanding status = snapshot("120", null).status(NOW, SpendSource.LIVE);
 
-    assertThat(status.state()).isEqualTo("blocked");
+    assertThat(status.state()).isEqualTo(BudgetState.BLOCKED);
     assertThat(status.projectedBlockAt()).isEqualTo(status.checkedAt());
   }
 

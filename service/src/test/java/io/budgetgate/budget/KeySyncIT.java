@@ -10,11 +10,12 @@ import io.budgetgate.litellm.LiteLlmClient;
 import io.budgetgate.litellm.MissingKeys;
 import io.budgetgate.litellm.api.KeyUpdate;
 import io.budgetgate.litellm.simulator.LiteLlmSimulator;
+import io.budgetgate.testing.AdminTasks;
 import io.budgetgate.testing.ApiClient.Answer;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.BudgetScenario;
-import io.budgetgate.testing.ClockedApplication;
 import io.budgetgate.testing.TestApps;
+import io.budgetgate.testing.TestClock;
 import io.budgetgate.testing.TestPostgres;
 import io.budgetgate.testing.TestTokens;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -29,9 +30,9 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A budget change reaches the LiteLLM key without any LiteLLM call inside a transaction: it
@@ -41,10 +42,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class KeySyncIT {
-  static final Instant START = ClockedApplication.START;
+  static final Instant START = TestClock.START;
+  @RegisterExtension
+  static final TestClock CLOCK = new TestClock();
   static final TestPostgres.Database DB = TestApps.migratedDatabase();
-  static final LiteLlmSimulator LITELLM = TestApps.simulator(ClockedApplication.CLOCK);
-  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(ClockedApplication.class, DB, LITELLM);
+  static final LiteLlmSimulator LITELLM = TestApps.simulator(CLOCK);
+  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(CLOCK, DB, LITELLM);
 
   static ApiClient api;
   static ApiClient admin;
@@ -57,17 +60,12 @@ class KeySyncIT {
     given = new BudgetScenario(api, LITELLM, DB);
   }
 
-  @BeforeEach
-  void startOfTime() {
-    ClockedApplication.CLOCK.set(START);
-  }
-
   @AfterEach
   void heal() throws Exception {
     LITELLM.heal();
     given.execute("DROP TRIGGER IF EXISTS fail_on_purpose ON audit_log");
     given.execute("DROP TRIGGER IF EXISTS fail_on_purpose ON tenant_configs");
-    ClockedApplication.CLOCK.set(START.plus(Duration.ofDays(1)));
+    CLOCK.set(START.plus(Duration.ofDays(1)));
     syncRound(); // past every backoff: leave no pending key to the next test
   }
 
@@ -93,7 +91,7 @@ class KeySyncIT {
         + "WHERE tenant_id = 'ks-down'")).startsWith("1 ").contains("503");
     LITELLM.heal();
     assertThat(syncRound()).as("within its backoff (5 s): not tried again yet").isZero();
-    ClockedApplication.CLOCK.set(START.plusSeconds(6));
+    CLOCK.set(START.plusSeconds(6));
     assertThat(syncRound()).isEqualTo(1);
 
     assertThat(LITELLM.maxBudgetOf("ks-down")).hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo("330"));
@@ -120,7 +118,7 @@ class KeySyncIT {
         .isLessThan(2_500);
 
     LITELLM.heal();
-    ClockedApplication.CLOCK.set(START.plusSeconds(1));
+    CLOCK.set(START.plusSeconds(1));
     assertThat(syncRound()).isEqualTo(1);
     assertThat(LITELLM.maxBudgetOf("ks-hung")).hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo("220"));
     assertThat(LITELLM.budgetDurationOf("ks-hung")).as("the pending duration went with it").contains("7d");
@@ -168,7 +166,7 @@ class KeySyncIT {
     assertThat(syncRound()).as("the mark still fails").isZero();
 
     given.execute("DROP TRIGGER fail_on_purpose ON tenant_configs");
-    ClockedApplication.CLOCK.set(START.plusSeconds(6));
+    CLOCK.set(START.plusSeconds(6));
     assertThat(syncRound()).isEqualTo(1);
     assertThat(given.statusJson("ks-mark").get("litellm_sync").asText()).isEqualTo("synced");
     assertThat(given.one("SELECT litellm_synced_max_budget FROM tenant_configs WHERE tenant_id = 'ks-mark'"))
@@ -187,7 +185,7 @@ class KeySyncIT {
     assertThat(loosened.statusCode()).as(loosened.body()).isEqualTo(200);
     long before = APP.getEnvironment().metrics().counter("litellm.sync.drift_found").getCount();
 
-    ((ClockedApplication) APP.getApplication()).reconciler().runOnce();
+    AdminTasks.reconcile(APP);
 
     assertThat(APP.getEnvironment().metrics().counter("litellm.sync.drift_found").getCount()).isEqualTo(before + 1);
     assertThat(given.statusJson("ks-drift").get("litellm_sync").asText()).isEqualTo("pending");
@@ -203,7 +201,7 @@ class KeySyncIT {
     syncRound(); // fails, and says why
 
     JsonNode early = admin.get("/healthcheck", null).json();
-    ClockedApplication.CLOCK.set(START.plus(Duration.ofMinutes(6)));
+    CLOCK.set(START.plus(Duration.ofMinutes(6)));
     JsonNode late = admin.get("/healthcheck", null).json();
 
     assertThat(early.at("/litellm-sync/healthy").asBoolean()).as(early.toString()).isTrue();
@@ -217,10 +215,10 @@ class KeySyncIT {
   void aPeriodResetWhoseCommitFailsIsRecordedByTheNextRoundWithoutZeroingAgain() throws Exception {
     given.tenant("ks-reset", "\"max_budget\": 100, \"budget_duration\": \"1d\"");
     given.spend("ks-reset", "80");
-    ClockedApplication.CLOCK.set(Instant.parse("2026-11-11T00:00:05Z"));
+    CLOCK.set(Instant.parse("2026-11-11T00:00:05Z"));
     failInserts("audit_log", "NEW.tenant_id = 'ks-reset' AND NEW.action = 'budget.reset'");
 
-    ((ClockedApplication) APP.getApplication()).resetJob().runOnce();
+    AdminTasks.resetBudgets(APP);
 
     assertThat(LITELLM.spendOf("ks-reset")).as("LiteLLM took the zeroing").hasValueSatisfying(
         v -> assertThat(v).isEqualByComparingTo("0"));
@@ -229,7 +227,7 @@ class KeySyncIT {
     given.spend("ks-reset", "3"); // the new period's first spend must survive the repair
     given.execute("DROP TRIGGER fail_on_purpose ON audit_log");
 
-    ((ClockedApplication) APP.getApplication()).resetJob().runOnce();
+    AdminTasks.resetBudgets(APP);
 
     assertThat(given.one("SELECT details->>'litellm_spend_zeroed' FROM audit_log WHERE action = 'budget.reset' "
         + "AND tenant_id = 'ks-reset'")).isEqualTo("false");
@@ -260,7 +258,7 @@ class KeySyncIT {
     };
     Jdbi jdbi = Jdbi.create(DB.url(), DB.user(), DB.password()).installPlugin(new SqlObjectPlugin());
     BudgetRowMappers.register(jdbi);
-    KeyBudgetSync late = new KeyBudgetSync(jdbi, overtaken, new MissingKeys(new MetricRegistry()), ClockedApplication.CLOCK,
+    KeyBudgetSync late = new KeyBudgetSync(jdbi, overtaken, new MissingKeys(new MetricRegistry()), CLOCK,
         Duration.ofSeconds(1), new MetricRegistry());
 
     assertThat(late.afterChange("ks-race")).as("overtaken: not done").isFalse();
@@ -283,7 +281,7 @@ class KeySyncIT {
   }
 
   private static int syncRound() {
-    return ((ClockedApplication) APP.getApplication()).budgets().syncPendingKeys(() -> true);
+    return AdminTasks.syncKeys(APP);
   }
 
   private static long gauge(String name) {

@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.budgetgate.BudgetGateApplication;
 import io.budgetgate.BudgetGateConfiguration;
 import io.budgetgate.litellm.simulator.LiteLlmSimulator;
+import io.budgetgate.testing.AdminTasks;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.BudgetScenario;
 import io.budgetgate.testing.Eventually;
+import io.budgetgate.testing.TestApplication;
 import io.budgetgate.testing.TestPostgres;
 import io.budgetgate.testing.TestTokens;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -56,8 +58,8 @@ abstract class ListReadAgeCases {
     return new BudgetScenario(new ApiClient("http://127.0.0.1:" + app.getLocalPort()), litellm, db);
   }
 
-  private BudgetGateApplication application() {
-    return (BudgetGateApplication) app.getApplication();
+  private BudgetGateApplication.Wired features() {
+    return ((TestApplication) app.getApplication()).features();
   }
 
   @BeforeAll
@@ -93,7 +95,7 @@ abstract class ListReadAgeCases {
     assertThat(after.get("spend").decimalValue()).as("the list read 50 before the check read 120").isEqualByComparingTo("120");
     assertThat(after.get("allowed").asBoolean()).isFalse();
 
-    application().budgets().invalidate(tenant); // as when the snapshot expires
+    features().budgets().invalidate(tenant); // as when the snapshot expires
     litellm.failWith(503, -1);
     try {
       JsonNode stale = given().statusJson(tenant);
@@ -139,7 +141,7 @@ abstract class ListReadAgeCases {
     try (Connection lock = db.connect(); Statement s = lock.createStatement()) {
       lock.setAutoCommit(false);
       s.execute("LOCK TABLE spend_samples IN SHARE MODE");
-      CompletableFuture<Integer> round = CompletableFuture.supplyAsync(() -> application().reconciler().runOnce());
+      CompletableFuture<Integer> round = CompletableFuture.supplyAsync(() -> AdminTasks.reconcile(app));
       try {
         Eventually.await("the round waiting on spend_samples after its first page", Duration.ofSeconds(20),
             () -> waitingOnSpendSamples() > 0);

@@ -7,8 +7,8 @@ import io.budgetgate.litellm.simulator.LiteLlmSimulator;
 import io.budgetgate.testing.ApiClient.Answer;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.BudgetScenario;
-import io.budgetgate.testing.ClockedApplication;
 import io.budgetgate.testing.TestApps;
+import io.budgetgate.testing.TestClock;
 import io.budgetgate.testing.TestPostgres;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
@@ -16,6 +16,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,15 +27,17 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class OddSpendIT {
+  @RegisterExtension
+  static final TestClock CLOCK = new TestClock();
   static final TestPostgres.Database DB = TestApps.migratedDatabase();
-  static final LiteLlmSimulator LITELLM = TestApps.simulator(ClockedApplication.CLOCK);
-  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(ClockedApplication.class, DB, LITELLM);
+  static final LiteLlmSimulator LITELLM = TestApps.simulator(CLOCK);
+  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(CLOCK, DB, LITELLM);
 
   static BudgetScenario given;
 
   @BeforeAll
   static void connect() {
-    ClockedApplication.CLOCK.set(ClockedApplication.START);
+    CLOCK.set(TestClock.START);
     given = new BudgetScenario(new ApiClient("http://127.0.0.1:" + APP.getLocalPort()), LITELLM, DB);
   }
 
@@ -59,7 +62,7 @@ class OddSpendIT {
     assertThat(given.access(tenant).status()).as("blocked while LiteLLM answers properly").isEqualTo(402);
     long badBefore = APP.getEnvironment().metrics().counter("litellm.bad_answers").getCount();
     LITELLM.respondWith(200, keyInfoWithSpend(spend), -1);
-    ClockedApplication.CLOCK.advance(Duration.ofSeconds(61)); // past the 60 s status cache
+    CLOCK.advance(Duration.ofSeconds(61)); // past the 60 s status cache
 
     Answer access = given.access(tenant);
 

@@ -6,8 +6,8 @@ import io.budgetgate.BudgetGateConfiguration;
 import io.budgetgate.litellm.simulator.LiteLlmSimulator;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.BudgetScenario;
-import io.budgetgate.testing.ClockedApplication;
 import io.budgetgate.testing.TestApps;
+import io.budgetgate.testing.TestClock;
 import io.budgetgate.testing.TestPostgres;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -26,9 +27,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class PeriodAgreementIT {
+  @RegisterExtension
+  static final TestClock CLOCK = new TestClock();
   static final TestPostgres.Database DB = TestApps.migratedDatabase();
-  static final LiteLlmSimulator LITELLM = TestApps.simulator(ClockedApplication.CLOCK);
-  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(ClockedApplication.class, DB, LITELLM);
+  static final LiteLlmSimulator LITELLM = TestApps.simulator(CLOCK);
+  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(CLOCK, DB, LITELLM);
   static final AtomicInteger TENANTS = new AtomicInteger();
 
   static BudgetScenario given;
@@ -45,7 +48,7 @@ class PeriodAgreementIT {
       "2026-12-01T10:17:42Z, 12h", "2026-12-01T22:30:00Z, 5h", "2026-12-01T22:00:00Z, 7h", "2026-12-01T10:17:42Z, 90m",
       "2026-12-01T10:45:00Z, 30m", "2026-12-01T10:17:50Z, 45s", "2026-12-01T23:59:59Z, 1h"})
   void aTenantsPeriodEndsWhenLiteLlmResetsItsKey(String at, String duration) throws Exception {
-    ClockedApplication.CLOCK.set(Instant.parse(at));
+    CLOCK.set(Instant.parse(at));
     String tenant = "period-" + TENANTS.incrementAndGet();
 
     given.tenant(tenant, "\"max_budget\": 100, \"budget_duration\": \"" + duration + "\"");

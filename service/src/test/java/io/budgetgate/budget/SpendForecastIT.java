@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.budgetgate.rules.SpendSample;
-import io.budgetgate.testing.ClockedApplication;
+import io.budgetgate.testing.AdminTasks;
 import io.budgetgate.testing.Eventually;
 import io.budgetgate.testing.Mailbox;
 import io.budgetgate.testing.NotifyingApp;
+import io.budgetgate.testing.TestClock;
 import io.budgetgate.testing.TestTokens;
 import jakarta.mail.internet.MimeMessage;
 import java.math.BigDecimal;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * (also from the cache), and the forecast sentence in a warning's email and Slack message.
  */
 class SpendForecastIT {
-  static final Instant START = ClockedApplication.START;
+  static final Instant START = TestClock.START;
   @RegisterExtension
   static final NotifyingApp APP = NotifyingApp.clocked();
 
@@ -61,7 +62,7 @@ class SpendForecastIT {
     APP.given().spend(neighbour, "99");
     round(tenant, "7.5");
 
-    SpendHistory history = APP.application().spendHistory();
+    SpendHistory history = APP.features().spendHistory();
     List<SpendSample> all = history.spendSamples(tenant, START);
     List<SpendSample> recent = history.spendSamples(tenant, START.plus(Duration.ofHours(1)).plusNanos(1000));
 
@@ -78,7 +79,7 @@ class SpendForecastIT {
     insertSample(tenant, START.minus(Duration.ofDays(36)), "1");
     insertSample(tenant, START.minus(Duration.ofDays(34)), "2");
 
-    APP.application().reconciler().runOnce();
+    AdminTasks.reconcile(APP.adminPort());
 
     assertThat(APP.given().one("SELECT string_agg(spend::text, ',' ORDER BY sampled_at) FROM spend_samples WHERE tenant_id = '"
         + tenant + "'")).as("35 days by default").isEqualTo("2.0000,0.0000");
@@ -108,7 +109,7 @@ class SpendForecastIT {
     String tenant = tenant("warned");
     round(tenant, "20");
     round(tenant, "50");
-    ClockedApplication.CLOCK.advance(Duration.ofHours(1));
+    APP.clock().advance(Duration.ofHours(1));
     APP.given().spend(tenant, "85");
 
     JsonNode status = APP.given().statusJson(tenant); // live: $65 in 2 h -> $32.50/h; $25 to go -> 46 min 9.23 s, rounded up
@@ -129,9 +130,9 @@ class SpendForecastIT {
 
   /** One hour later: LiteLLM reports this spend and the reconciler runs a round. */
   private static void round(String tenant, String spend) {
-    ClockedApplication.CLOCK.advance(Duration.ofHours(1));
+    APP.clock().advance(Duration.ofHours(1));
     APP.given().spend(tenant, spend);
-    APP.application().reconciler().runOnce();
+    AdminTasks.reconcile(APP.adminPort());
   }
 
   private static String tenant(String prefix) {

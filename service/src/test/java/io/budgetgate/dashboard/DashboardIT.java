@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.budgetgate.BudgetGateConfiguration;
 import io.budgetgate.litellm.simulator.LiteLlmSimulator;
 import io.budgetgate.platform.auth.TokenRegistry;
+import io.budgetgate.testing.AdminTasks;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.BudgetScenario;
-import io.budgetgate.testing.ClockedApplication;
 import io.budgetgate.testing.TestApps;
+import io.budgetgate.testing.TestClock;
 import io.budgetgate.testing.TestPostgres;
 import io.budgetgate.testing.TestTokens;
 import io.dropwizard.testing.ConfigOverride;
@@ -26,17 +27,19 @@ import java.time.Instant;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The dashboard over HTTP as a browser without JavaScript would use it: cookies, forms, redirects. */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class DashboardIT {
-  static final Instant START = ClockedApplication.START;
+  static final Instant START = TestClock.START;
+  @RegisterExtension
+  static final TestClock CLOCK = new TestClock();
   static final TestPostgres.Database DB = TestApps.migratedDatabase();
-  static final LiteLlmSimulator LITELLM = TestApps.simulator(ClockedApplication.CLOCK);
-  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(ClockedApplication.class, DB, LITELLM,
+  static final LiteLlmSimulator LITELLM = TestApps.simulator(CLOCK);
+  static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(CLOCK, DB, LITELLM,
       ConfigOverride.config("dashboard.pageSize", "10"));
   static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
   static final Pattern FORM_TOKEN = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
@@ -46,7 +49,7 @@ class DashboardIT {
 
   @BeforeAll
   static void tenants() {
-    ClockedApplication.CLOCK.set(START);
+    CLOCK.set(START);
     base = "http://127.0.0.1:" + APP.getLocalPort();
     given = new BudgetScenario(new ApiClient(base), LITELLM, DB);
     given.tenant("calm", "\"name\": \"Calm & Co <script>alert(1)</script>\", \"max_budget\": 100");
@@ -57,11 +60,6 @@ class DashboardIT {
     given.spend("warm", "85");
     given.spend("hot", "97");
     given.spend("over", "120");
-  }
-
-  @BeforeEach
-  void startOfTime() {
-    ClockedApplication.CLOCK.set(START);
   }
 
   @Test
@@ -109,7 +107,7 @@ class DashboardIT {
     given.spend("ov-rising", "50");
     given.spend("ov-warned", "40");
     reconcilerRound();
-    ClockedApplication.CLOCK.advance(Duration.ofHours(1));
+    CLOCK.advance(Duration.ofHours(1));
     given.spend("ov-rising", "60");
     given.spend("ov-warned", "85");
     reconcilerRound();
@@ -250,7 +248,7 @@ class DashboardIT {
     String cookie = session(TestTokens.VIEWER);
     assertThat(get("/dashboard/tenants/calm", cookie).statusCode()).isEqualTo(200);
 
-    ClockedApplication.CLOCK.advance(Duration.ofHours(8));
+    CLOCK.advance(Duration.ofHours(8));
     assertThat(get("/dashboard/tenants/calm", cookie).statusCode()).isEqualTo(303);
 
     String fresh = session(TestTokens.VIEWER);
@@ -269,7 +267,7 @@ class DashboardIT {
     post("/dashboard/sign-out", early, "csrf=" + formToken(early, "calm"), null);
     assertThat(given.count("SELECT count(*) FROM dashboard_signouts")).isGreaterThanOrEqualTo(1);
 
-    ClockedApplication.CLOCK.advance(Duration.ofHours(9));
+    CLOCK.advance(Duration.ofHours(9));
     String late = session(TestTokens.VIEWER);
     post("/dashboard/sign-out", late, "csrf=" + formToken(late, "calm"), null);
 
@@ -280,7 +278,7 @@ class DashboardIT {
   // ---- a browser without JavaScript, by hand
 
   static void reconcilerRound() {
-    ((ClockedApplication) APP.getApplication()).reconciler().runOnce();
+    AdminTasks.reconcile(APP);
   }
 
   static String row(String page, String tenant) {

@@ -2,9 +2,12 @@ package io.budgetgate.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.budgetgate.budget.api.BudgetStatus;
+import io.budgetgate.budget.BudgetStanding;
+import io.budgetgate.budget.SpendSource;
+import io.budgetgate.rules.BudgetState;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 class UsageBarTest {
@@ -42,11 +45,11 @@ class UsageBarTest {
     assertThat(bar.label()).isEqualTo("no spend recorded yet");
   }
 
-  static BudgetStatus status(String state, String percent, int alert, int grace) {
+  static BudgetStanding status(String state, String percent, int alert, int grace) {
     BigDecimal p = percent == null ? null : new BigDecimal(percent);
     BigDecimal budget = new BigDecimal("100.00");
-    return new BudgetStatus("acme", state, !state.equals("blocked"), p, budget, BigDecimal.ZERO, budget, p, alert, grace,
-        BigDecimal.valueOf(alert), BigDecimal.valueOf(grace), BigDecimal.ZERO, "30d", null, "stale", true,
-        Instant.parse("2026-11-29T10:00:00Z"), null, null);
+    return new BudgetStanding("acme", BudgetState.valueOf(state.toUpperCase(Locale.ROOT)), p, budget, BigDecimal.ZERO,
+        budget, p, alert, grace, BigDecimal.valueOf(alert), BigDecimal.valueOf(grace), BigDecimal.ZERO, "30d", null,
+        SpendSource.STALE, Instant.parse("2026-11-29T10:00:00Z"), null, null, BudgetStanding.KeySync.SYNCED);
   }
 }

@@ -2,9 +2,9 @@ package io.budgetgate.litellm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.budgetgate.BudgetGateApplication;
 import io.budgetgate.BudgetGateConfiguration;
 import io.budgetgate.litellm.simulator.LiteLlmSimulator;
+import io.budgetgate.testing.AdminTasks;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.BudgetScenario;
 import io.budgetgate.testing.TestApps;
@@ -42,7 +42,7 @@ class RawKeyOffTheWireIT {
     assertThat(api.post("/v1/tenants/wire/budget/overrides", TestTokens.ADMIN,
         "{\"amount\": 10, \"reason\": \"demo\", \"expires_at\": \"2099-01-01T00:00:00Z\"}").status()).isEqualTo(201);
     assertThat(api.post("/v1/tenants/wire/budget/reset", TestTokens.ADMIN, "").status()).isEqualTo(200);
-    ((BudgetGateApplication) APP.getApplication()).reconciler().runOnce();
+    AdminTasks.reconcile(APP);
     ApiClient.Answer access = api.post("/v1/tenants/wire/llm-access", TestTokens.PLATFORM, "");
 
     List<String> seen = LITELLM.queriesSeen();

@@ -2,6 +2,7 @@ package io.budgetgate.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.budgetgate.testing.AdminTasks;
 import io.budgetgate.testing.BudgetScenario;
 import io.budgetgate.testing.Eventually;
 import io.budgetgate.testing.Mailbox;
@@ -77,7 +78,7 @@ class NotificationIT {
     pool.shutdown();
 
     APP.awaitMails(tenant, 1);
-    APP.application().dispatcher().drain();
+    AdminTasks.drainOutbox(APP.adminPort());
     assertThat(APP.mailsFor(tenant)).hasSize(1);
     assertThat(APP.slackFor(tenant)).hasSize(1);
     assertThat(given.count("SELECT count(*) FROM budget_alert_history WHERE tenant_id = '" + tenant + "'")).isEqualTo(50);
@@ -193,12 +194,12 @@ class NotificationIT {
     String tenant = tenant("silent");
     given.spend(tenant, "82");
 
-    int raised = APP.application().reconciler().runOnce();
+    int raised = AdminTasks.reconcile(APP.adminPort());
 
     assertThat(raised).isGreaterThanOrEqualTo(1);
     assertThat(NotifyingApp.subject(APP.awaitMails(tenant, 1).get(0))).contains("budget warning");
     assertThat(given.one("SELECT source FROM budget_alert_history WHERE tenant_id = '" + tenant + "'")).isEqualTo("reconciler");
-    assertThat(APP.application().reconciler().runOnce()).as("no second alert for the same level").isZero();
+    assertThat(AdminTasks.reconcile(APP.adminPort())).as("no second alert for the same level").isZero();
   }
 
   @Test

@@ -2,9 +2,9 @@ package io.budgetgate.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.budgetgate.BudgetGateApplication;
 import io.budgetgate.BudgetGateConfiguration;
 import io.budgetgate.litellm.simulator.LiteLlmSimulator;
+import io.budgetgate.testing.AdminTasks;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.BudgetScenario;
 import io.budgetgate.testing.TestApps;
@@ -31,7 +31,7 @@ class PrometheusIT {
     given.tenant("scraped", "\"max_budget\": 100, \"notification_emails\": [\"ops@scraped.test\"]");
     given.tenant("scraped-ok", "\"max_budget\": 100");
     given.spend("scraped", "90");
-    ((BudgetGateApplication) APP.getApplication()).reconciler().runOnce();
+    AdminTasks.reconcile(APP);
     new Webhooks(base).send(Webhooks.event("budget_crossed", "101", "scraped"));
     new Webhooks(base).send("{\"spend\": 9000, \"event\": \"budget_crossed\", \"event_group\": \"proxy\"}");
     given.statusJson("scraped-ok");

@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.budgetgate.alert.AlertService;
 import io.budgetgate.alert.AlertSource;
-import io.budgetgate.budget.api.BudgetStatus;
+import io.budgetgate.budget.BudgetStanding;
+import io.budgetgate.rules.BudgetState;
+import io.budgetgate.testing.AdminTasks;
 import io.budgetgate.testing.ApiClient;
-import io.budgetgate.testing.ClockedApplication;
 import io.budgetgate.testing.Eventually;
 import io.budgetgate.testing.Mailbox;
 import io.budgetgate.testing.NotifyingApp;
@@ -56,10 +57,10 @@ class ResetNoticeIT {
     assertThat(APP.given().count("SELECT count(*) FROM audit_log WHERE tenant_id = '" + tenant + "' AND action = 'budget.reset' "
         + "AND details->>'notice' = 'duplicate'")).isEqualTo(1);
 
-    ClockedApplication.CLOCK.set(Instant.parse("2026-12-01T00:00:30Z"));
+    APP.clock().set(Instant.parse("2026-12-01T00:00:30Z"));
     APP.given().spend(tenant, "60");
     APP.given().spend(bystander, "3");
-    assertThat(APP.application().resetJob().runOnce()).isEqualTo(2);
+    assertThat(AdminTasks.resetBudgets(APP.adminPort())).isEqualTo(2);
 
     List<MimeMessage> mails = APP.awaitMails(tenant, 2);
     assertThat(Mailbox.part(mails.get(1), "text/plain")).contains("Last period's spend:  $60.00")
@@ -74,17 +75,17 @@ class ResetNoticeIT {
   @Test
   void aStatusReadBeforeAResetRaisesNoAlertInTheNewPeriod() throws Exception {
     String tenant = tenant("boundary");
-    BudgetStatus readBefore = APP.application().budgets().statusForSpend(tenant, new BigDecimal("85"));
-    assertThat(readBefore.state()).isEqualTo("warning");
+    BudgetStanding readBefore = APP.features().budgets().statusForSpend(tenant, new BigDecimal("85"));
+    assertThat(readBefore.state()).isEqualTo(BudgetState.WARNING);
 
-    ClockedApplication.CLOCK.advance(Duration.ofMinutes(5));
+    APP.clock().advance(Duration.ofMinutes(5));
     reset(tenant);
-    Optional<AlertService.Raised> late = APP.application().alerts().raiseIfHigher(readBefore, AlertSource.CHECK);
+    Optional<AlertService.Raised> late = APP.features().alerts().raiseIfHigher(readBefore, AlertSource.CHECK);
 
     assertThat(late).as("the old period's spend, written after the reset (a slow check, a reconciler round)").isEmpty();
     assertThat(APP.given().count("SELECT count(*) FROM budget_alert_history WHERE tenant_id = '" + tenant + "'")).isZero();
-    BudgetStatus readAfter = APP.application().budgets().statusForSpend(tenant, new BigDecimal("85"));
-    assertThat(APP.application().alerts().raiseIfHigher(readAfter, AlertSource.CHECK).orElseThrow().notified())
+    BudgetStanding readAfter = APP.features().budgets().statusForSpend(tenant, new BigDecimal("85"));
+    assertThat(APP.features().alerts().raiseIfHigher(readAfter, AlertSource.CHECK).orElseThrow().notified())
         .as("a crossing read in the new period raises and notifies").isTrue();
   }
 
@@ -107,7 +108,7 @@ class ResetNoticeIT {
   }
 
   private static void drain() {
-    APP.application().dispatcher().drain();
+    AdminTasks.drainOutbox(APP.adminPort());
   }
 
   private static String tenant(String prefix) {

@@ -12,7 +12,6 @@ import jakarta.mail.internet.MimeMessage;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -34,38 +33,39 @@ public final class NotifyingApp implements BeforeAllCallback, BeforeEachCallback
   private final SlackSink slack = new SlackSink();
   private final TestPostgres.Database db = TestApps.migratedDatabase();
   private final LiteLlmSimulator litellm;
-  private final Instant start;
+  private final TestClock clock;
   private final DropwizardAppExtension<BudgetGateConfiguration> app;
   private ApiClient api;
   private BudgetScenario given;
 
-  private NotifyingApp(Class<? extends BudgetGateApplication> type, Clock clock, Instant start, ConfigOverride... extra) {
+  private NotifyingApp(Clock clock, TestClock testClock, ConfigOverride... extra) {
     this.litellm = TestApps.simulator(clock);
-    this.start = start;
+    this.clock = testClock;
     List<ConfigOverride> overrides = new ArrayList<>(List.of(
         ConfigOverride.config("notifications.smtp.host", "127.0.0.1"),
         ConfigOverride.config("notifications.smtp.port", String.valueOf(smtp.port()))));
     overrides.addAll(List.of(extra));
-    this.app = TestApps.app(type, db, litellm, overrides.toArray(ConfigOverride[]::new));
+    this.app = TestApps.app(clock, db, litellm, overrides.toArray(ConfigOverride[]::new));
   }
 
   /**
-   * On {@link ClockedApplication#CLOCK}, which the test moves (the simulator reads it too); the
-   * clock is set back to {@link ClockedApplication#START} before every test.
+   * On its own {@link TestClock} ({@link #clock()}), which the test moves (the simulator reads it
+   * too); the clock is set back to {@link TestClock#START} before every test.
    */
   public static NotifyingApp clocked(ConfigOverride... extra) {
-    return new NotifyingApp(ClockedApplication.class, ClockedApplication.CLOCK, ClockedApplication.START, extra);
+    TestClock clock = new TestClock();
+    return new NotifyingApp(clock, clock, extra);
   }
 
   /** On the real clock, for what needs real time to pass (dedup windows, retries). */
   public static NotifyingApp realTime(ConfigOverride... extra) {
-    return new NotifyingApp(BudgetGateApplication.class, Clock.systemUTC(), null, extra);
+    return new NotifyingApp(Clock.systemUTC(), null, extra);
   }
 
   @Override
   public void beforeEach(ExtensionContext context) {
-    if (start != null) {
-      ClockedApplication.CLOCK.set(start);
+    if (clock != null) {
+      clock.beforeEach(context);
     }
   }
 
@@ -115,8 +115,21 @@ public final class NotifyingApp implements BeforeAllCallback, BeforeEachCallback
     return given;
   }
 
-  public BudgetGateApplication application() {
-    return (BudgetGateApplication) app.getApplication();
+  /** The services the app built, for tests that drive one in process. */
+  public BudgetGateApplication.Wired features() {
+    return ((TestApplication) app.getApplication()).features();
+  }
+
+  /** The clock of {@link #clocked()}; the test moves it. */
+  public TestClock clock() {
+    if (clock == null) {
+      throw new IllegalStateException("a realTime() app runs on the system clock");
+    }
+    return clock;
+  }
+
+  public int adminPort() {
+    return app.getAdminPort();
   }
 
   public TestPostgres.Database database() {

@@ -1,11 +1,12 @@
 package io.budgetgate.testing;
 
-import io.budgetgate.BudgetGateApplication;
 import io.budgetgate.BudgetGateConfiguration;
 import io.budgetgate.litellm.simulator.LiteLlmSimulator;
 import io.budgetgate.platform.db.SchemaMigrations;
+import io.dropwizard.core.Application;
 import io.dropwizard.jackson.Jackson;
 import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.DropwizardTestSupport;
 import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import java.io.IOException;
@@ -61,26 +62,19 @@ public final class TestApps {
     return simulator(Clock.systemUTC());
   }
 
-  /** A started simulator reading the given clock (e.g. {@link ClockedApplication#CLOCK}). */
+  /** A started simulator reading the given clock (e.g. a {@link TestClock}). */
   public static LiteLlmSimulator simulator(Clock clock) {
-    LiteLlmSimulator simulator =
-        new LiteLlmSimulator("127.0.0.1", 0, TestTokens.LITELLM_MASTER_KEY, Jackson.newObjectMapper(), clock);
-    try {
-      simulator.start();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return simulator;
+    return LiteLlmSimulator.onFreePort(TestTokens.LITELLM_MASTER_KEY, Jackson.newObjectMapper(), clock);
   }
 
-  /** The service with test-app.yml (production mode) on this database and simulator. */
+  /** The service with test-app.yml (production mode) on this database and simulator, on the system clock. */
   public static DropwizardAppExtension<BudgetGateConfiguration> app(
       TestPostgres.Database db, LiteLlmSimulator simulator, ConfigOverride... extra) {
-    return app(BudgetGateApplication.class, db, simulator, extra);
+    return app(Clock.systemUTC(), db, simulator, extra);
   }
 
-  /** The same with another application class, e.g. {@link ClockedApplication}. */
-  public static DropwizardAppExtension<BudgetGateConfiguration> app(Class<? extends BudgetGateApplication> type,
+  /** The same on a clock the test moves (give the simulator the same one). */
+  public static DropwizardAppExtension<BudgetGateConfiguration> app(Clock clock,
       TestPostgres.Database db, LiteLlmSimulator simulator, ConfigOverride... extra) {
     List<ConfigOverride> overrides = new ArrayList<>(List.of(
         ConfigOverride.config("database.url", db.url()),
@@ -88,9 +82,12 @@ public final class TestApps {
         ConfigOverride.config("database.password", db.password()),
         ConfigOverride.config("litellm.baseUrl", simulator.baseUrl())));
     overrides.addAll(List.of(extra));
-    return new DropwizardAppExtension<>(
-        type,
-        configPath(),
-        overrides.toArray(ConfigOverride[]::new));
+    return new DropwizardAppExtension<>(new DropwizardTestSupport<>(TestApplication.class, configPath(),
+        overrides.toArray(ConfigOverride[]::new)) {
+      @Override
+      public Application<BudgetGateConfiguration> newApplication() {
+        return new TestApplication(clock);
+      }
+    });
   }
 }

@@ -1,5 +1,6 @@
 package io.budgetgate.budget.api;
 
+import io.budgetgate.budget.BudgetStanding;
 import java.math.BigDecimal;
 import java.time.Instant;
 
@@ -57,19 +58,11 @@ public record BudgetStatus(
     BigDecimal projectedPeriodSpend,
     String litellmSync) {
 
-  /** {@link #litellmSync()}: the key holds block_at. */
-  public static final String SYNCED = "synced";
-  /** {@link #litellmSync()}: the key is still to follow a change. */
-  public static final String PENDING = "pending";
-
-  /** A status whose key is in sync. */
-  public BudgetStatus(String tenantId, String state, boolean allowed, BigDecimal spend, BigDecimal maxBudget,
-      BigDecimal overrideTotal, BigDecimal effectiveBudget, BigDecimal percentUsed, int alertThreshold,
-      int graceThreshold, BigDecimal alertAt, BigDecimal blockAt, BigDecimal remaining, String budgetDuration,
-      Instant budgetResetAt, String source, boolean degraded, Instant checkedAt, Instant projectedBlockAt,
-      BigDecimal projectedPeriodSpend) {
-    this(tenantId, state, allowed, spend, maxBudget, overrideTotal, effectiveBudget, percentUsed, alertThreshold,
-        graceThreshold, alertAt, blockAt, remaining, budgetDuration, budgetResetAt, source, degraded, checkedAt,
-        projectedBlockAt, projectedPeriodSpend, SYNCED);
+  /** The wire form of a standing (the only place the enums become strings). */
+  public static BudgetStatus of(BudgetStanding s) {
+    return new BudgetStatus(s.tenantId(), s.state().wireName(), s.allowed(), s.spend(), s.maxBudget(),
+        s.overrideTotal(), s.effectiveBudget(), s.percentUsed(), s.alertThreshold(), s.graceThreshold(), s.alertAt(),
+        s.blockAt(), s.remaining(), s.budgetDuration(), s.budgetResetAt(), s.source().wireName(), s.degraded(),
+        s.checkedAt(), s.projectedBlockAt(), s.projectedPeriodSpend(), s.litellmSync().wireName());
   }
 }

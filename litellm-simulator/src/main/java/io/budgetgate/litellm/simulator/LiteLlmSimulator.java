@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.dropwizard.lifecycle.Managed;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -35,16 +36,16 @@ import org.slf4j.LoggerFactory;
 public final class LiteLlmSimulator implements Managed {
   private static final Logger LOG = LoggerFactory.getLogger(LiteLlmSimulator.class);
 
-  static {
-    // The JDK's HTTP server writes a response's headers and body in two writes and, unless told
-    // otherwise, leaves Nagle's algorithm on: the body then waits for the client's delayed ACK of
-    // the headers, and a key-info call now and then took 40 ms more (seen as a second mode of the
-    // cache-miss latency in the perf suite). LiteLLM's own server (uvicorn) sets TCP_NODELAY. The
-    // JDK reads this property once, when its first HttpServer starts in the JVM.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-  }
+  /**
+   * The JDK's HTTP server writes a response's headers and body in two writes and, unless this
+   * property is {@code true}, leaves Nagle's algorithm on: the body then waits for the client's
+   * delayed ACK of the headers, and a key-info call now and then takes 40 ms more (seen as a second
+   * mode of the cache-miss latency in the perf suite). LiteLLM's own server (uvicorn) sets
+   * TCP_NODELAY. The JDK reads the property once, when the JVM's first HttpServer starts, so it is
+   * the JVM owner's to set: {@code BudgetGateApplication.main}, the build's test JVMs, the perf
+   * suite. {@link #start()} warns when it is not set.
+   */
+  public static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
 
   /** The mean of LiteLLM's jittered retry sleeps before it says a key to update is missing. */
   public static final Duration MISSING_KEY_LOOKUP_DELAY = Duration.ofMillis(1_500);
@@ -75,6 +76,17 @@ public final class LiteLlmSimulator implements Managed {
     this.control = new SimulatorControl(this, http);
   }
 
+  /** A started simulator on 127.0.0.1 and a free port, for the tests and tools that need one now. */
+  public static LiteLlmSimulator onFreePort(String masterKey, ObjectMapper json, Clock clock) {
+    LiteLlmSimulator simulator = new LiteLlmSimulator("127.0.0.1", 0, masterKey, json, clock);
+    try {
+      simulator.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return simulator;
+  }
+
   @Override
   public synchronized void start() throws IOException {
     if (server != null) {
@@ -90,6 +102,10 @@ public final class LiteLlmSimulator implements Managed {
     server.createContext("/", this::handle);
     server.start();
     LOG.info("LiteLLM simulator listening on {}", baseUrl());
+    if (!Boolean.getBoolean(NODELAY_PROPERTY)) {
+      LOG.warn("-D{}=true is not set in this JVM: the simulator's answers may wait 40 ms for a delayed ACK",
+          NODELAY_PROPERTY);
+    }
   }
 
   @Override

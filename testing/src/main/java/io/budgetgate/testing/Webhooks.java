@@ -2,23 +2,30 @@ package io.budgetgate.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.budgetgate.webhook.SignatureVerifier;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
-/** Sends LiteLLM webhook deliveries the way a signing relay does (Standard Webhooks). */
+/**
+ * Sends LiteLLM webhook deliveries the way a signing relay does (Standard Webhooks). It signs on its
+ * own, from the specification (HMAC-SHA256 over {@code id.timestamp.body} with the secret's
+ * base64 bytes, sent as {@code v1,<base64>}), not with BudgetGate's verifier, so a mistake there
+ * cannot sign its own way past the tests.
+ */
 public final class Webhooks {
   /** The secret test-app.yml configures (the one of the shared test vectors). */
   public static final String SECRET = "whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
   private final String baseUrl;
-  private final SignatureVerifier signer = new SignatureVerifier(SECRET, Duration.ofMinutes(5));
   private final HttpClient http = HttpClient.newHttpClient();
 
   public Webhooks(String baseUrl) {
@@ -40,7 +47,7 @@ public final class Webhooks {
   }
 
   public ApiClient.Answer send(String id, long timestamp, String body) {
-    String signature = signer.signatureFor(id, String.valueOf(timestamp), body.getBytes(StandardCharsets.UTF_8));
+    String signature = signatureFor(id, timestamp, body);
     return raw("/webhooks/litellm", "application/json", body, id, String.valueOf(timestamp), signature);
   }
 
@@ -74,7 +81,20 @@ public final class Webhooks {
     }
   }
 
+  /** The {@code webhook-signature} header for this delivery, signed with {@link #SECRET}. */
   public String signatureFor(String id, long timestamp, String body) {
-    return signer.signatureFor(id, String.valueOf(timestamp), body.getBytes(StandardCharsets.UTF_8));
+    return sign(SECRET, id, timestamp, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** {@code v1,<base64 HMAC-SHA256>} of {@code id.timestamp.body}, keyed by the base64 after {@code whsec_}. */
+  public static String sign(String secret, String id, long timestamp, byte[] body) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
+      mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
+      return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(body));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

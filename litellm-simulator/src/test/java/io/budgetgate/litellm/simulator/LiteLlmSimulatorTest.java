@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.budgetgate.testing.ApiClient.Answer;
 import io.budgetgate.testing.ApiClient;
-import io.budgetgate.testing.TestApps;
 import io.budgetgate.testing.TestTokens;
+import io.dropwizard.jackson.Jackson;
+import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * the way LiteLLM's own clients see it; each test names the edge it pins.
  */
 class LiteLlmSimulatorTest {
-  static final LiteLlmSimulator SIMULATOR = TestApps.simulator();
+  static final LiteLlmSimulator SIMULATOR = LiteLlmSimulator.onFreePort(TestTokens.LITELLM_MASTER_KEY, Jackson.newObjectMapper(), Clock.systemUTC());
   static final ApiClient HTTP = new ApiClient(SIMULATOR.baseUrl());
   static final String MASTER = TestTokens.LITELLM_MASTER_KEY;
 
