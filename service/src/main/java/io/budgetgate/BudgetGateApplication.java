@@ -91,6 +91,7 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
       }
     });
     bootstrap.addBundle(new ViewBundle<>());
+    bootstrap.addCommand(new SecretsCommand());
   }
 
   /** Strict: a ${VAR} with no value and no ":-default" stops the service, naming the variable. */
@@ -113,11 +114,11 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
     TokenRegistry tokens = AuthWiring.wire(config.getAuth(), config.getMode(), environment);
     environment.jersey().register(new PingResource());
     PrometheusWiring.wire(environment);
-    LiteLlmWiring.LiteLlm litellmFeature = LiteLlmWiring.wire(config.getLitellm(), clock, environment);
+    LiteLlmWiring.LiteLlm litellmFeature = LiteLlmWiring.wire(config.getLitellm(), config.getSecrets(), clock, environment);
     LiteLlmClient litellm = litellmFeature.client();
     AuditLog audit = AuditWiring.wire(jdbi, clock, environment);
     KeyValueCache cache = CacheWiring.wire(config.getRedis(), clock, environment);
-    TenantService tenants = TenantWiring.wire(jdbi, litellm, audit, config.getTenantDefaults(), clock, environment);
+    TenantService tenants = TenantWiring.wire(jdbi, litellm, litellmFeature.keys(), audit, config.getTenantDefaults(), clock, environment);
     Outbox outbox = NotifyWiring.wire(jdbi, audit, config.getNotifications(), clock, environment);
     AlertWiring.Alerting alerting = AlertWiring.alerts(jdbi, cache, tenants, outbox, audit,
         config.getAlerts(), clock, environment);

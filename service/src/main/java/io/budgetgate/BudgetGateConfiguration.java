@@ -11,6 +11,7 @@ import io.budgetgate.platform.RunMode;
 import io.budgetgate.platform.auth.AuthConfig;
 import io.budgetgate.platform.cache.RedisConfig;
 import io.budgetgate.platform.db.EmbeddedDatabaseConfig;
+import io.budgetgate.platform.secrets.SecretsConfig;
 import io.budgetgate.tenant.TenantDefaults;
 import io.budgetgate.webhook.WebhookConfig;
 import io.dropwizard.core.Configuration;
@@ -47,6 +48,8 @@ public class BudgetGateConfiguration extends Configuration {
 
   @Valid @NotNull @JsonProperty private DashboardConfig dashboard = DashboardConfig.defaults();
 
+  @Valid @NotNull @JsonProperty private SecretsConfig secrets;
+
   public RunMode getMode() {
     return mode;
   }
@@ -57,6 +60,14 @@ public class BudgetGateConfiguration extends Configuration {
       + "litellm.baseUrl at LiteLLM, or set mode: local")
   public boolean isSimulatorOnlyInLocalMode() {
     return mode == RunMode.LOCAL || litellm == null || !litellm.simulator().enabled();
+  }
+
+  /** The development key-encryption key of local.yml is published: it protects nothing. */
+  @JsonIgnore
+  @ValidationMethod(message = "secrets.keyEncryptionKeys holds local.yml's development key, which is published in the "
+      + "repository; outside mode: local set KEY_ENCRYPTION_KEYS to a key of your own (docs/security.md)")
+  public boolean isDevelopmentKeyOnlyInLocalMode() {
+    return mode == RunMode.LOCAL || secrets == null || !secrets.usesDevelopmentKey();
   }
 
   public DataSourceFactory getDatabase() {
@@ -101,5 +112,9 @@ public class BudgetGateConfiguration extends Configuration {
 
   public DashboardConfig getDashboard() {
     return dashboard;
+  }
+
+  public SecretsConfig getSecrets() {
+    return secrets;
   }
 }

@@ -1,5 +1,6 @@
 package io.budgetgate.perf;
 
+import io.budgetgate.testing.TestKeys;
 import io.budgetgate.testing.TestTokens;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -85,7 +86,7 @@ final class DashboardBenchmark {
   /** Tenants beyond the seeded ones, and hourly samples for every tenant, straight into PostgreSQL. */
   private static long fill(PerfEnvironment env, int tenants) throws Exception {
     try (Connection c = env.db.connect(); Statement s = c.createStatement()) {
-      s.execute("""
+      TestKeys.insertSealed(c, """
           INSERT INTO tenant_configs (tenant_id, name, litellm_key_alias, litellm_key_hash, litellm_virtual_key,
                                       max_budget, budget_duration, budget_reset_at, created_at, updated_at)
           SELECT 'dash-' || lpad(i::text, 5, '0'), 'Dashboard tenant ' || i, 'dash-' || i, md5('k' || i) || md5('h' || i),

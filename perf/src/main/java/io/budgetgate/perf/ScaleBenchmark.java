@@ -2,17 +2,22 @@ package io.budgetgate.perf;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.budgetgate.testing.TestKeys;
 import io.budgetgate.testing.TestTokens;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.FutureTask;
@@ -107,7 +112,7 @@ final class ScaleBenchmark {
    */
   private static int fill(PerfEnvironment env) throws Exception {
     try (Connection c = env.db.connect(); Statement s = c.createStatement()) {
-      s.execute("""
+      TestKeys.insertSealed(c, """
           INSERT INTO tenant_configs (tenant_id, name, litellm_key_alias, litellm_key_hash, litellm_virtual_key,
                                       max_budget, budget_duration, budget_reset_at, litellm_synced_max_budget,
                                       created_at, updated_at)
@@ -115,17 +120,25 @@ final class ScaleBenchmark {
                  encode(sha256(convert_to('sk-scale-' || i, 'UTF8')), 'hex'), 'sk-scale-' || i, 100, '1mo',
                  date_trunc('month', now()) + interval '1 month', 110, now(), now()
             FROM generate_series(1, %d - (SELECT count(*) FROM tenant_configs)) AS i""".formatted(TENANTS));
-      s.execute("""
-          UPDATE tenant_configs SET litellm_key_hash = encode(sha256(convert_to(litellm_virtual_key, 'UTF8')), 'hex'),
-                 litellm_synced_max_budget = max_budget * grace_threshold / 100
-           WHERE tenant_id LIKE 'dash-%'""");
-      try (ResultSet rs = s.executeQuery("""
-          SELECT litellm_virtual_key, litellm_key_alias, max_budget * grace_threshold / 100 AS block_at,
-                 abs(hashtext(tenant_id)) % 70 AS spend
-            FROM tenant_configs WHERE tenant_id LIKE 'dash-%' OR tenant_id LIKE 'scale-%'""")) {
+      // the dashboard's tenants got placeholder hashes: give them their key's, as LiteLLM names it
+      try (PreparedStatement hashed = c.prepareStatement("""
+              UPDATE tenant_configs SET litellm_key_hash = ?, litellm_synced_max_budget = max_budget * grace_threshold / 100
+               WHERE tenant_id = ?""");
+          ResultSet rs = s.executeQuery("""
+              SELECT tenant_id, litellm_virtual_key, litellm_key_alias, max_budget * grace_threshold / 100 AS block_at,
+                     abs(hashtext(tenant_id)) % 70 AS spend
+                FROM tenant_configs WHERE tenant_id LIKE 'dash-%' OR tenant_id LIKE 'scale-%'""")) {
         while (rs.next()) {
-          env.litellm.createKey(rs.getString(1), rs.getString(2), rs.getBigDecimal(3), "1mo", new BigDecimal(rs.getInt(4)));
+          String raw = TestKeys.open(rs.getString(1), rs.getString(2));
+          env.litellm.createKey(raw, rs.getString(3), rs.getBigDecimal(4), "1mo", new BigDecimal(rs.getInt(5)));
+          if (rs.getString(1).startsWith("dash-")) {
+            hashed.setString(1, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(raw.getBytes(StandardCharsets.UTF_8))));
+            hashed.setString(2, rs.getString(1));
+            hashed.addBatch();
+          }
         }
+        hashed.executeBatch();
       }
       s.execute("ANALYZE tenant_configs");
       try (ResultSet rs = s.executeQuery("SELECT count(*) FROM tenant_configs")) {

@@ -1,6 +1,7 @@
 package io.budgetgate.budget;
 
 import io.budgetgate.litellm.VirtualKey;
+import io.budgetgate.litellm.VirtualKeys;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -27,11 +28,11 @@ public final class BudgetPeriodStore {
 
   private final Jdbi jdbi;
 
-  BudgetPeriodStore(Jdbi jdbi) {
+  BudgetPeriodStore(Jdbi jdbi, VirtualKeys keys) {
     this.jdbi = jdbi;
     jdbi.registerRowMapper(Period.class, (rs, ctx) -> new Period(rs.getString("tenant_id"), rs.getString("budget_duration"),
         instant(rs.getTimestamp("budget_reset_at")), instant(rs.getTimestamp("litellm_key_last_reset")),
-        new VirtualKey(rs.getString("litellm_virtual_key"))));
+        keys.open(rs.getString("tenant_id"), rs.getString("litellm_virtual_key"))));
   }
 
   private static Instant instant(Timestamp t) {

@@ -1,6 +1,6 @@
 package io.budgetgate.budget;
 
-import io.budgetgate.litellm.VirtualKey;
+import io.budgetgate.litellm.VirtualKeys;
 import io.budgetgate.rules.SpendSample;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,7 +14,7 @@ import org.jdbi.v3.core.mapper.RowMapper;
 final class BudgetRowMappers {
   private BudgetRowMappers() {}
 
-  static void register(Jdbi jdbi) {
+  static void register(Jdbi jdbi, VirtualKeys keys) {
     jdbi.registerRowMapper(BudgetRow.class, (RowMapper<BudgetRow>) (rs, ctx) -> new BudgetRow(
         rs.getString("tenant_id"),
         rs.getBigDecimal("max_budget"),
@@ -23,7 +23,7 @@ final class BudgetRowMappers {
         rs.getString("budget_duration"),
         instant(rs, "budget_reset_at"),
         instant(rs, "litellm_key_last_reset"),
-        new VirtualKey(rs.getString("litellm_virtual_key")),
+        keys.open(rs.getString("tenant_id"), rs.getString("litellm_virtual_key")),
         rs.getLong("version"),
         instant(rs, "litellm_sync_pending_since"),
         rs.getLong("litellm_sync_generation"),

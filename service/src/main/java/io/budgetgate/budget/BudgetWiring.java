@@ -23,7 +23,7 @@ public final class BudgetWiring {
   public static Budgets wire(Jdbi jdbi, LiteLlmWiring.LiteLlm litellm, TenantService tenants, KeyValueCache cache, AuditLog audit,
       BudgetConfig config, String publicLiteLlmUrl, Consumer<BudgetStanding> freshStatuses, Clock clock,
       Environment environment) {
-    BudgetRowMappers.register(jdbi);
+    BudgetRowMappers.register(jdbi, litellm.keys());
     BudgetCache budgetCache = new BudgetCache(cache, environment.getObjectMapper(),
         config.cacheTtl().toJavaDuration(), config.staleLimit().toJavaDuration(),
         environment.metrics());
@@ -40,6 +40,6 @@ public final class BudgetWiring {
         budgets, history, tenants, clock), environment.getObjectMapper()));
     environment.admin().addTask(new SyncKeysTask(budgets, environment.getObjectMapper()));
     return new Budgets(budgets, overrides, new BudgetBoard(jdbi, history, clock), history, new TenantPages(jdbi),
-        new BudgetPeriodStore(jdbi));
+        new BudgetPeriodStore(jdbi, litellm.keys()));
   }
 }

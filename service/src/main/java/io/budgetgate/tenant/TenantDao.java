@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -60,6 +61,35 @@ interface TenantDao {
 
   @SqlQuery("SELECT * FROM tenant_configs WHERE litellm_key_hash = :hash")
   Optional<Tenant> findByKeyHash(String hash);
+
+  /** A tenant's virtual key as the row holds it (sealed, or plaintext from before encryption). */
+  record StoredKey(String tenantId, String stored) {}
+
+  /** Keys after {@code after}, in tenant order (the secrets command's batches). */
+  @SqlQuery("""
+      SELECT tenant_id, litellm_virtual_key AS stored FROM tenant_configs
+       WHERE tenant_id > :after ORDER BY tenant_id LIMIT :limit""")
+  @RegisterConstructorMapper(StoredKey.class)
+  List<StoredKey> storedKeys(String after, int limit);
+
+  /** Replaces a stored key with its new form, unless the row changed since it was read. */
+  @SqlUpdate("""
+      UPDATE tenant_configs SET litellm_virtual_key = :sealed
+       WHERE tenant_id = :tenantId AND litellm_virtual_key = :stored""")
+  int restoreKey(String tenantId, String stored, String sealed);
+
+  /** How many keys are stored under each key id ({@code ""}: plaintext), with one tenant of each. */
+  record KeysUnder(String keyId, long keys, String sampleTenant) {}
+
+  @SqlQuery("""
+      SELECT CASE WHEN litellm_virtual_key LIKE 'v1:%' THEN split_part(litellm_virtual_key, ':', 2) ELSE '' END AS key_id,
+             count(*) AS keys, min(tenant_id) AS sample_tenant
+        FROM tenant_configs GROUP BY 1 ORDER BY 1""")
+  @RegisterConstructorMapper(KeysUnder.class)
+  List<KeysUnder> keysByKeyId();
+
+  @SqlQuery("SELECT litellm_virtual_key FROM tenant_configs WHERE tenant_id = :tenantId")
+  Optional<String> storedKey(String tenantId);
 
   @SqlQuery("""
       SELECT * FROM tenant_configs

@@ -1,6 +1,6 @@
 package io.budgetgate.tenant;
 
-import io.budgetgate.litellm.VirtualKey;
+import io.budgetgate.litellm.VirtualKeys;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,6 +12,11 @@ import org.jdbi.v3.core.statement.StatementContext;
 
 /** Maps a {@code tenant_configs} row. */
 final class TenantRowMapper implements RowMapper<Tenant> {
+  private final VirtualKeys keys;
+
+  TenantRowMapper(VirtualKeys keys) {
+    this.keys = keys;
+  }
 
   @Override
   public Tenant map(ResultSet rs, StatementContext ctx) throws SQLException {
@@ -27,7 +32,7 @@ final class TenantRowMapper implements RowMapper<Tenant> {
         instant(rs.getTimestamp("litellm_key_last_reset")),
         rs.getString("litellm_key_alias"),
         rs.getString("litellm_key_hash"),
-        new VirtualKey(rs.getString("litellm_virtual_key")),
+        keys.open(rs.getString("tenant_id"), rs.getString("litellm_virtual_key")),
         emails == null ? List.of() : List.of((String[]) emails.getArray()),
         rs.getString("slack_webhook_url"),
         rs.getLong("version"),

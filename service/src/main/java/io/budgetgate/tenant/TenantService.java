@@ -4,6 +4,7 @@ import io.budgetgate.audit.AuditLog;
 import io.budgetgate.litellm.LiteLlmClient;
 import io.budgetgate.litellm.LiteLlmException;
 import io.budgetgate.litellm.LiteLlmRejectedException;
+import io.budgetgate.litellm.VirtualKeys;
 import io.budgetgate.litellm.api.GeneratedKey;
 import io.budgetgate.litellm.api.KeyGenerateRequest;
 import io.budgetgate.platform.auth.Caller;
@@ -35,13 +36,16 @@ public class TenantService {
 
   private final Jdbi jdbi;
   private final LiteLlmClient litellm;
+  private final VirtualKeys keys;
   private final AuditLog audit;
   private final TenantDefaults defaults;
   private final Clock clock;
 
-  public TenantService(Jdbi jdbi, LiteLlmClient litellm, AuditLog audit, TenantDefaults defaults, Clock clock) {
+  public TenantService(Jdbi jdbi, LiteLlmClient litellm, VirtualKeys keys, AuditLog audit, TenantDefaults defaults,
+      Clock clock) {
     this.jdbi = jdbi;
     this.litellm = litellm;
+    this.keys = keys;
     this.audit = audit;
     this.defaults = defaults;
     this.clock = clock;
@@ -80,7 +84,7 @@ public class TenantService {
       Map<String, Object> details) {
     try {
       jdbi.useTransaction(handle -> {
-        if (handle.attach(TenantDao.class).replaceKey(tenantId, key.keyAlias(), key.tokenHash(), key.key().reveal(),
+        if (handle.attach(TenantDao.class).replaceKey(tenantId, key.keyAlias(), key.tokenHash(), keys.seal(tenantId, key.key()),
             syncedMaxBudget, clock.instant()) == 0) {
           throw unknownTenant(tenantId);
         }
@@ -161,7 +165,7 @@ public class TenantService {
     return new TenantDao.NewRow(
         spec.tenantId(), spec.name(), spec.maxBudget(), spec.alertThreshold(), spec.graceThreshold(),
         spec.budgetDuration(), firstReset(spec.budgetDuration()), spec.limits().blockAt(),
-        spec.tenantId(), key.tokenHash(), key.key().reveal(),
+        spec.tenantId(), key.tokenHash(), keys.seal(spec.tenantId(), key.key()),
         spec.notificationEmails().toArray(String[]::new), spec.slackWebhookUrl(), clock.instant());
   }
 

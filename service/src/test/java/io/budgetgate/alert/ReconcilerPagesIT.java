@@ -50,7 +50,7 @@ class ReconcilerPagesIT {
       f.get();
     }
     pool.shutdown();
-    given.execute("""
+    given.insertTenants("""
         INSERT INTO tenant_configs (tenant_id, name, litellm_key_alias, litellm_key_hash, litellm_virtual_key, max_budget,
                                     litellm_synced_max_budget, created_at, updated_at)
         SELECT 'page-' || lpad(i::text, 4, '0'), 'Page tenant ' || i, 'page-' || lpad(i::text, 4, '0'),

@@ -12,6 +12,7 @@ import io.budgetgate.testing.BudgetScenario;
 import io.budgetgate.testing.CapturedLogs;
 import io.budgetgate.testing.TestApps;
 import io.budgetgate.testing.TestClock;
+import io.budgetgate.testing.TestKeys;
 import io.budgetgate.testing.TestPostgres;
 import io.budgetgate.testing.TestTokens;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -139,7 +140,7 @@ class BudgetApiIT {
     assertThat(access.json().get("allowed").asBoolean()).isTrue();
     assertThat(access.json().get("base_url").asText()).isEqualTo(LITELLM.baseUrl());
     assertThat(access.json().get("api_key").asText())
-        .isEqualTo(given.one("SELECT litellm_virtual_key FROM tenant_configs WHERE tenant_id = 'access-ok'"));
+        .isEqualTo(TestKeys.open("access-ok", given.one("SELECT litellm_virtual_key FROM tenant_configs WHERE tenant_id = 'access-ok'")));
     assertThat(access.json().at("/budget/state").asText()).isEqualTo("critical");
     assertThat(logs.all()).doesNotContain(access.json().get("api_key").asText().substring(3));
   }

@@ -8,14 +8,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.budgetgate.BudgetGateConfiguration;
 import io.budgetgate.litellm.LiteLlmClient;
 import io.budgetgate.litellm.MissingKeys;
+import io.budgetgate.litellm.VirtualKeys;
 import io.budgetgate.litellm.api.KeyUpdate;
 import io.budgetgate.litellm.simulator.LiteLlmSimulator;
+import io.budgetgate.platform.secrets.SecretBox;
 import io.budgetgate.testing.AdminTasks;
 import io.budgetgate.testing.ApiClient.Answer;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.BudgetScenario;
 import io.budgetgate.testing.TestApps;
 import io.budgetgate.testing.TestClock;
+import io.budgetgate.testing.TestKeys;
 import io.budgetgate.testing.TestPostgres;
 import io.budgetgate.testing.TestTokens;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -176,7 +179,7 @@ class KeySyncIT {
   @Test
   void aKeyChangedInLiteLlmBehindBudgetGatesBackIsFoundByTheReconcilerAndWrittenBack() throws Exception {
     given.tenant("ks-drift", "\"max_budget\": 100");
-    String rawKey = given.one("SELECT litellm_virtual_key FROM tenant_configs WHERE tenant_id = 'ks-drift'");
+    String rawKey = TestKeys.open("ks-drift", given.one("SELECT litellm_virtual_key FROM tenant_configs WHERE tenant_id = 'ks-drift'"));
     HttpResponse<String> loosened = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
             URI.create(LITELLM.baseUrl() + "/key/update"))
         .header("Authorization", "Bearer " + TestTokens.LITELLM_MASTER_KEY).header("Content-Type", "application/json")
@@ -257,7 +260,7 @@ class KeySyncIT {
       }
     };
     Jdbi jdbi = Jdbi.create(DB.url(), DB.user(), DB.password()).installPlugin(new SqlObjectPlugin());
-    BudgetRowMappers.register(jdbi);
+    BudgetRowMappers.register(jdbi, new VirtualKeys(SecretBox.parse(TestKeys.KEY_ENCRYPTION_KEYS)));
     KeyBudgetSync late = new KeyBudgetSync(jdbi, overtaken, new MissingKeys(new MetricRegistry()), CLOCK,
         Duration.ofSeconds(1), new MetricRegistry());
 

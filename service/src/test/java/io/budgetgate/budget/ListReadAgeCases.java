@@ -65,7 +65,7 @@ abstract class ListReadAgeCases {
   @BeforeAll
   void fillTheFirstPage() throws Exception {
     String p = prefix;
-    given().execute("""
+    given().insertTenants("""
         INSERT INTO tenant_configs (tenant_id, name, litellm_key_alias, litellm_key_hash, litellm_virtual_key, max_budget,
                                     litellm_synced_max_budget, created_at, updated_at)
         SELECT '%1$sa-' || lpad(i::text, 3, '0'), 'Filler ' || i, '%1$sa-' || lpad(i::text, 3, '0'),

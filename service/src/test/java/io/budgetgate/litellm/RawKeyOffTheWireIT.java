@@ -8,6 +8,7 @@ import io.budgetgate.testing.AdminTasks;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.BudgetScenario;
 import io.budgetgate.testing.TestApps;
+import io.budgetgate.testing.TestKeys;
 import io.budgetgate.testing.TestPostgres;
 import io.budgetgate.testing.TestTokens;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -34,7 +35,7 @@ class RawKeyOffTheWireIT {
     BudgetScenario given = new BudgetScenario(api, LITELLM, DB);
     given.tenant("wire", "\"max_budget\": 100, \"budget_duration\": \"30d\"");
     given.spend("wire", "20");
-    String rawKey = given.one("SELECT litellm_virtual_key FROM tenant_configs WHERE tenant_id = 'wire'");
+    String rawKey = TestKeys.open("wire", given.one("SELECT litellm_virtual_key FROM tenant_configs WHERE tenant_id = 'wire'"));
     String hash = given.one("SELECT litellm_key_hash FROM tenant_configs WHERE tenant_id = 'wire'");
 
     assertThat(given.statusJson("wire").get("source").asText()).isEqualTo("live");

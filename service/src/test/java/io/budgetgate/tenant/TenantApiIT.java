@@ -9,6 +9,7 @@ import io.budgetgate.testing.ApiClient.Answer;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.CapturedLogs;
 import io.budgetgate.testing.TestApps;
+import io.budgetgate.testing.TestKeys;
 import io.budgetgate.testing.TestPostgres;
 import io.budgetgate.testing.TestTokens;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -88,8 +89,12 @@ class TenantApiIT {
       ResultSet row = s.executeQuery("SELECT litellm_key_alias, litellm_key_hash, litellm_virtual_key FROM tenant_configs WHERE tenant_id = 'acme'");
       assertThat(row.next()).isTrue();
       assertThat(row.getString(1)).isEqualTo("acme");
-      assertThat(row.getString(2)).isEqualTo(sha256(row.getString(3)));
-      assertThat(LITELLM.hasKey(row.getString(3))).isTrue();
+      String stored = row.getString(3);
+      assertThat(stored).as("sealed under the tests' key, never the raw key").startsWith("v1:test:")
+          .doesNotContain(LITELLM.tokenOf("acme").orElseThrow());
+      String raw = TestKeys.open("acme", stored);
+      assertThat(row.getString(2)).isEqualTo(sha256(raw));
+      assertThat(LITELLM.hasKey(raw)).isTrue();
       ResultSet audit = s.executeQuery("SELECT actor, details->>'max_budget' FROM audit_log WHERE action = 'tenant.created' AND tenant_id = 'acme'");
       assertThat(audit.next()).isTrue();
       assertThat(audit.getString(1)).isEqualTo("test-admin");
@@ -319,7 +324,7 @@ class TenantApiIT {
     try (Connection c = DB.connect(); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT litellm_virtual_key FROM tenant_configs WHERE tenant_id = '" + tenantId + "'")) {
       rs.next();
-      return rs.getString(1);
+      return TestKeys.open(tenantId, rs.getString(1));
     }
   }
 

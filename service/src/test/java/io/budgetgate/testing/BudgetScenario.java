@@ -67,6 +67,13 @@ public final class BudgetScenario {
     }
   }
 
+  /** Inserts tenant rows with SQL and seals their plaintext keys in the same transaction ({@link TestKeys#insertSealed}). */
+  public void insertTenants(String insertSql) throws SQLException {
+    try (Connection c = db.connect()) {
+      TestKeys.insertSealed(c, insertSql);
+    }
+  }
+
   public String one(String sql) throws SQLException {
     try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       if (!rs.next()) {

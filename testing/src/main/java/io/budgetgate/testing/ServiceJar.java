@@ -75,7 +75,8 @@ public final class ServiceJar {
   public static final List<String> SERVICE_VARIABLES = List.of(
       "DATABASE_URL", "DATABASE_USER", "DATABASE_PASSWORD", "REDIS_URL", "LITELLM_BASE_URL", "LITELLM_MASTER_KEY",
       "WEBHOOK_SECRET", "WEBHOOK_PATH_TOKEN", "ADMIN_TOKEN_SHA256", "PLATFORM_TOKEN_SHA256", "VIEWER_TOKEN_SHA256",
-      "SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD", "SMTP_FROM", "HTTP_PORT", "ADMIN_PORT");
+      "SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD", "SMTP_FROM", "HTTP_PORT", "ADMIN_PORT",
+      "KEY_ENCRYPTION_KEYS");
 
   /** A complete production environment for config.yml against this database. */
   public static Map<String, String> productionEnv(TestPostgres.Database db, String litellmUrl, int httpPort, int adminPort) {
@@ -88,6 +89,7 @@ public final class ServiceJar {
         Map.entry("WEBHOOK_SECRET", "whsec_dGVzdC13ZWJob29rLXNlY3JldA=="),
         Map.entry("ADMIN_TOKEN_SHA256", "17d6bfe05d1b1fb7bc499f8e3f639c7b3eda4c40f321eef8887a0c04c89a99c5"),
         Map.entry("PLATFORM_TOKEN_SHA256", "e3013fc54e74652c8f77b467697eb11ec8b03a9aa3c8aaec78bfcdfd3750b995"),
+        Map.entry("KEY_ENCRYPTION_KEYS", TestKeys.KEY_ENCRYPTION_KEYS),
         Map.entry("HTTP_PORT", String.valueOf(httpPort)),
         Map.entry("ADMIN_PORT", String.valueOf(adminPort)));
   }

@@ -28,7 +28,9 @@ public class ServiceException extends RuntimeException {
     /** A dependency (LiteLLM) refused what was asked of it. */
     DEPENDENCY_REFUSED,
     /** A dependency (LiteLLM, PostgreSQL) cannot be reached now; trying again later may work. */
-    UNAVAILABLE
+    UNAVAILABLE,
+    /** BudgetGate's own stored data cannot be used (a sealed key that does not open): an operator must act. */
+    INTERNAL
   }
 
   private final Kind kind;

@@ -35,6 +35,7 @@ public final class ServiceExceptionMapper implements ExceptionMapper<ServiceExce
       case INVALID -> 422;
       case DEPENDENCY_REFUSED -> 502;
       case UNAVAILABLE -> 503;
+      case INTERNAL -> 500;
     };
   }
 }
