@@ -85,6 +85,18 @@ class SecretBoxTest {
     assertThat(SecretBox.isSealed(RAW)).isFalse();
   }
 
+  @Test
+  void theEdgesOfTheFormat() {
+    assertThat(SecretBox.isSealed(null)).isFalse();
+    assertThat(SecretBox.keyIdOf(null)).isEmpty();
+    assertThat(SecretBox.keyIdOf("v1:no-end")).isEmpty();
+    assertThat(SecretBox.keyIdOf("v1:k9:rest")).contains("k9");
+    assertThatThrownBy(() -> SecretBox.parse(null)).hasMessageContaining("no key-encryption key");
+    assertThatThrownBy(() -> SecretBox.parse(TestKeys.KEY_ENCRYPTION_KEYS + ",:abc")).as("the entry is named by its place")
+        .hasMessageContaining("(entry 2)");
+    assertThatThrownBy(() -> SecretBox.parse(":YnVkZ2V0Z2F0ZS10ZXN0cy1vbmx5LWtleS0wMDAwMDE=")).hasMessageContaining("(entry 1)");
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "''                                                  | no key-encryption key",
