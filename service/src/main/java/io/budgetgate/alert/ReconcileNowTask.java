@@ -27,7 +27,7 @@ final class ReconcileNowTask extends AdminTask {
     int raised = reconciler.runOnce();
     if (raised < 0) {
       answer.put("outcome", "skipped");
-      answer.put("message", "another instance holds the reconciler's lease and runs its rounds (the job_leases table says which)");
+      answer.put("message", SKIPPED);
     } else {
       AlertReconcilerJob.Round round = reconciler.lastRound();
       answer.put("outcome", "ran");

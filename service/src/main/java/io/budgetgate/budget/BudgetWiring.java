@@ -2,6 +2,7 @@ package io.budgetgate.budget;
 
 import io.budgetgate.audit.AuditLog;
 import io.budgetgate.litellm.LiteLlmWiring;
+import io.budgetgate.platform.AdminTask;
 import io.budgetgate.platform.cache.KeyValueCache;
 import io.budgetgate.tenant.TenantService;
 import io.dropwizard.core.setup.Environment;
@@ -38,7 +39,9 @@ public final class BudgetWiring {
     environment.jersey().register(new LlmAccessResource(budgets, publicLiteLlmUrl, clock));
     environment.admin().addTask(new ReprovisionKeyTask(new KeyReprovision(jdbi, litellm.client(), litellm.missingKeys(),
         budgets, history, tenants, clock), environment.getObjectMapper()));
-    environment.admin().addTask(new SyncKeysTask(budgets, environment.getObjectMapper()));
+    // POST /tasks/sync-litellm-keys: push block_at to every key whose sync is pending, now
+    environment.admin().addTask(AdminTask.round("sync-litellm-keys", "keys_synced", () -> budgets.syncPendingKeys(() -> true),
+        environment.getObjectMapper()));
     return new Budgets(budgets, overrides, new BudgetBoard(jdbi, history, clock), history, new TenantPages(jdbi),
         new BudgetPeriodStore(jdbi, litellm.keys()));
   }

@@ -2,6 +2,7 @@ package io.budgetgate.notify;
 
 import com.codahale.metrics.Gauge;
 import io.budgetgate.audit.AuditLog;
+import io.budgetgate.platform.AdminTask;
 import io.dropwizard.core.setup.Environment;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -61,7 +62,9 @@ public final class NotifyWiring {
         new SlackSender(timeout), audit, config, clock);
     Outbox outbox = new Outbox(config.slackDefaultWebhookUrl(), dispatcher::nudge);
     environment.lifecycle().manage(dispatcher);
-    environment.admin().addTask(new DrainOutboxTask(dispatcher, environment.getObjectMapper()));
+    // POST /tasks/drain-outbox: send what is due now (0 also when this instance is already draining)
+    environment.admin().addTask(AdminTask.round("drain-outbox", "rows_attempted", dispatcher::drain,
+        environment.getObjectMapper()));
     environment.metrics().register("notifications.outbox.pending",
         (Gauge<Long>) () -> jdbi.withExtension(OutboxDao.class, OutboxDao::pending));
     environment.metrics().register("notifications.outbox.oldest_pending_seconds",

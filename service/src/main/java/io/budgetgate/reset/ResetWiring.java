@@ -5,6 +5,7 @@ import io.budgetgate.budget.BudgetService;
 import io.budgetgate.budget.BudgetWiring;
 import io.budgetgate.litellm.LiteLlmClient;
 import io.budgetgate.notify.Outbox;
+import io.budgetgate.platform.AdminTask;
 import io.budgetgate.tenant.TenantService;
 import io.dropwizard.core.setup.Environment;
 import java.time.Clock;
@@ -24,7 +25,8 @@ public final class ResetWiring {
     BudgetResetService resets = new BudgetResetService(jdbi, litellm, budgets, budgetFeature.periods(), tenants, notices, audit, clock);
     BudgetResetJob job = new BudgetResetJob(jdbi, resets, budgets, budgetFeature.periods(), clock, interval);
     environment.lifecycle().manage(job);
-    environment.admin().addTask(new ResetNowTask(job, environment.getObjectMapper()));
+    // POST /tasks/reset-budgets: one round now (every period due, then the keys still to sync)
+    environment.admin().addTask(AdminTask.round("reset-budgets", "periods_reset", job::runOnce, environment.getObjectMapper()));
     environment.jersey().register(new BudgetResetResource(resets, budgets));
     return resets;
   }
