@@ -48,8 +48,14 @@ final class BudgetCache {
     this.staleLimit = staleLimit;
   }
 
-  Optional<BudgetSnapshot> snapshot(String tenantId) {
-    return cache.get(snapshotKey(tenantId)).flatMap(text -> read(text, BudgetSnapshot.class));
+  /**
+   * The tenant's cached snapshot, while it is younger than {@code cacheTtl} by this service's own
+   * clock: the cache's TTL says the same in production, but the service's clock decides, so an
+   * entry another instance wrote, or one a test's clock has moved past, is never served late.
+   */
+  Optional<BudgetSnapshot> snapshot(String tenantId, Instant now) {
+    return cache.get(snapshotKey(tenantId)).flatMap(text -> read(text, BudgetSnapshot.class))
+        .filter(s -> s.spendAt() == null || now.isBefore(s.spendAt().plus(ttl)));
   }
 
   /**

@@ -112,7 +112,7 @@ public class BudgetService {
   public Decision decide(String tenantId) {
     long started = System.nanoTime();
     Instant now = clock.instant();
-    Optional<BudgetSnapshot> cached = cache.snapshot(tenantId);
+    Optional<BudgetSnapshot> cached = cache.snapshot(tenantId, now);
     Decision decision;
     Degraded degradedAnswer = degradedAnswers.get(tenantId);
     if (cached.isPresent() && keys.containsKey(tenantId)) {

@@ -35,7 +35,7 @@ class BudgetCacheTest {
     boolean older = cache.store(read("t", "50", NOW.minusSeconds(20)), NOW);
 
     assertThat(older).isFalse();
-    assertThat(cache.snapshot("t").orElseThrow().spend()).isEqualByComparingTo("120");
+    assertThat(cache.snapshot("t", NOW).orElseThrow().spend()).isEqualByComparingTo("120");
     assertThat(cache.lastKnownSpend("t", NOW).orElseThrow().spend()).isEqualByComparingTo("120");
     assertThat(metrics.counter("budget.cache.older_reads").getCount()).isEqualTo(1);
   }
@@ -46,7 +46,7 @@ class BudgetCacheTest {
 
     assertThat(cache.store(read("t", "0", NOW.minusSeconds(1)), NOW)).as("after a reset, say").isTrue();
 
-    assertThat(cache.snapshot("t").orElseThrow().spend()).isEqualByComparingTo("0");
+    assertThat(cache.snapshot("t", NOW).orElseThrow().spend()).isEqualByComparingTo("0");
     assertThat(cache.lastKnownSpend("t", NOW).orElseThrow().spend()).isEqualByComparingTo("0");
   }
 
@@ -56,12 +56,14 @@ class BudgetCacheTest {
         read("too-old", "10", NOW.minusSeconds(60))), NOW);
 
     assertThat(stored).as("both spends are new to the cache").containsExactly("listed", "too-old");
-    assertThat(cache.snapshot("too-old")).as("60 s old: never served").isEmpty();
+    assertThat(cache.snapshot("too-old", NOW)).as("60 s old: never served").isEmpty();
     assertThat(cache.lastKnownSpend("too-old", NOW)).as("still a fallback").isPresent();
+    assertThat(cache.snapshot("listed", NOW.plusSeconds(10)))
+        .as("still in the shared cache (its clock has not moved), but 60 s old by the service's: not served").isEmpty();
     clock.advance(Duration.ofSeconds(9));
-    assertThat(cache.snapshot("listed")).isPresent();
+    assertThat(cache.snapshot("listed", clock.instant())).isPresent();
     clock.advance(Duration.ofSeconds(1));
-    assertThat(cache.snapshot("listed")).as("read 60 s ago").isEmpty();
+    assertThat(cache.snapshot("listed", clock.instant())).as("read 60 s ago").isEmpty();
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import redis.clients.jedis.Jedis;
 
 /** Builds the service in-process for a test: its own migrated database and LiteLLM simulator. */
 public final class TestApps {
@@ -57,6 +59,25 @@ public final class TestApps {
     return db;
   }
 
+  /**
+   * {@code -Dbudgetgate.test.cache=redis} runs every app of the suite on Redis (its database
+   * {@value #SUITE_DB}) instead of test-app.yml's in-process cache and dedup; .ci/run runs the
+   * cache, dedup and outbox ITs both ways.
+   */
+  public static final String CACHE_PROPERTY = "budgetgate.test.cache";
+  public static final String REDIS_BACKEND = "redis";
+  static final int SUITE_DB = 9;
+
+  private static String redisForSuite() {
+    return TestRedis.url().replaceAll("/\\d+$", "") + "/" + SUITE_DB;
+  }
+
+  private static void flushSuiteDatabase() {
+    try (Jedis redis = new Jedis(URI.create(redisForSuite()))) {
+      redis.flushDB();
+    }
+  }
+
   /** A started LiteLLM simulator on a free port, master key {@link TestTokens#LITELLM_MASTER_KEY}. */
   public static LiteLlmSimulator simulator() {
     return simulator(Clock.systemUTC());
@@ -81,12 +102,24 @@ public final class TestApps {
         ConfigOverride.config("database.user", db.user()),
         ConfigOverride.config("database.password", db.password()),
         ConfigOverride.config("litellm.baseUrl", simulator.baseUrl())));
-    overrides.addAll(List.of(extra));
+    boolean onRedis = REDIS_BACKEND.equals(System.getProperty(CACHE_PROPERTY));
+    if (onRedis) {
+      overrides.add(ConfigOverride.config("redis.url", redisForSuite()));
+    }
+    overrides.addAll(List.of(extra)); // a test's own redis.url still wins
     return new DropwizardAppExtension<>(new DropwizardTestSupport<>(TestApplication.class, configPath(),
         overrides.toArray(ConfigOverride[]::new)) {
       @Override
       public Application<BudgetGateConfiguration> newApplication() {
         return new TestApplication(clock);
+      }
+
+      @Override
+      public void before() throws Exception {
+        if (onRedis) {
+          flushSuiteDatabase(); // the classes run one after another: none sees the last one's keys
+        }
+        super.before();
       }
     });
   }
