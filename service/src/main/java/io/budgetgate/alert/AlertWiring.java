@@ -7,6 +7,7 @@ import io.budgetgate.budget.BudgetStanding;
 import io.budgetgate.budget.BudgetWiring;
 import io.budgetgate.litellm.LiteLlmClient;
 import io.budgetgate.notify.Outbox;
+import io.budgetgate.platform.AdminTask;
 import io.budgetgate.platform.cache.KeyValueCache;
 import io.budgetgate.tenant.TenantService;
 import io.dropwizard.core.setup.Environment;
@@ -58,6 +59,15 @@ public final class AlertWiring {
       environment.metrics().register("budget.tenants." + state, (Gauge<Integer>) () -> reconciler.tenantsIn(state));
     }
     environment.lifecycle().manage(reconciler);
-    environment.admin().addTask(new ReconcileNowTask(reconciler, environment.getObjectMapper()));
+    // POST /tasks/reconcile: one round now, on this instance (after an outage; the perf scale run)
+    environment.admin().addTask(AdminTask.round("reconcile", reconciler::runOnce, (answer, raised) -> {
+      AlertReconcilerJob.Round round = reconciler.lastRound();
+      answer.put("tenants", round.tenants());
+      answer.put("litellm_reads", round.litellmReads());
+      answer.put("seconds", round.seconds());
+      answer.put("busy_seconds", round.busySeconds());
+      answer.put("alerts_raised", raised);
+      answer.put("skipped_tenants", round.skipped());
+    }, environment.getObjectMapper()));
   }
 }

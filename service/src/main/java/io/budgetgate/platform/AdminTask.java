@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntSupplier;
+import java.util.function.ObjIntConsumer;
 
 /**
  * A {@code POST /tasks/{name}} on the admin port that answers with one JSON object (its
@@ -29,6 +30,12 @@ public abstract class AdminTask extends Task {
    * another instance holds the job's lease.
    */
   public static AdminTask round(String name, String counted, IntSupplier round, ObjectMapper json) {
+    return round(name, round, (answer, done) -> answer.put(counted, done), json);
+  }
+
+  /** The same, with {@code figures} adding what the round did to a {@code ran} answer. */
+  public static AdminTask round(String name, IntSupplier round, ObjIntConsumer<Map<String, Object>> figures,
+      ObjectMapper json) {
     return new AdminTask(name, json) {
       @Override
       protected Map<String, Object> answer(Map<String, List<String>> parameters) {
@@ -39,7 +46,7 @@ public abstract class AdminTask extends Task {
           answer.put("message", SKIPPED);
         } else {
           answer.put("outcome", "ran");
-          answer.put(counted, done);
+          figures.accept(answer, done);
         }
         return answer;
       }
