@@ -107,30 +107,47 @@ class RestartsIT {
 
   @Test
   void s13_postgresGoingAwayGivesClean503sThenRecoversWithoutARestart() throws Exception {
-    Timeline t = new Timeline("13. PostgreSQL restarted during traffic -> clean 503s -> recovers without a BudgetGate restart");
+    Timeline t = new Timeline("13. PostgreSQL cut off during traffic -> every call a clean 503 at once -> recovers "
+        + "without a BudgetGate restart -> the crossing missed meanwhile is alerted once");
     try (Harness harness = new Harness()) {
       URI db = URI.create(harness.db.url().substring("jdbc:".length()));
       try (TcpProxy proxy = new TcpProxy(db.getHost(), db.getPort())) {
         Map<String, String> env = new LinkedHashMap<>(harness.env());
         env.put("DATABASE_URL", "jdbc:postgresql://127.0.0.1:" + proxy.port() + db.getRawPath()
             + (db.getRawQuery() == null ? "" : "?" + db.getRawQuery()));
-        try (ServiceProcess budgetgate = new ServiceProcess(env, Harness.shortTimings()).start()) {
+        Map<String, String> timings = Harness.shortTimings();
+        timings.put("alerts.dedupTtl", "3600s");
+        try (ServiceProcess budgetgate = new ServiceProcess(env, timings).start()) {
           ApiClient api = budgetgate.api();
-          harness.tenant(api, "pg-one", "\"max_budget\": 100");
+          Webhooks webhooks = new Webhooks(budgetgate.baseUrl());
+          harness.tenant(api, "pg-one", "\"max_budget\": 200");
+          harness.spendKnown(api, "pg-one", "20");
           assertThat(api.get("/v1/tenants/pg-one", Harness.VIEWER).status()).isEqualTo(200);
           t.step("traffic flowing through the proxy");
 
           proxy.cut();
-          t.step("PostgreSQL cut off (connections reset, port refusing)");
+          harness.spend("pg-one", "170");
+          Thread.sleep(1_100); // past budget.cacheTtl, so a check cannot answer from its cached snapshot
+          t.step("PostgreSQL cut off (connections reset, port refusing); pg-one now at 85 % in LiteLLM");
+          long slowest = 0;
           for (int i = 0; i < 5; i++) {
-            Answer read = api.get("/v1/tenants/pg-one", Harness.VIEWER);
-            Answer write = api.post("/v1/tenants", Harness.ADMIN, "{\"tenant_id\": \"pg-down-" + i + "\", \"name\": \"x\"}");
-            assertThat(read.status()).as(read.body()).isEqualTo(503);
-            assertThat(read.json().get("error").asText()).isEqualTo("database_unavailable");
-            assertThat(write.status()).as(write.body()).isEqualTo(503);
+            long started = System.nanoTime();
+            List<Answer> answers = List.of(
+                api.get("/v1/tenants/pg-one", Harness.VIEWER),
+                api.post("/v1/tenants", Harness.ADMIN, "{\"tenant_id\": \"pg-down-" + i + "\", \"name\": \"x\"}"),
+                api.get("/v1/tenants/pg-one/budget", Harness.PLATFORM),
+                api.post("/v1/tenants/pg-one/llm-access", Harness.PLATFORM, ""),
+                webhooks.send(Webhooks.event("threshold_crossed", "170", "pg-one")));
+            slowest = Math.max(slowest, (System.nanoTime() - started) / 1_000_000 / answers.size());
+            assertThat(answers).allSatisfy(a -> {
+              assertThat(a.status()).as(a.body()).isEqualTo(503);
+              assertThat(a.json().get("error").asText()).as(a.body()).isEqualTo("database_unavailable");
+            });
           }
+          assertThat(slowest).as("ms per call while the database is cut off").isLessThan(3_000);
           assertThat(budgetgate.admin().get("/healthcheck", null).status()).isEqualTo(500);
-          t.step("reads and writes answered 503 database_unavailable; health check unhealthy");
+          t.step("reads, a create, a budget check, llm-access and a signed webhook: 503 database_unavailable, "
+              + "at most " + slowest + " ms per call; health check unhealthy");
 
           proxy.restore();
           t.step("PostgreSQL reachable again");
@@ -139,7 +156,16 @@ class RestartsIT {
           harness.tenant(api, "pg-two", "\"max_budget\": 100");
           assertThat(harness.count("SELECT count(*) FROM tenant_configs WHERE tenant_id LIKE 'pg-down-%'")).isZero();
           assertThat(harness.litellm.hasKey("pg-down-0")).as("the key made before the failed write was deleted").isFalse();
-          t.step("recovered: reads and writes work; nothing half-written from the outage");
+          assertThat(harness.count("SELECT count(*) FROM webhook_deliveries WHERE tenant_id = 'pg-one'")).isZero();
+          t.step("recovered: reads and writes work; nothing half-written from the outage (no tenant, key or delivery)");
+
+          Eventually.await("the reconciler raising the warning the refused webhooks carried", Duration.ofSeconds(20),
+              () -> harness.count("SELECT count(*) FROM budget_alert_history WHERE tenant_id = 'pg-one' AND level = 'warning'") > 0);
+          Eventually.await("pg-one's outbox drained", Duration.ofSeconds(20), () -> harness.count(
+              "SELECT count(*) FROM notification_outbox WHERE tenant_id = 'pg-one' AND status <> 'sent'") == 0);
+          assertThat(harness.mailsFor("pg-one")).hasSize(1);
+          assertThat(harness.count("SELECT count(*) FROM budget_alert_history WHERE tenant_id = 'pg-one'")).isEqualTo(1);
+          t.step("the 85 % crossing the refused webhooks carried: one warning alert from the reconciler, exactly one email");
         }
       }
       t.done();

@@ -40,4 +40,14 @@ interface AlertDao {
       SELECT DISTINCT level FROM budget_alert_history
        WHERE tenant_id = :tenantId AND period_start = :periodStart""")
   List<String> levelsRaised(String tenantId, Instant periodStart);
+
+  /**
+   * Whether an alert of this level in this period notified since {@code since}: the dedup window
+   * as PostgreSQL remembers it, for when Redis did not answer or did not hold the claim.
+   */
+  @SqlQuery("""
+      SELECT EXISTS (SELECT 1 FROM budget_alert_history
+                      WHERE tenant_id = :tenantId AND level = :level AND period_start = :periodStart
+                        AND NOT notification_suppressed AND created_at > :since)""")
+  boolean notifiedSince(String tenantId, String level, Instant periodStart, Instant since);
 }

@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * Stores alerts and decides whether each one notifies: the first alert of a level in a budget
  * period within the dedup window claims {@code alert:{tenant}:{level}:{period_start}} with
  * {@code SET NX EX} and queues its notifications; later ones are stored as suppressed
- * ({@code duplicate}). If the dedup store fails, it notifies anyway (a duplicate beats a lost alert).
+ * ({@code duplicate}). An alert Redis lets through is also checked against the alerts PostgreSQL
+ * holds for the same window, so a Redis that is down, or came back without the claims made while it
+ * was down, neither loses an alert nor sends it twice.
  */
 public class AlertService {
   private static final Logger LOG = LoggerFactory.getLogger(AlertService.class);
@@ -123,12 +125,17 @@ public class AlertService {
     } else {
       String key = DedupKey.of(tenant.tenantId(), level, periodStart);
       Optional<Boolean> first = dedup.putIfAbsent(key, now.toString(), dedupTtl);
-      if (first.isEmpty()) {
-        LOG.warn("alert dedup store unavailable; notifying tenant {} {} anyway (fail-safe)", tenant.tenantId(), level.wireName());
-      } else if (first.get()) {
+      if (first.isPresent() && first.get()) {
         claimed.add(key);
-      } else {
+      }
+      if (first.isPresent() && !first.get()) {
         reason = "duplicate";
+      } else if (notifiedInWindow(handle, tenant, level, periodStart, now)) {
+        // Redis did not answer, or came back without a claim made while it was down
+        reason = "duplicate";
+      } else if (first.isEmpty()) {
+        LOG.warn("alert dedup store unavailable; tenant {} {} deduplicated in PostgreSQL instead", tenant.tenantId(),
+            level.wireName());
       }
     }
     UUID id = ids.get();
@@ -152,6 +159,16 @@ public class AlertService {
         tenant.tenantId(), details);
     raisedCounters.get(level).inc(); // counted when written; a rolled-back transaction over-counts by one
     return new Raised(id, level, notified, reason);
+  }
+
+  /**
+   * The dedup window in PostgreSQL, for an alert Redis did not call a duplicate: under the tenant's
+   * alert lock (so two instances cannot both find no row), whether this level already notified in
+   * this period within the window. It is asked only of alerts about to notify, a few per period.
+   */
+  private boolean notifiedInWindow(Handle handle, Tenant tenant, AlertLevel level, Instant periodStart, Instant now) {
+    handle.execute("SELECT pg_advisory_xact_lock(hashtext(?))", "alert:" + tenant.tenantId());
+    return handle.attach(AlertDao.class).notifiedSince(tenant.tenantId(), level.wireName(), periodStart, now.minus(dedupTtl));
   }
 
   /** Forgets dedup claims of an alert whose transaction did not commit. */

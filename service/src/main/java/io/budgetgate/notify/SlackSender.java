@@ -26,7 +26,7 @@ final class SlackSender {
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() / 100 != 2) {
-        String body = response.body() == null ? "" : response.body();
+        String body = response.body(); // never null with BodyHandlers.ofString
         throw new IOException("Slack answered " + response.statusCode() + ": " + (body.length() > 200 ? body.substring(0, 200) : body));
       }
     } catch (InterruptedException e) {

@@ -95,6 +95,27 @@ class BudgetChangesIT {
   }
 
   @Test
+  void aPatchWithoutABodyIs422AndOneFieldChangesOnlyThatField() throws Exception {
+    given.tenant("one-field", "\"max_budget\": 100, \"budget_duration\": \"7d\"");
+    String resetAt = given.statusJson("one-field").get("budget_reset_at").asText();
+
+    Answer none = api.send("PATCH", "/v1/tenants/one-field/budget", TestTokens.ADMIN, "application/json", "");
+    Answer grace = given.patch("one-field", "{\"grace_threshold\": 125}");
+    Answer sameDuration = given.patch("one-field", "{\"budget_duration\": \"7d\"}");
+    Answer alert = given.patch("one-field", "{\"alert_threshold\": 60}");
+
+    assertThat(none.status()).as(none.body()).isEqualTo(422);
+    assertThat(none.json().at("/details/fields").findValuesAsText("field")).containsExactly("body");
+    assertThat(grace.status()).as(grace.body()).isEqualTo(200);
+    assertThat(grace.json().get("block_at").decimalValue()).isEqualByComparingTo("125");
+    assertThat(sameDuration.status()).as(sameDuration.body()).isEqualTo(200);
+    assertThat(sameDuration.json().get("budget_reset_at").asText()).as("the same duration starts no new period").isEqualTo(resetAt);
+    assertThat(alert.json().get("alert_at").decimalValue()).isEqualByComparingTo("60");
+    assertThat(given.one("SELECT max_budget || ',' || alert_threshold || ',' || grace_threshold || ',' || budget_duration "
+        + "FROM tenant_configs WHERE tenant_id = 'one-field'")).isEqualTo("100.00,60,125,7d");
+  }
+
+  @Test
   void everyAmountIsCheckedAgainstTheOneCeilingOnCreationPatchAndGrant() throws Exception {
     Answer created = api.post("/v1/tenants", TestTokens.ADMIN,
         "{\"tenant_id\": \"too-rich\", \"name\": \"x\", \"max_budget\": 1000000000.01}");

@@ -52,17 +52,21 @@ class BudgetRedisDownIT {
   }
 
   @Test
-  void alertsStillNotifyWhenTheDedupStoreIsDown() throws Exception {
+  void alertsNotifyOnceWhenTheDedupStoreIsDown() throws Exception {
     given.tenant("no-redis-alert", "\"max_budget\": 100, \"notification_emails\": [\"ops@no-redis.test\"]");
     Webhooks webhooks = new Webhooks("http://127.0.0.1:" + APP.getLocalPort());
     long now = CLOCK.instant().getEpochSecond();
 
     var first = webhooks.send("msg_nr_1", now, Webhooks.event("threshold_crossed", "85", "no-redis-alert"));
     var second = webhooks.send("msg_nr_2", now, Webhooks.event("threshold_crossed", "86", "no-redis-alert"));
+    var critical = webhooks.send("msg_nr_3", now, Webhooks.event("threshold_crossed", "101", "no-redis-alert"));
 
     assertThat(first.status()).as(first.body()).isEqualTo(200);
-    assertThat(first.json().get("notified").asBoolean()).as("fail-safe: notify anyway").isTrue();
-    assertThat(second.json().get("notified").asBoolean()).as("a duplicate beats a lost alert").isTrue();
+    assertThat(first.json().get("notified").asBoolean()).as("the first alert of a level notifies without Redis").isTrue();
+    assertThat(second.json().get("notified").asBoolean()).as("the same level again: a duplicate, from PostgreSQL").isFalse();
+    assertThat(critical.json().get("notified").asBoolean()).as("a higher level is not a duplicate").isTrue();
+    assertThat(given.count("SELECT count(*) FROM budget_alert_history WHERE tenant_id = 'no-redis-alert' "
+        + "AND suppression_reason = 'duplicate'")).isEqualTo(1);
     assertThat(given.count("SELECT count(*) FROM notification_outbox WHERE tenant_id = 'no-redis-alert'")).isEqualTo(2);
   }
 

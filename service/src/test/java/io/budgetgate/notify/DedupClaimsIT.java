@@ -23,8 +23,9 @@ import redis.clients.jedis.Jedis;
 /**
  * The alert dedup claim on real Redis with the shipped TTL (3600 s), so nothing here passes
  * because a TTL ran out: a new period re-arms an alert while the old period's claim still holds,
- * and a claim made by a transaction that failed is given back, so the alert notifies when it comes
- * again. Mails are counted exactly, after the outbox has drained.
+ * a claim made by a transaction that failed is given back, so the alert notifies when it comes
+ * again, and a claim Redis lost is still a duplicate (PostgreSQL holds the window too). Mails are
+ * counted exactly, after the outbox has drained.
  */
 class DedupClaimsIT {
   @RegisterExtension
@@ -87,6 +88,23 @@ class DedupClaimsIT {
     allSent(tenant, 2);
     assertThat(APP.mailsFor(tenant)).as("exactly one critical mail").hasSize(1);
     assertThat(NotifyingApp.subject(APP.mailsFor(tenant).get(0))).contains("101.00% used");
+  }
+
+  @Test
+  void aClaimRedisLostIsStillADuplicateBecausePostgresqlHoldsTheWindow() {
+    String tenant = APP.tenant("redis-forgot", "\"max_budget\": 100");
+    assertThat(webhooks.send(Webhooks.event("threshold_crossed", "85", tenant)).json().get("notified").asBoolean()).isTrue();
+    try (Jedis redis = new Jedis(URI.create(TestRedis.url()))) {
+      // what a Redis restarted without persistence (or failed over to an empty replica) looks like
+      assertThat(redis.del(redis.keys("alert:" + tenant + ":*").toArray(String[]::new))).isEqualTo(1);
+    }
+
+    Answer again = webhooks.send(Webhooks.event("threshold_crossed", "86", tenant));
+
+    assertThat(again.json().get("notified").asBoolean()).as("Redis took the claim anew; PostgreSQL knew better").isFalse();
+    assertThat(again.json().get("alert_id").isTextual()).isTrue();
+    allSent(tenant, 2);
+    assertThat(warnings(tenant)).as("one warning mail, exactly").hasSize(1);
   }
 
   /**

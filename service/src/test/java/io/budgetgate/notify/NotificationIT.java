@@ -161,7 +161,8 @@ class NotificationIT {
   @Test
   void slackFailingIsRetriedUntilItTakesTheMessage() {
     String tenant = tenant("slack-flaky");
-    APP.slack().failNext(1);
+    String longAnswer = "overloaded:" + "x".repeat(1_000);
+    APP.slack().failNext(1, longAnswer);
 
     webhooks.send(Webhooks.event("threshold_crossed", "90", tenant));
 
@@ -169,6 +170,8 @@ class NotificationIT {
     Eventually.await("the Slack row marked sent", Duration.ofSeconds(10), () -> count(
         "SELECT count(*) FROM notification_outbox WHERE tenant_id = '" + tenant + "' AND channel = 'slack' AND status = 'sent'") == 1);
     assertThat(count("SELECT attempts FROM notification_outbox WHERE tenant_id = '" + tenant + "' AND channel = 'slack'")).isEqualTo(2);
+    assertThat(one("SELECT details->>'note' FROM audit_log WHERE tenant_id = '" + tenant + "' AND action = 'notification.failed'"))
+        .as("Slack's answer is kept, cut at 200 characters").endsWith("Slack answered 500: " + longAnswer.substring(0, 200));
   }
 
   @Test
@@ -238,6 +241,14 @@ class NotificationIT {
 
   private static String tenant(String prefix) {
     return APP.tenant(prefix, "\"max_budget\": 100");
+  }
+
+  private static String one(String sql) {
+    try {
+      return given.one(sql);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static long count(String sql) {

@@ -14,7 +14,12 @@ import io.budgetgate.testing.Webhooks;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
@@ -70,6 +75,32 @@ class WebhookIT {
     assertThat(sameLevel.json().get("notified").asBoolean()).as("in-process dedup: no second notification").isFalse();
     assertThat(given.one("SELECT suppression_reason FROM budget_alert_history WHERE id = '" + sameLevel.json().get("alert_id").asText() + "'"))
         .isEqualTo("duplicate");
+  }
+
+  @Test
+  void aRepeatedWebhookIdIsADuplicateAndChangesNothing() throws Exception {
+    given.tenant("repeated", "\"max_budget\": 100, \"notification_emails\": [\"ops@repeated.test\"]");
+    long now = Instant.now().getEpochSecond();
+    Answer first = webhooks.send("msg_repeated", now, Webhooks.event("threshold_crossed", "88", "repeated"));
+    assertThat(first.json().get("status").asText()).as(first.body()).isEqualTo("accepted");
+    // only this tenant's rows, and only the kinds a webhook writes: the dispatcher's own audit rows
+    // (notification.sent / failed) of this tenant are written beside the test and are not counted
+    String rows = "SELECT (SELECT count(*) FROM budget_alert_history WHERE tenant_id = 'repeated') || ','"
+        + " || (SELECT count(*) FROM notification_outbox WHERE tenant_id = 'repeated') || ','"
+        + " || (SELECT count(*) FROM audit_log WHERE tenant_id = 'repeated' AND action IN ('webhook.received', 'alert.raised'))"
+        + " || ',' || (SELECT count(*) FROM webhook_deliveries WHERE webhook_id = 'msg_repeated')";
+    assertThat(given.one(rows)).isEqualTo("1,1,2,1");
+
+    Answer same = webhooks.send("msg_repeated", now, Webhooks.event("threshold_crossed", "88", "repeated"));
+    Answer otherBody = webhooks.send("msg_repeated", now, Webhooks.event("budget_crossed", "120", "repeated"));
+
+    for (Answer again : new Answer[] {same, otherBody}) {
+      assertThat(again.status()).as(again.body()).isEqualTo(200);
+      assertThat(again.json().get("status").asText()).isEqualTo("duplicate");
+      assertThat(again.json().path("alert_id").isTextual()).as("nothing new was stored: " + again.body()).isFalse();
+    }
+    assertThat(given.one(rows)).as("alerts, outbox rows, audit rows, deliveries").isEqualTo("1,1,2,1");
+    assertThat(given.one("SELECT max(level) FROM budget_alert_history WHERE tenant_id = 'repeated'")).isEqualTo("warning");
   }
 
   @Test
@@ -236,6 +267,31 @@ class WebhookIT {
     assertThat(send("{\"spend\": 5, \"event\": \"budget_crossed\", \"event_group\": \"proxy\"}", now).json()
         .get("status").asText()).as("then the event group, before any tenant").isEqualTo("ignored");
     assertThat(webhooks.send(Webhooks.event("threshold_crossed", "85", "nobody")).json().get("error").asText()).isEqualTo("unknown_tenant");
+  }
+
+  @Test
+  void aChunkedBodyOverTheLimitIs413AndWildcardTypesAndAnOddTimestampAreRefusedByName() throws Exception {
+    String big = "{\"spend\": 85, \"event\": \"x\", \"key_alias\": \"hooked\", \"pad\": \"" + "x".repeat(70_000) + "\"}";
+    // no Content-Length (a stream of unknown length goes out chunked): the limit is found by reading
+    HttpResponse<String> chunked = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + APP.getLocalPort() + "/webhooks/litellm"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big.getBytes(StandardCharsets.UTF_8))))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(chunked.statusCode()).as(chunked.body()).isEqualTo(413);
+    assertThat(chunked.body()).contains("payload_too_large");
+
+    String ok = Webhooks.event("threshold_crossed", "85", "hooked");
+    for (String type : new String[] {"*/*", "application/*"}) {
+      Answer wildcard = webhooks.raw("/webhooks/litellm", type, ok, null, null, null);
+      assertThat(wildcard.status()).as(type).isEqualTo(415);
+      assertThat(wildcard.json().get("error").asText()).isEqualTo("unsupported_media_type");
+    }
+    Answer oddTimestamp = webhooks.raw("/webhooks/litellm", "application/json", ok, "msg_odd_ts", "soon",
+        webhooks.signatureFor("msg_odd_ts", 0, ok));
+    assertThat(oddTimestamp.status()).isEqualTo(401);
+    assertThat(oddTimestamp.json().get("message").asText()).isEqualTo("webhook-timestamp must be unix seconds");
+    assertThat(given.count("SELECT count(*) FROM webhook_deliveries WHERE webhook_id = 'msg_odd_ts'")).isZero();
   }
 
   @ParameterizedTest(name = "{0}")

@@ -14,6 +14,7 @@ public final class SlackSink implements AutoCloseable {
   private final HttpServer server;
   private final List<String> messages = new CopyOnWriteArrayList<>();
   private final AtomicInteger failuresLeft = new AtomicInteger();
+  private volatile String failureAnswer = "rate_limited";
 
   public SlackSink() {
     try {
@@ -28,7 +29,7 @@ public final class SlackSink implements AutoCloseable {
         if (!fail) {
           messages.add(body);
         }
-        byte[] answer = (fail ? "rate_limited" : "ok").getBytes(StandardCharsets.UTF_8);
+        byte[] answer = (fail ? failureAnswer : "ok").getBytes(StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(fail ? 500 : 200, answer.length);
         exchange.getResponseBody().write(answer);
       }
@@ -47,6 +48,12 @@ public final class SlackSink implements AutoCloseable {
 
   /** The next {@code n} posts are answered 500. */
   public void failNext(int n) {
+    failNext(n, "rate_limited");
+  }
+
+  /** The next {@code n} posts are answered 500 with this body. */
+  public void failNext(int n, String answer) {
+    failureAnswer = answer;
     failuresLeft.set(n);
   }
 
