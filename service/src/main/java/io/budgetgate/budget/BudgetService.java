@@ -117,7 +117,8 @@ public class BudgetService {
     Degraded degradedAnswer = degradedAnswers.get(tenantId);
     if (cached.isPresent() && keys.containsKey(tenantId)) {
       decision = new Decision(cached.get().status(now, SpendSource.CACHE), keys.get(tenantId));
-    } else if (degradedAnswer != null && now.isBefore(degradedAnswer.until()) && keys.containsKey(tenantId)) {
+    } else if (degradedAnswer != null && now.isBefore(degradedAnswer.until())) {
+      // a degraded answer is kept only by load(), after it put the tenant's key into keys
       decision = new Decision(degradedAnswer.snapshot().status(now, degradedAnswer.source()), keys.get(tenantId));
     } else {
       decision = load(tenantId, now, ReadFor.CHECK);
