@@ -1,6 +1,7 @@
 package io.budgetgate.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.codahale.metrics.MetricRegistry;
 import io.budgetgate.budget.BudgetStanding;
@@ -29,6 +30,21 @@ class CheckAlertsTest {
     if (checks != null) {
       checks.stop();
     }
+  }
+
+  @Test
+  void theQueueHoldsAtLeastOneTenant() throws InterruptedException {
+    assertThatThrownBy(() -> new CheckAlerts(recording(), 0, new MetricRegistry()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1");
+    checks = new CheckAlerts(recording(), 1, metrics);
+    release.countDown();
+
+    checks.accept(status("t1", "critical"));
+    checks.stop();
+
+    assertThat(raised).containsExactly("t1:critical");
+    assertThat(metrics.counter("alerts.check.dropped").getCount()).isZero();
+    assertThat(metrics.counter("alerts.check.failed").getCount()).isZero();
   }
 
   @Test

@@ -76,6 +76,65 @@ class BudgetCacheTest {
     assertThat(withoutShared.lastKnownSpend("t", NOW).orElseThrow().spend()).isEqualByComparingTo("120");
   }
 
+  @Test
+  void anotherInstanceSeesTheSpendAndItsNewerSpendWinsPerTenant() {
+    InProcessCache shared = new InProcessCache(clock);
+    BudgetCache here = new BudgetCache(shared, Jackson.newObjectMapper(), Duration.ofSeconds(60), Duration.ofMinutes(10), metrics);
+    BudgetCache there = new BudgetCache(shared, Jackson.newObjectMapper(), Duration.ofSeconds(60), Duration.ofMinutes(10),
+        new MetricRegistry());
+    there.storeAll(List.of(read("a", "70", NOW.minusSeconds(5)), read("b", "20", NOW.minusSeconds(5))), NOW);
+
+    assertThat(here.lastKnownSpend("a", NOW).orElseThrow().spend()).isEqualByComparingTo("70");
+    assertThat(here.lastKnownSpend("b", NOW).orElseThrow().spend()).as("each tenant its own entry").isEqualByComparingTo("20");
+    assertThat(here.snapshot("b", NOW).orElseThrow().spend()).isEqualByComparingTo("20");
+    Set<String> stored = here.storeAll(List.of(read("a", "10", NOW.minusSeconds(30)), read("b", "25", NOW.minusSeconds(1))), NOW);
+
+    assertThat(stored).as("the other instance read a's spend later than this read").containsExactly("b");
+    assertThat(metrics.counter("budget.cache.older_reads").getCount()).isEqualTo(1);
+    assertThat(there.lastKnownSpend("a", NOW).orElseThrow().spend()).isEqualByComparingTo("70");
+    assertThat(there.lastKnownSpend("b", NOW).orElseThrow().spend()).isEqualByComparingTo("25");
+  }
+
+  @Test
+  void aPageOfSnapshotsIsServedForTheShortestTimeAnyOfThemHasLeft() {
+    cache.storeAll(List.of(read("young", "1", NOW.minusSeconds(10)), read("old", "1", NOW.minusSeconds(50))), NOW);
+
+    clock.advance(Duration.ofSeconds(9));
+    assertThat(cache.snapshot("young", clock.instant())).isPresent();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(cache.snapshot("old", clock.instant())).isEmpty();
+    assertThat(cache.snapshot("young", clock.instant())).as("one TTL for the page's write: the old one's").isEmpty();
+    assertThat(cache.lastKnownSpend("young", clock.instant())).isPresent();
+  }
+
+  @Test
+  void aSpendOlderThanTheStaleLimitIsNoFallback() {
+    cache.store(read("t", "40", NOW.minusSeconds(1)), NOW);
+
+    assertThat(cache.lastKnownSpend("t", NOW.plus(Duration.ofMinutes(10)).minusSeconds(1))).isPresent();
+    assertThat(cache.lastKnownSpend("t", NOW.plus(Duration.ofMinutes(10)).plusSeconds(1))).isEmpty();
+  }
+
+  @Test
+  void aBudgetChangeDropsTheSnapshotAndAResetAlsoTheSpend() {
+    InProcessCache shared = new InProcessCache(clock);
+    BudgetCache here = new BudgetCache(shared, Jackson.newObjectMapper(), Duration.ofSeconds(60), Duration.ofMinutes(10), metrics);
+    BudgetCache there = new BudgetCache(shared, Jackson.newObjectMapper(), Duration.ofSeconds(60), Duration.ofMinutes(10),
+        new MetricRegistry());
+    here.store(read("changed", "40", NOW.minusSeconds(1)), NOW);
+    here.store(read("reset", "40", NOW.minusSeconds(1)), NOW);
+
+    here.invalidate("changed");
+    here.forgetSpend("reset");
+
+    assertThat(there.snapshot("changed", NOW)).isEmpty();
+    assertThat(there.lastKnownSpend("changed", NOW)).as("a budget change keeps the spend").isPresent();
+    assertThat(there.snapshot("reset", NOW)).isEmpty();
+    assertThat(there.lastKnownSpend("reset", NOW)).as("gone from the shared cache").isEmpty();
+    assertThat(here.lastKnownSpend("reset", NOW)).as("and from this process").isEmpty();
+    assertThat(here.store(read("reset", "0", NOW.minusSeconds(20)), NOW)).as("the new period's first read").isTrue();
+  }
+
   /** A shared cache that answers but keeps nothing, as Redis does while it is unreachable. */
   static final class ForgetfulCache implements KeyValueCache {
     @Override

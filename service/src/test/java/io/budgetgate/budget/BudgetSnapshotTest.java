@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.budgetgate.BudgetGateApplication;
 import io.budgetgate.rules.BudgetState;
+import io.budgetgate.rules.OverrideWindow;
 import io.dropwizard.jackson.Jackson;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -62,6 +63,53 @@ class BudgetSnapshotTest {
 
     assertThat(status.state()).isEqualTo(BudgetState.BLOCKED);
     assertThat(status.projectedBlockAt()).isEqualTo(status.checkedAt());
+  }
+
+  @Test
+  void withoutASpendTheStateIsUnknownUnlessNothingMayBeSpentAtAll() {
+    BudgetSnapshot unread = new BudgetSnapshot("t", new BigDecimal("100.00"), 80, 110, null, null, List.of(), null, null, null);
+    BudgetSnapshot nothingToSpend = new BudgetSnapshot("t", BigDecimal.ZERO, 80, 110, null, null, List.of(), null, null, null);
+
+    BudgetStanding unknown = unread.status(NOW, SpendSource.LIVE);
+    assertThat(unknown.state()).isEqualTo(BudgetState.UNKNOWN);
+    assertThat(unknown.percentUsed()).isNull();
+    assertThat(unknown.remaining()).isNull();
+    assertThat(nothingToSpend.status(NOW, SpendSource.LIVE).state()).as("a budget of 0 blocks whatever the spend")
+        .isEqualTo(BudgetState.BLOCKED);
+  }
+
+  @Test
+  void anOverrideInItsWindowRaisesTheEffectiveBudgetAndTheLimits() {
+    OverrideWindow window = new OverrideWindow(new BigDecimal("50"), NOW.minusSeconds(60), NOW.plusSeconds(60));
+    BudgetSnapshot raised = new BudgetSnapshot("t", new BigDecimal("100.00"), 80, 110, null, null, List.of(window),
+        new BigDecimal("130"), NOW, null);
+
+    BudgetStanding during = raised.status(NOW, SpendSource.LIVE);
+    assertThat(raised.effectiveBudget(NOW)).isEqualByComparingTo("150");
+    assertThat(during.overrideTotal()).isEqualByComparingTo("50");
+    assertThat(during.blockAt()).isEqualByComparingTo("165");
+    assertThat(during.percentUsed()).as("130 / 150, cut, not rounded up").isEqualByComparingTo("86.66");
+    assertThat(during.remaining()).isEqualByComparingTo("20");
+    assertThat(during.state()).isEqualTo(BudgetState.WARNING);
+    assertThat(raised.effectiveBudget(NOW.plusSeconds(60))).as("the window has ended").isEqualByComparingTo("100");
+    assertThat(raised.status(NOW.plusSeconds(60), SpendSource.LIVE).state()).as("130 of 100 is past block_at 110").isEqualTo(BudgetState.BLOCKED);
+  }
+
+  @Test
+  void aNewSpendOrRateKeepsEverythingElseAndAPendingChangeIsShown() {
+    Instant pending = NOW.minusSeconds(5);
+    BudgetSnapshot loaded = new BudgetSnapshot("t", new BigDecimal("100.00"), 80, 110, "30d", NOW.plusSeconds(3600),
+        List.of(), new BigDecimal("10"), NOW.minusSeconds(30), new BigDecimal("2"), pending);
+
+    BudgetSnapshot later = loaded.withSpend(new BigDecimal("95"), NOW);
+    BudgetSnapshot faster = loaded.withBurnRate(new BigDecimal("7"));
+
+    assertThat(later).isEqualTo(new BudgetSnapshot("t", new BigDecimal("100.00"), 80, 110, "30d", NOW.plusSeconds(3600),
+        List.of(), new BigDecimal("95"), NOW, new BigDecimal("2"), pending));
+    assertThat(faster).isEqualTo(new BudgetSnapshot("t", new BigDecimal("100.00"), 80, 110, "30d", NOW.plusSeconds(3600),
+        List.of(), new BigDecimal("10"), NOW.minusSeconds(30), new BigDecimal("7"), pending));
+    assertThat(later.status(NOW, SpendSource.LIVE).litellmSync()).isEqualTo(BudgetStanding.KeySync.PENDING);
+    assertThat(snapshot("10", null).status(NOW, SpendSource.LIVE).litellmSync()).isEqualTo(BudgetStanding.KeySync.SYNCED);
   }
 
   private static BudgetSnapshot snapshot(String spend, BigDecimal rate) {

@@ -148,4 +148,36 @@ class KeyInfoParserTest {
     assertThat(KeyInfoParser.parse(JSON.readTree("{\"info\": {\"spend\": 999999999.99}}")).spend())
         .isEqualByComparingTo("999999999.99");
   }
+
+  @Test
+  void anInfoWithOnlyASpendHasEveryOtherFieldAbsent() throws Exception {
+    KeyInfo bare = KeyInfoParser.parse(JSON.readTree("{\"info\": {\"spend\": 3}}"));
+    KeyInfo nulls = KeyInfoParser.parse(JSON.readTree("{\"info\": {\"spend\": 3, \"key_alias\": null, \"max_budget\": null,"
+        + " \"budget_duration\": null, \"budget_reset_at\": \" \"}}"));
+
+    for (KeyInfo info : new KeyInfo[] {bare, nulls}) {
+      assertThat(info.spend()).isEqualByComparingTo("3");
+      assertThat(info.keyAlias()).isNull();
+      assertThat(info.maxBudget()).isNull();
+      assertThat(info.budgetDuration()).isNull();
+      assertThat(info.budgetResetAt()).isNull();
+    }
+  }
+
+  @Test
+  void aNullSpendIsNamedAsNullAndAShortOddSpendIsShownWhole() throws Exception {
+    assertThatThrownBy(() -> KeyInfoParser.parse(JSON.readTree("{\"info\": {\"key_alias\": \"odd\", \"spend\": null}}")))
+        .hasMessageContaining("is not a number (null)");
+    String forty = "y".repeat(40);
+    assertThatThrownBy(() -> KeyInfoParser.parse(JSON.readTree("{\"info\": {\"spend\": \"" + forty.substring(2) + "\"}}")))
+        .as("40 characters with its quotes").hasMessageContaining("(string \"" + forty.substring(2) + "\")");
+  }
+
+  @Test
+  void aKeyListRowWithANullTokenIsUnreadable() throws Exception {
+    KeyPage page = KeyInfoParser.parsePage(JSON.readTree("{\"keys\": [{\"token\": null, \"spend\": 1}, {\"token\": \"h\", \"spend\": 1}]}"));
+
+    assertThat(page.keys()).extracting(ListedKey::tokenHash).containsExactly("h");
+    assertThat(page.unreadable()).isEqualTo(1);
+  }
 }

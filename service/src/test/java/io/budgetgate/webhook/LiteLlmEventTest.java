@@ -95,4 +95,51 @@ class LiteLlmEventTest {
         .satisfies(e -> assertThat(((ValidationException) e).fields()).extracting(FieldError::field)
             .containsExactlyInAnyOrder("key_alias", "event_group"));
   }
+
+  @Test
+  void aBodyThatIsNoObjectIs422NamingTheBody() throws Exception {
+    for (String body : new String[] {"[]", "\"budget_crossed\"", "5", "null"}) {
+      JsonNode node = JSON.readTree(body);
+      assertThatThrownBy(() -> LiteLlmEvent.from(node)).as(body)
+          .isInstanceOf(ValidationException.class)
+          .satisfies(e -> assertThat(((ValidationException) e).fields()).extracting(FieldError::field).containsExactly("body"));
+    }
+    assertThatThrownBy(() -> LiteLlmEvent.from(null)).isInstanceOf(ValidationException.class);
+  }
+
+  @ParameterizedTest(name = "event {0}")
+  @ValueSource(strings = {"MISSING", "null", "5", "\"  \"", "[]"})
+  void anEventNameThatIsNoTextIs422NamingTheEvent(String name) {
+    String event = name.equals("MISSING") ? "" : ", \"event\": " + name;
+    assertThatThrownBy(() -> event("{\"spend\": 5, \"key_alias\": \"acme\"" + event + "}"))
+        .isInstanceOf(ValidationException.class)
+        .satisfies(e -> assertThat(((ValidationException) e).fields()).extracting(FieldError::field).containsExactly("event"));
+  }
+
+  @Test
+  void everyProblemIsNamedAtOnce() {
+    assertThatThrownBy(() -> event("{\"spend\": \"5\", \"event_group\": 1, \"token\": false}"))
+        .isInstanceOf(ValidationException.class)
+        .satisfies(e -> assertThat(((ValidationException) e).fields()).extracting(FieldError::field)
+            .containsExactly("spend", "event", "event_group", "token"));
+  }
+
+  @Test
+  void nullAndBlankTextFieldsAreAbsentAndTheOthersAreKeptAsSent() throws Exception {
+    LiteLlmEvent nulls = event("{\"spend\": 5, \"event\": \"budget_crossed\", \"event_group\": null, \"key_alias\": null,"
+        + " \"token\": \"" + "b".repeat(64) + "\"}");
+    LiteLlmEvent blanks = event("{\"spend\": 5, \"event\": \"budget_crossed\", \"event_group\": \" \", \"key_alias\": \"acme\","
+        + " \"token\": \"\"}");
+
+    assertThat(nulls.eventGroup()).isNull();
+    assertThat(nulls.keyAlias()).isNull();
+    assertThat(nulls.token()).isEqualTo("b".repeat(64));
+    assertThat(nulls.event()).isEqualTo("budget_crossed");
+    assertThat(nulls.spend()).isEqualByComparingTo("5");
+    assertThat(blanks.eventGroup()).isNull();
+    assertThat(blanks.token()).isNull();
+    assertThat(blanks.keyAlias()).isEqualTo("acme");
+    assertThatThrownBy(() -> event("{\"spend\": 5, \"event\": \"budget_crossed\", \"key_alias\": \"  \", \"token\": null}"))
+        .as("a blank alias and no token: no tenant can be found").isInstanceOf(ValidationException.class);
+  }
 }
