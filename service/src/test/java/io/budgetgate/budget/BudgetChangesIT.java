@@ -185,6 +185,24 @@ class BudgetChangesIT {
   }
 
   @Test
+  void theOverridesOfAnUnknownTenantAre404AndAnUnknownIdIsNamed() throws Exception {
+    given.tenant("no-such-override", "\"max_budget\": 100");
+    String unknownId = "5b0c7a52-3f8e-4c1e-9a55-2d6a1c0e9f11";
+
+    Answer listed = api.get("/v1/tenants/nobody-here/budget/overrides", TestTokens.VIEWER);
+    Answer revoked = api.send("DELETE", "/v1/tenants/no-such-override/budget/overrides/" + unknownId, TestTokens.ADMIN,
+        null, null);
+
+    assertThat(listed.status()).isEqualTo(404);
+    assertThat(listed.json().get("error").asText()).isEqualTo("unknown_tenant");
+    assertThat(revoked.status()).isEqualTo(404);
+    assertThat(revoked.json().get("error").asText()).isEqualTo("unknown_override");
+    assertThat(revoked.json().get("message").asText()).contains(unknownId);
+    assertThat(given.count("SELECT count(*) FROM audit_log WHERE tenant_id = 'no-such-override' AND action LIKE 'override.%'"))
+        .isZero();
+  }
+
+  @Test
   void anOverrideLiftsABlockedTenantAndItsExpiryBlocksAgainWithoutAWrite() throws Exception {
     given.tenant("lifted", "\"max_budget\": 100");
     given.spend("lifted", "115");

@@ -17,7 +17,10 @@ import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.JedisPooled;
@@ -27,6 +30,7 @@ import redis.clients.jedis.JedisPooled;
  * outage logged once, Redis used again when it is back.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BudgetRedisIT {
   @RegisterExtension
   static final TestClock CLOCK = new TestClock();
@@ -35,18 +39,24 @@ class BudgetRedisIT {
   static final LiteLlmSimulator LITELLM = TestApps.simulator(CLOCK);
   static final DropwizardAppExtension<BudgetGateConfiguration> APP = TestApps.app(CLOCK, DB, LITELLM,
       ConfigOverride.config("redis.url", REDIS.url()), ConfigOverride.config("redis.retryAfter", "2s"));
+  /** A second instance on the same database, LiteLLM and Redis. */
+  static final DropwizardAppExtension<BudgetGateConfiguration> OTHER = TestApps.app(CLOCK, DB, LITELLM,
+      ConfigOverride.config("redis.url", REDIS.url()), ConfigOverride.config("redis.retryAfter", "2s"));
 
   static BudgetScenario given;
+  static BudgetScenario onOther;
   static CapturedLogs logs;
 
   @BeforeAll
   static void connect() {
     CLOCK.set(TestClock.START);
     given = new BudgetScenario(new ApiClient("http://127.0.0.1:" + APP.getLocalPort()), LITELLM, DB);
+    onOther = new BudgetScenario(new ApiClient("http://127.0.0.1:" + OTHER.getLocalPort()), LITELLM, DB);
     logs = CapturedLogs.attach();
   }
 
   @Test
+  @Order(2)
   void snapshotsLiveInRedisAndARedisOutageCostsNoAnswer() {
     given.tenant("shared", "\"max_budget\": 100");
     given.spend("shared", "42");
@@ -75,5 +85,30 @@ class BudgetRedisIT {
     assertThat(given.statusJson("shared").get("source").asText()).isEqualTo("live");
     assertThat(given.statusJson("shared").get("source").asText()).as("Redis in use again").isEqualTo("cache");
     assertThat(logs.all()).contains("answers again");
+  }
+
+  /**
+   * Runs first: the outage test restarts Redis, and the second instance, whose pooled connections
+   * then fail once, would rightly spend its own {@code redis.retryAfter} without Redis.
+   */
+  @Test
+  @Order(1)
+  void anInstanceThatHasNotLoadedTheTenantReadsItOnceAndThenSharesTheCachedSnapshot() {
+    given.tenant("two-instances", "\"max_budget\": 100");
+    given.spend("two-instances", "42");
+    assertThat(given.statusJson("two-instances").get("source").asText()).isEqualTo("live");
+    given.spend("two-instances", "50");
+
+    var first = onOther.statusJson("two-instances");
+    var second = onOther.statusJson("two-instances");
+    var back = given.statusJson("two-instances");
+
+    assertThat(first.get("source").asText()).as("the snapshot in Redis is not served before the key is loaded here")
+        .isEqualTo("live");
+    assertThat(first.get("spend").decimalValue()).isEqualByComparingTo("50");
+    assertThat(second.get("source").asText()).isEqualTo("cache");
+    assertThat(back.get("source").asText()).as("the first instance serves the snapshot the second one read").isEqualTo("cache");
+    assertThat(back.get("spend").decimalValue()).isEqualByComparingTo("50");
+    assertThat(onOther.access("two-instances").status()).isEqualTo(200);
   }
 }
