@@ -1,0 +1,75 @@
+package io.budgetgate.platform.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.budgetgate.testing.TestClock;
+import io.budgetgate.testing.TestRedis;
+import io.dropwizard.util.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link RedisCache} on a real Redis of its own that the test stops: the claim ({@code SET NX PX})
+ * the alert dedup is built on says "claimed", "taken" or "no answer" and never confuses them, and an
+ * outage is a miss for {@code retryAfter}, then Redis is asked again.
+ */
+class RedisCacheIT {
+  static final TestRedis.EmbeddedRedis REDIS = TestRedis.startEmbedded();
+  static final TestClock CLOCK = new TestClock();
+  static RedisCache cache;
+
+  @BeforeAll
+  static void connect() {
+    cache = new RedisCache(new RedisConfig(REDIS.url(), Duration.milliseconds(500), Duration.seconds(5)), CLOCK);
+  }
+
+  @AfterAll
+  static void close() {
+    cache.stop();
+    REDIS.stop();
+  }
+
+  @Test
+  void aClaimIsTakenOnceUntilItsTtlRunsOutAndEveryValueRoundTrips() throws Exception {
+    assertThat(cache.putIfAbsent("claim:a", "first", java.time.Duration.ofMillis(300))).contains(true);
+    assertThat(cache.putIfAbsent("claim:a", "second", java.time.Duration.ofMillis(300))).as("taken").contains(false);
+    assertThat(cache.get("claim:a")).contains("first");
+    assertThat(cache.putIfAbsent("claim:b", "other", java.time.Duration.ofMinutes(1))).as("another key").contains(true);
+    Thread.sleep(400); // Redis's own TTL, in Redis's time
+    assertThat(cache.putIfAbsent("claim:a", "third", java.time.Duration.ofMinutes(1))).as("expired: free again").contains(true);
+
+    cache.put("one", "1", java.time.Duration.ofMinutes(1));
+    cache.putAll(Map.of("two", "2", "three", "3"), java.time.Duration.ofMinutes(1));
+    assertThat(cache.getAll(List.of("one", "two", "three", "missing"))).isEqualTo(Map.of("one", "1", "two", "2", "three", "3"));
+    assertThat(cache.getAll(List.of())).isEmpty();
+    cache.delete("one", "two");
+    assertThat(cache.get("one")).isEmpty();
+    assertThat(cache.get("three")).contains("3");
+    assertThat(cache.available()).isTrue();
+    assertThat(cache.describe()).isEqualTo("redis " + REDIS.url().substring("redis://".length()));
+  }
+
+  @Test
+  void whileRedisIsDownAClaimHasNoAnswerAndRedisIsLeftAloneForRetryAfter() {
+    long before = cache.failures();
+    REDIS.stop();
+    try {
+      assertThat(cache.putIfAbsent("claim:down", "x", java.time.Duration.ofMinutes(1))).as("no answer, not 'taken'").isEmpty();
+      assertThat(cache.get("anything")).isEmpty();
+      assertThat(cache.available()).isFalse();
+      assertThat(cache.describe()).endsWith("(unreachable: answering without it)");
+      assertThat(cache.failures()).isEqualTo(before + 1);
+      assertThat(cache.putIfAbsent("claim:down", "x", java.time.Duration.ofMinutes(1))).isEmpty();
+      assertThat(cache.failures()).as("within retryAfter Redis is not asked").isEqualTo(before + 1);
+    } finally {
+      REDIS.start();
+    }
+    assertThat(cache.putIfAbsent("claim:down", "x", java.time.Duration.ofMinutes(1))).as("still within retryAfter").isEmpty();
+    CLOCK.advance(java.time.Duration.ofSeconds(5));
+    assertThat(cache.putIfAbsent("claim:down", "x", java.time.Duration.ofMinutes(1))).as("asked again").contains(true);
+    assertThat(cache.available()).isTrue();
+  }
+}
