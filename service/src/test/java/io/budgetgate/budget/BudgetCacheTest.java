@@ -97,7 +97,7 @@ class BudgetCacheTest {
 
   @Test
   void aPageOfSnapshotsIsServedForTheShortestTimeAnyOfThemHasLeft() {
-    cache.storeAll(List.of(read("young", "1", NOW.minusSeconds(10)), read("old", "1", NOW.minusSeconds(50))), NOW);
+    cache.storeAll(List.of(read("old", "1", NOW.minusSeconds(50)), read("young", "1", NOW.minusSeconds(10))), NOW);
 
     clock.advance(Duration.ofSeconds(9));
     assertThat(cache.snapshot("young", clock.instant())).isPresent();
