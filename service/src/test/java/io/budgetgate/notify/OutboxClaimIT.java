@@ -29,6 +29,7 @@ class OutboxClaimIT {
 
   @BeforeAll
   static void connect() {
+    TestApps.emptyTables(DB); // empty already, unless PIT runs the class again in this JVM
     jdbi = Jdbi.create(DB.url(), DB.user(), DB.password()).installPlugin(new SqlObjectPlugin());
     NotifyWiring.registerMappers(jdbi);
   }

@@ -16,12 +16,19 @@ import io.budgetgate.testing.Webhooks;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.DropwizardTestSupport;
 import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** A service stopped with notifications still queued delivers them after it starts again. */
 class OutboxRestartIT {
   static final TestPostgres.Database DB = TestApps.migratedDatabase();
   static final LiteLlmSimulator LITELLM = TestApps.simulator();
+
+  @BeforeAll
+  static void fromEmpty() {
+    TestApps.emptyTables(DB); // empty already, unless PIT runs the class again in this JVM
+    LITELLM.reset();
+  }
 
   @Test
   void pendingRowsSurviveARestartAndAreDelivered() throws Exception {

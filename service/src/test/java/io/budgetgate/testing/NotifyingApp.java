@@ -30,7 +30,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class NotifyingApp implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
   private final Mailbox smtp = new Mailbox();
-  private final SlackSink slack = new SlackSink();
+  private SlackSink slack = new SlackSink();
+  private boolean ranBefore;
   private final TestPostgres.Database db = TestApps.migratedDatabase();
   private final LiteLlmSimulator litellm;
   private final TestClock clock;
@@ -71,6 +72,12 @@ public final class NotifyingApp implements BeforeAllCallback, BeforeEachCallback
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
+    if (ranBefore) {
+      // the class again in this JVM (PIT's mutation runs): new servers, nothing of the last run's mail
+      smtp.start();
+      slack = new SlackSink();
+    }
+    ranBefore = true;
     beforeEach(context);
     try {
       app.before();

@@ -17,6 +17,10 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,13 +118,47 @@ public final class TestApps {
         return new TestApplication(clock);
       }
 
+      private boolean startedBefore;
+
       @Override
       public void before() throws Exception {
+        if (startedBefore) {
+          // The same class again in this JVM, as PIT's mutation runs do: start from what a first
+          // run finds, or its own rows from the last run fail it and every mutant counts as killed.
+          emptyTables(db);
+          simulator.reset();
+        }
+        boolean again = startedBefore;
+        startedBefore = true;
         if (onRedis) {
           flushSuiteDatabase(); // the classes run one after another: none sees the last one's keys
         }
         super.before();
+        String redisUrl = getConfiguration().getRedis().url();
+        if (again && !redisUrl.isBlank()) {
+          try (Jedis redis = new Jedis(URI.create(redisUrl))) {
+            redis.flushDB(); // a test's own Redis: the last run's snapshots and claims are gone too
+          }
+        }
       }
     });
+  }
+
+  /** Every table of the migrated schema emptied (Liquibase's own tables kept), sequences restarted. */
+  public static void emptyTables(TestPostgres.Database db) {
+    try (Connection c = db.connect(); Statement st = c.createStatement()) {
+      List<String> tables = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery("SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = 'public'"
+          + " AND tablename NOT LIKE 'databasechangelog%'")) {
+        while (rs.next()) {
+          tables.add(rs.getString(1));
+        }
+      }
+      if (!tables.isEmpty()) {
+        st.execute("TRUNCATE " + String.join(", ", tables) + " RESTART IDENTITY CASCADE");
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot empty " + db.name(), e);
+    }
   }
 }

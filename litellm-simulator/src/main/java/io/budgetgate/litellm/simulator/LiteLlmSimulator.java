@@ -151,6 +151,20 @@ public final class LiteLlmSimulator implements Managed {
     faults.heal();
   }
 
+  /**
+   * As freshly started: no keys, no faults, the default missing-key delay, no calls or queries
+   * counted (a test class run a second time in one JVM starts from here).
+   */
+  public void reset() {
+    keys.clear();
+    faults.heal();
+    endpoints.missingKeyLookupDelay(MISSING_KEY_LOOKUP_DELAY);
+    calls.clear();
+    synchronized (queries) {
+      queries.clear();
+    }
+  }
+
   /** How long {@code /key/update} takes to answer 401 for a key that does not exist (default {@link #MISSING_KEY_LOOKUP_DELAY}). */
   public void missingKeyLookupDelay(Duration delay) {
     endpoints.missingKeyLookupDelay(delay);

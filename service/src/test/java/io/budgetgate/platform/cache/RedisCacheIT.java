@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.budgetgate.testing.TestClock;
 import io.budgetgate.testing.TestRedis;
 import io.dropwizard.util.Duration;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
 
 /**
  * {@link RedisCache} on a real Redis of its own that the test stops: the claim ({@code SET NX PX})
@@ -23,13 +25,16 @@ class RedisCacheIT {
 
   @BeforeAll
   static void connect() {
+    try (Jedis redis = new Jedis(URI.create(REDIS.url()))) {
+      redis.flushAll(); // empty already, unless PIT runs the class again in this JVM
+    }
     cache = new RedisCache(new RedisConfig(REDIS.url(), Duration.milliseconds(500), Duration.seconds(5)), CLOCK);
   }
 
+  /** The embedded Redis itself stops with the JVM (TestRedis's shutdown hook). */
   @AfterAll
   static void close() {
     cache.stop();
-    REDIS.stop();
   }
 
   @Test
