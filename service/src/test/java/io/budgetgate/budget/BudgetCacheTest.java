@@ -79,9 +79,8 @@ class BudgetCacheTest {
   @Test
   void anotherInstanceSeesTheSpendAndItsNewerSpendWinsPerTenant() {
     InProcessCache shared = new InProcessCache(clock);
-    BudgetCache here = new BudgetCache(shared, Jackson.newObjectMapper(), Duration.ofSeconds(60), Duration.ofMinutes(10), metrics);
-    BudgetCache there = new BudgetCache(shared, Jackson.newObjectMapper(), Duration.ofSeconds(60), Duration.ofMinutes(10),
-        new MetricRegistry());
+    BudgetCache here = onShared(shared, metrics);
+    BudgetCache there = onShared(shared, new MetricRegistry());
     there.storeAll(List.of(read("a", "70", NOW.minusSeconds(5)), read("b", "20", NOW.minusSeconds(5))), NOW);
 
     assertThat(here.lastKnownSpend("a", NOW).orElseThrow().spend()).isEqualByComparingTo("70");
@@ -118,9 +117,8 @@ class BudgetCacheTest {
   @Test
   void aBudgetChangeDropsTheSnapshotAndAResetAlsoTheSpend() {
     InProcessCache shared = new InProcessCache(clock);
-    BudgetCache here = new BudgetCache(shared, Jackson.newObjectMapper(), Duration.ofSeconds(60), Duration.ofMinutes(10), metrics);
-    BudgetCache there = new BudgetCache(shared, Jackson.newObjectMapper(), Duration.ofSeconds(60), Duration.ofMinutes(10),
-        new MetricRegistry());
+    BudgetCache here = onShared(shared, metrics);
+    BudgetCache there = onShared(shared, new MetricRegistry());
     here.store(read("changed", "40", NOW.minusSeconds(1)), NOW);
     here.store(read("reset", "40", NOW.minusSeconds(1)), NOW);
 
@@ -133,6 +131,11 @@ class BudgetCacheTest {
     assertThat(there.lastKnownSpend("reset", NOW)).as("gone from the shared cache").isEmpty();
     assertThat(here.lastKnownSpend("reset", NOW)).as("and from this process").isEmpty();
     assertThat(here.store(read("reset", "0", NOW.minusSeconds(20)), NOW)).as("the new period's first read").isTrue();
+  }
+
+  /** Another instance's budget cache on the same shared cache (its own process-local spends). */
+  private static BudgetCache onShared(KeyValueCache shared, MetricRegistry metrics) {
+    return new BudgetCache(shared, Jackson.newObjectMapper(), Duration.ofSeconds(60), Duration.ofMinutes(10), metrics);
   }
 
   /** A shared cache that answers but keeps nothing, as Redis does while it is unreachable. */
