@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,9 +30,13 @@ class OutboxClaimIT {
 
   @BeforeAll
   static void connect() {
-    TestApps.emptyTables(DB); // empty already, unless PIT runs the class again in this JVM
     jdbi = Jdbi.create(DB.url(), DB.user(), DB.password()).installPlugin(new SqlObjectPlugin());
     NotifyWiring.registerMappers(jdbi);
+  }
+
+  @BeforeEach
+  void fromEmpty() {
+    TestApps.emptyTables(DB); // each test claims and counts its own rows only (and PIT runs the class again in one JVM)
   }
 
   @Test
@@ -97,6 +102,34 @@ class OutboxClaimIT {
     assertThat(union).isEqualTo(all);
   }
 
+  @Test
+  void theGaugesCountOnlyPendingRowsAndAgeTheOldestOfThem() {
+    String tenant = tenant("gauges");
+    OutboxDao dao = jdbi.onDemand(OutboxDao.class);
+    assertThat(dao.pending()).isZero();
+    assertThat(dao.oldestPendingSeconds(NOW)).as("nothing pending: 0, not null").isZero();
+    row(tenant, "sent", NOW.minusSeconds(3600), NOW.minusSeconds(7200));
+    row(tenant, "failed", NOW.minusSeconds(3600), NOW.minusSeconds(7200));
+    row(tenant, "pending", NOW.plusSeconds(60), NOW.minusSeconds(90)); // pending though not yet due
+    row(tenant, "pending", NOW.minusSeconds(5), NOW.minusSeconds(30));
+
+    assertThat(dao.pending()).isEqualTo(2);
+    assertThat(dao.oldestPendingSeconds(NOW)).as("the oldest pending row's age, not a sent one's").isEqualTo(90.0);
+  }
+
+  @Test
+  void queueingTheSameAlertChannelAndRecipientTwiceWritesOneRow() {
+    String tenant = tenant("twice");
+    UUID alert = alert(tenant);
+    OutboxDao dao = jdbi.onDemand(OutboxDao.class);
+    String message = "{\"alert\": null, \"reset\": null}";
+
+    assertThat(dao.insert(alert, tenant, "email", "ops@twice.test", message, NOW)).isEqualTo(1);
+    assertThat(dao.insert(alert, tenant, "email", "ops@twice.test", message, NOW.plusSeconds(1))).isZero();
+    assertThat(dao.insert(alert, tenant, "email", "other@twice.test", message, NOW)).isEqualTo(1);
+    assertThat(dao.insert(alert, tenant, "slack", "ops@twice.test", message, NOW)).isEqualTo(1);
+  }
+
   /** One claim in its own transaction (the two tests' rows never fall due at the same instants). */
   private static List<OutboxDao.Delivery> claim(Instant now, Instant leaseUntil, int limit) {
     return jdbi.withExtension(OutboxDao.class, dao -> dao.claim(now, leaseUntil, limit));
@@ -114,17 +147,25 @@ class OutboxClaimIT {
 
   /** An alert with one email row in this status, next attempt at {@code next}; returns the row's id. */
   private static long row(String tenant, String status, Instant next) {
-    return jdbi.withHandle(h -> {
-      UUID alert = UUID.randomUUID();
-      h.createUpdate("""
+    return row(tenant, status, next, NOW);
+  }
+
+  /** The same, queued at {@code created}. */
+  private static long row(String tenant, String status, Instant next, Instant created) {
+    UUID alert = alert(tenant);
+    return jdbi.withHandle(h -> h.createQuery("""
+          INSERT INTO notification_outbox (alert_id, tenant_id, channel, recipient, status, attempts, next_attempt_at, created_at)
+          VALUES (:alert, :tenant, 'email', 'ops@claim.test', :status, 0, :next, :created) RETURNING id""")
+        .bind("alert", alert).bind("tenant", tenant).bind("status", status).bind("next", next).bind("created", created)
+        .mapTo(Long.class).one());
+  }
+
+  private static UUID alert(String tenant) {
+    UUID alert = UUID.randomUUID();
+    jdbi.useHandle(h -> h.createUpdate("""
           INSERT INTO budget_alert_history (id, tenant_id, level, percent_used, spend, effective_budget, source, created_at)
           VALUES (:id, :tenant, 'warning', 85, 85, 100, 'webhook', :now)""")
-          .bind("id", alert).bind("tenant", tenant).bind("now", NOW).execute();
-      return h.createQuery("""
-          INSERT INTO notification_outbox (alert_id, tenant_id, channel, recipient, status, attempts, next_attempt_at, created_at)
-          VALUES (:alert, :tenant, 'email', 'ops@claim.test', :status, 0, :next, :now) RETURNING id""")
-          .bind("alert", alert).bind("tenant", tenant).bind("status", status).bind("next", next).bind("now", NOW)
-          .mapTo(Long.class).one();
-    });
+        .bind("id", alert).bind("tenant", tenant).bind("now", NOW).execute());
+    return alert;
   }
 }
