@@ -165,6 +165,18 @@ class BudgetApiIT {
   }
 
   @Test
+  void retryAfterRoundsAPartSecondUpAndIsNeverZero() {
+    given.tenant("over-soon", "\"max_budget\": 100, \"budget_duration\": \"30d\"");
+    given.spend("over-soon", "110");
+    Instant reset = Instant.parse("2026-12-01T00:00:00Z");
+
+    CLOCK.set(reset.minusMillis(1500));
+    assertThat(given.access("over-soon").header("Retry-After")).as("1.5 s before the reset").isEqualTo("2");
+    CLOCK.set(reset.minusMillis(200));
+    assertThat(given.access("over-soon").header("Retry-After")).as("0.2 s before the reset").isEqualTo("1");
+  }
+
+  @Test
   void withoutAResetScheduledThe402HasNoRetryAfter() {
     given.tenant("over-forever", "\"max_budget\": 10");
     given.spend("over-forever", "11");
