@@ -36,11 +36,14 @@ class ReconcilerIsolationIT {
     given = new BudgetScenario(new ApiClient("http://127.0.0.1:" + APP.getLocalPort()), LITELLM, DB);
     try (Connection c = DB.connect(); Statement s = c.createStatement()) {
       s.execute("""
-          CREATE FUNCTION refuse_rc_b() RETURNS trigger AS $$
+          CREATE OR REPLACE FUNCTION refuse_rc_b() RETURNS trigger AS $$
           BEGIN
             IF NEW.tenant_id = 'rc-b-broken' THEN RAISE EXCEPTION 'simulated failure storing the alert of rc-b-broken'; END IF;
             RETURN NEW;
           END $$ LANGUAGE plpgsql""");
+      // OR REPLACE and IF EXISTS: a mutation run starts this class again in the same JVM and database
+      s.execute("DROP TRIGGER IF EXISTS refuse_rc_b ON budget_alert_history");
+      s.execute("DROP TRIGGER IF EXISTS refuse_rc_b_sample ON spend_samples");
       s.execute("CREATE TRIGGER refuse_rc_b BEFORE INSERT ON budget_alert_history FOR EACH ROW EXECUTE FUNCTION refuse_rc_b()");
       // its spend sample cannot be stored either: the page's batch of samples fails as a whole
       s.execute("CREATE TRIGGER refuse_rc_b_sample BEFORE INSERT ON spend_samples FOR EACH ROW EXECUTE FUNCTION refuse_rc_b()");

@@ -48,8 +48,8 @@ class OutboxDispatcherIT {
   static final TestPostgres.Database DB = TestApps.migratedDatabase();
   static final Instant START = Instant.parse("2026-12-01T12:00:00Z");
   static final int MAX_ATTEMPTS = 3;
-  static final Mailbox SMTP = new Mailbox();
-  static final SlackSink SLACK = new SlackSink();
+  static Mailbox SMTP;
+  static SlackSink SLACK;
   static final ObjectMapper JSON = new ObjectMapper();
   static Jdbi jdbi;
 
@@ -58,6 +58,10 @@ class OutboxDispatcherIT {
 
   @BeforeAll
   static void connect() {
+    // opened here, not in the field, so that a second run of the class in one JVM (PIT) gets servers
+    // its first run did not close
+    SMTP = new Mailbox();
+    SLACK = new SlackSink();
     jdbi = Jdbi.create(DB.url(), DB.user(), DB.password()).installPlugin(new SqlObjectPlugin());
     NotifyWiring.registerMappers(jdbi);
   }

@@ -49,11 +49,12 @@ class TenantApiIT {
     try (Connection c = DB.connect(); Statement s = c.createStatement()) {
       // A real failure of the insert for one tenant id, to prove the compensation path.
       s.execute("""
-          CREATE FUNCTION refuse_doomed() RETURNS trigger AS $$
+          CREATE OR REPLACE FUNCTION refuse_doomed() RETURNS trigger AS $$
           BEGIN
             IF NEW.tenant_id LIKE 'doomed%' THEN RAISE EXCEPTION 'disk full (simulated)'; END IF;
             RETURN NEW;
           END $$ LANGUAGE plpgsql""");
+      s.execute("DROP TRIGGER IF EXISTS refuse_doomed ON tenant_configs"); // a second run in one JVM (PIT)
       s.execute("CREATE TRIGGER refuse_doomed BEFORE INSERT ON tenant_configs FOR EACH ROW EXECUTE FUNCTION refuse_doomed()");
     }
   }

@@ -3,8 +3,16 @@ package io.budgetgate.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
@@ -18,10 +26,37 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  * database, the second run failed on the first run's rows (409 on its tenants), so every mutant
  * counted as killed. One class on {@link TestApps#app} with fixed tenant names ({@code BudgetChangesIT}),
  * one on {@link NotifyingApp} with its own SMTP and Slack servers ({@code DedupClaimsIT}).
+ *
+ * <p>With {@code -Dbudgetgate.rerun=pom} (what {@code .ci/run} does before the IT mutation runs) it
+ * checks every IT class the pom's PIT executions name instead, so a class added to a mutation run
+ * cannot inflate its score by failing on its own second run.
  */
 class RerunInOneJvmIT {
+  private static final Pattern IT_PARAM = Pattern.compile("<param>(io\\.budgetgate\\.[\\w.]+IT)</param>");
+
+  static Stream<String> itClasses() throws IOException {
+    if (!"pom".equals(System.getProperty("budgetgate.rerun"))) {
+      return Stream.of("io.budgetgate.budget.BudgetChangesIT", "io.budgetgate.notify.DedupClaimsIT");
+    }
+    List<String> named = pitTargetTests(Files.readString(Path.of("pom.xml")));
+    assertThat(named).as("IT classes named by the pom's PIT executions").hasSizeGreaterThan(5);
+    return named.stream();
+  }
+
+  /** The IT classes in the pom's {@code targetTests}, each once, in the order they first appear. */
+  static List<String> pitTargetTests(String pom) {
+    Matcher m = IT_PARAM.matcher(pom);
+    List<String> found = new ArrayList<>();
+    while (m.find()) {
+      if (!found.contains(m.group(1)) && !m.group(1).endsWith("RerunInOneJvmIT")) {
+        found.add(m.group(1));
+      }
+    }
+    return found;
+  }
+
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"io.budgetgate.budget.BudgetChangesIT", "io.budgetgate.notify.DedupClaimsIT"})
+  @MethodSource("itClasses")
   void aClassRunTwiceInOneJvmPassesBothTimes(String itClass) {
     TestExecutionSummary first = run(itClass);
     TestExecutionSummary second = run(itClass);
