@@ -109,7 +109,11 @@ class WebhookIT {
     assertThat(webhooks.send(Webhooks.event("threshold_crossed", "85", "hooked")).json().get("level").asText()).isEqualTo("warning");
     assertThat(webhooks.send(Webhooks.event("budget_crossed", "100", "hooked")).json().get("level").asText()).isEqualTo("critical");
     assertThat(webhooks.send(Webhooks.event("budget_crossed", "110", "hooked")).json().get("level").asText()).isEqualTo("blocked");
-    assertThat(webhooks.send(Webhooks.event("threshold_crossed", "79.99", "hooked")).json().get("status").asText()).isEqualTo("ignored");
+    long below = ignoredCount("below_alert_threshold");
+    Answer under = webhooks.send(Webhooks.event("threshold_crossed", "79.99", "hooked"));
+    assertThat(under.json().get("status").asText()).isEqualTo("ignored");
+    assertThat(under.json().get("reason").asText()).isEqualTo("below_alert_threshold");
+    assertThat(ignoredCount("below_alert_threshold")).as("counted once it is stored").isEqualTo(below + 1);
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
@@ -131,7 +135,10 @@ class WebhookIT {
 
     assertThat(asKeyEvent.json().get("status").asText()).isEqualTo("ignored");
     assertThat(asKeyEvent.json().get("reason").asText()).isEqualTo("not_a_budget_event");
+    assertThat(asKeyEvent.json().get("message").asText()).isEqualTo("'spend_tracked' is not a budget event");
     assertThat(asLiteLlmSendsIt.json().get("reason").asText()).isEqualTo("not_a_key_event");
+    assertThat(asLiteLlmSendsIt.json().get("message").asText()).as("the ops person reads which entity it was about")
+        .isEqualTo("event_group 'end_user' is another entity's budget, not a tenant key's");
     assertThat(given.count("SELECT count(*) FROM budget_alert_history WHERE tenant_id = 'hooked' AND litellm_event = 'spend_tracked'"))
         .isZero();
   }
@@ -191,6 +198,8 @@ class WebhookIT {
     assertThat(byToken.json().get("status").asText()).isEqualTo("accepted");
     assertThat(byTeam.status()).as("team_id alone does not name a key").isEqualTo(422);
     assertThat(otherKeyWithTheAlias.status()).as("a token decides over an alias").isEqualTo(404);
+    assertThat(otherKeyWithTheAlias.json().get("message").asText()).as("the hash is named, never echoed")
+        .isEqualTo("no tenant has the key token=<hash>");
   }
 
   @Test
@@ -202,9 +211,11 @@ class WebhookIT {
 
     assertThat(signed.status()).isEqualTo(404);
     assertThat(signed.json().get("error").asText()).isEqualTo("unknown_tenant");
+    assertThat(signed.json().get("message").asText()).isEqualTo("no tenant has the key key_alias=nobody-we-know");
     assertThat(native1.status()).as(native1.body()).isEqualTo(200);
     assertThat(native1.json().get("status").asText()).isEqualTo("ignored");
     assertThat(native1.json().get("reason").asText()).isEqualTo("unknown_key");
+    assertThat(native1.json().get("message").asText()).isEqualTo("no tenant of BudgetGate's has the key key_alias=nobody-we-know");
     assertThat(ignoredCount("unknown_key")).isEqualTo(before + 1);
   }
 
