@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.budgetgate.audit.AuditLog;
+import io.budgetgate.testing.CapturedLogs;
 import io.budgetgate.testing.Eventually;
 import io.budgetgate.testing.Mailbox;
 import io.budgetgate.testing.SlackSink;
@@ -190,6 +191,7 @@ class OutboxDispatcherIT {
     JsonNode sent = onlyAudit(tenant, "notification.sent");
     assertThat(sent.get("channel").asText()).isEqualTo("slack");
     assertThat(sent.get("recipient").asText()).isEqualTo("slack webhook");
+    assertThat(sent.has("note")).as("a real post is not a preview").isFalse();
     assertThat(auditText(tenant)).doesNotContain(SLACK.url());
   }
 
@@ -264,13 +266,56 @@ class OutboxDispatcherIT {
             .isEqualTo(START.plusSeconds(5 * 3 + 5));
         assertThat(slow.drain()).as("one round at a time per dispatcher").isZero();
         assertThat(dispatcher(SMTP.port()).drain()).as("another instance skips the leased row").isZero();
+        alert(tenant("lease-next"), "warning", new Outbox.Recipients(List.of(), "")); // due now, sent without a network
+        assertThat(slow.drain()).as("a second round of the same dispatcher does not start while one runs").isZero();
+        assertThat(row("dispatch-lease-next")).containsEntry("status", "pending").containsEntry("attempts", 0);
       } finally {
         release.countDown();
       }
       assertThat(round.get(20, TimeUnit.SECONDS)).isEqualTo(1);
+      assertThat(slow.drain()).as("the next round takes the row that waited").isEqualTo(1);
     }
     assertThat(row(tenant)).as("the stalled server's answer failed the send").containsEntry("status", "pending");
     assertThat(mailsTo("ops@lease.test")).isEmpty();
+  }
+
+  /**
+   * The log of a failed delivery is what the 3 a.m. person reads: a retry is a warning, giving up
+   * is an error, an email names its recipient and a Slack delivery never its webhook URL (a secret).
+   */
+  @Test
+  void aFailureIsLoggedAsAWarningUntilItIsGivenUpAndNeverWithTheSlackUrl() throws Exception {
+    CapturedLogs logs = CapturedLogs.attach();
+    String mailTenant = tenant("logged-mail");
+    String slackTenant = tenant("logged-slack");
+    alert(mailTenant, "warning", email("ops@logged.test"));
+    alert(slackTenant, "warning", new Outbox.Recipients(List.of(), SLACK.url()));
+    SLACK.failNext(MAX_ATTEMPTS, "no_service");
+    OutboxDispatcher down = dispatcher(TestRedis.freePort());
+
+    for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      assertThat(down.drain()).as("attempt %d", attempt).isEqualTo(2);
+      clock.advance(java.time.Duration.ofSeconds(70));
+    }
+
+    List<String> ours = logs.lines().stream().filter(l -> l.contains(OutboxDispatcher.class.getName())).toList();
+    assertThat(ours.stream().filter(l -> l.startsWith("WARN") && l.contains("retrying at")))
+        .as(String.join("\n", ours)).hasSize(2 * (MAX_ATTEMPTS - 1));
+    assertThat(ours.stream().filter(l -> l.startsWith("ERROR") && l.contains("failed for good after " + MAX_ATTEMPTS)))
+        .hasSize(2);
+    assertThat(ours.stream().filter(l -> l.contains("(email to ops@logged.test)"))).hasSize(MAX_ATTEMPTS);
+    assertThat(ours.stream().filter(l -> l.contains("(slack to Slack webhook)"))).hasSize(MAX_ATTEMPTS);
+    assertThat(logs.all()).doesNotContain(SLACK.url());
+  }
+
+  @Test
+  void stoppingADispatcherThatNeverStartedDoesNothing() throws Exception {
+    OutboxDispatcher never = dispatcher(SMTP.port());
+
+    never.stop();
+    never.nudge();
+
+    assertThat(never.drain()).isZero();
   }
 
   @Test
