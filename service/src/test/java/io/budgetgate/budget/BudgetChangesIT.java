@@ -284,6 +284,41 @@ class BudgetChangesIT {
   }
 
   @Test
+  void eachOverrideFieldIsRefusedAtItsEdgeWithWhatIsWrongAndAcceptedJustInside() throws Exception {
+    given.tenant("edgy", "\"max_budget\": 100");
+    String later = "\"expires_at\": \"2026-12-01T00:00:00Z\"";
+
+    assertThat(messages(api.send("POST", "/v1/tenants/edgy/budget/overrides", TestTokens.ADMIN, "application/json", "null")))
+        .containsExactly("body: must be a JSON object with amount, reason and expires_at");
+    assertThat(messages(grant("edgy", "{\"reason\": \"x\", " + later + "}")))
+        .containsExactly("amount: is required and must be more than 0 (USD)");
+    assertThat(messages(grant("edgy", "{\"amount\": -1, \"reason\": \"x\", " + later + "}")))
+        .containsExactly("amount: is required and must be more than 0 (USD)");
+    assertThat(messages(grant("edgy", "{\"amount\": 0.001, \"reason\": \"x\", " + later + "}")))
+        .containsExactly("amount: must have at most 2 decimal places (USD cents)");
+    assertThat(messages(grant("edgy", "{\"amount\": 1000000000.01, \"reason\": \"x\", " + later + "}")))
+        .containsExactly("amount: must be at most 1000000000.00 (the amount ceiling)");
+    assertThat(messages(grant("edgy", "{\"amount\": 5, " + later + "}")))
+        .containsExactly("reason: is required, 1-500 characters");
+    assertThat(messages(grant("edgy", "{\"amount\": 5, \"reason\": \"" + "r".repeat(501) + "\", " + later + "}")))
+        .containsExactly("reason: is required, 1-500 characters");
+    assertThat(messages(grant("edgy", "{\"amount\": 5, \"reason\": \"x\", \"expires_at\": \"" + START + "\"}")))
+        .as("expiring now is not in the future").containsExactly("expires_at: must be in the future");
+    assertThat(messages(grant("edgy", "{\"amount\": 5, \"reason\": \"x\", \"starts_at\": \"2026-11-20T00:00:00Z\", "
+        + "\"expires_at\": \"2026-11-20T00:00:00Z\"}"))).containsExactly("expires_at: must be after starts_at");
+    assertThat(given.count("SELECT count(*) FROM budget_overrides WHERE tenant_id = 'edgy'")).as("nothing refused was stored")
+        .isZero();
+
+    Answer cents = grant("edgy", "{\"amount\": 0.01, \"reason\": \"" + "r".repeat(500) + "\", "
+        + "\"expires_at\": \"" + START.plusSeconds(1) + "\"}");
+    Answer trailingZeros = grant("edgy", "{\"amount\": 2.500, \"reason\": \"x\", " + later + "}");
+
+    assertThat(cents.status()).as(cents.body()).isEqualTo(201);
+    assertThat(trailingZeros.status()).as("2.500 is 2.50: two places").isEqualTo(201);
+    assertThat(given.statusJson("edgy").get("effective_budget").decimalValue()).isEqualByComparingTo("102.51");
+  }
+
+  @Test
   void theJobStartsANewPeriodWhenTheOldOneEnds() throws Exception {
     given.tenant("daily", "\"max_budget\": 100, \"budget_duration\": \"1d\"");
     given.spend("daily", "111");
@@ -350,6 +385,13 @@ class BudgetChangesIT {
 
   private static Answer grant(String tenantId, String json) {
     return api.post("/v1/tenants/" + tenantId + "/budget/overrides", TestTokens.ADMIN, json);
+  }
+
+  private static List<String> messages(Answer answer) {
+    assertThat(answer.status()).as(answer.body()).isEqualTo(422);
+    List<String> out = new ArrayList<>();
+    answer.json().at("/details/fields").forEach(f -> out.add(f.get("field").asText() + ": " + f.get("message").asText()));
+    return out;
   }
 
   private static List<String> fields(Answer answer) {

@@ -1,6 +1,7 @@
 package io.budgetgate.budget;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,11 +12,13 @@ import io.budgetgate.litellm.MissingKeys;
 import io.budgetgate.litellm.VirtualKeys;
 import io.budgetgate.litellm.api.KeyUpdate;
 import io.budgetgate.litellm.simulator.LiteLlmSimulator;
+import io.budgetgate.platform.errors.ServiceException;
 import io.budgetgate.platform.secrets.SecretBox;
 import io.budgetgate.testing.AdminTasks;
 import io.budgetgate.testing.ApiClient.Answer;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.BudgetScenario;
+import io.budgetgate.testing.CapturedLogs;
 import io.budgetgate.testing.TestApps;
 import io.budgetgate.testing.TestClock;
 import io.budgetgate.testing.TestKeys;
@@ -23,6 +26,7 @@ import io.budgetgate.testing.TestPostgres;
 import io.budgetgate.testing.TestTokens;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -85,6 +89,8 @@ class KeySyncIT {
     assertThat(given.one("SELECT max_budget FROM tenant_configs WHERE tenant_id = 'ks-down'")).isEqualTo("300.00");
     assertThat(given.count("SELECT count(*) FROM audit_log WHERE action = 'budget.updated' AND tenant_id = 'ks-down'"))
         .isEqualTo(1);
+    assertThat(new BigDecimal(given.one("SELECT details->>'litellm_max_budget' FROM audit_log WHERE action = 'budget.updated' "
+        + "AND tenant_id = 'ks-down'"))).as("the audit names the block_at the key must take").isEqualByComparingTo("330");
     assertThat(given.count("SELECT count(*) FROM tenant_configs WHERE tenant_id = 'ks-down' "
         + "AND litellm_sync_pending_since IS NOT NULL")).isEqualTo(1);
     assertThat(gauge("litellm.sync.pending")).isPositive();
@@ -179,13 +185,7 @@ class KeySyncIT {
   @Test
   void aKeyChangedInLiteLlmBehindBudgetGatesBackIsFoundByTheReconcilerAndWrittenBack() throws Exception {
     given.tenant("ks-drift", "\"max_budget\": 100");
-    String rawKey = TestKeys.open("ks-drift", given.one("SELECT litellm_virtual_key FROM tenant_configs WHERE tenant_id = 'ks-drift'"));
-    HttpResponse<String> loosened = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create(LITELLM.baseUrl() + "/key/update"))
-        .header("Authorization", "Bearer " + TestTokens.LITELLM_MASTER_KEY).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"key\": \"" + rawKey + "\", \"max_budget\": 100000}")).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(loosened.statusCode()).as(loosened.body()).isEqualTo(200);
+    loosen("ks-drift");
     long before = APP.getEnvironment().metrics().counter("litellm.sync.drift_found").getCount();
 
     AdminTasks.reconcile(APP);
@@ -259,12 +259,11 @@ class KeySyncIT {
         super.updateKeyNow(update, within);
       }
     };
-    Jdbi jdbi = Jdbi.create(DB.url(), DB.user(), DB.password()).installPlugin(new SqlObjectPlugin());
-    BudgetRowMappers.register(jdbi, new VirtualKeys(SecretBox.parse(TestKeys.KEY_ENCRYPTION_KEYS)));
-    KeyBudgetSync late = new KeyBudgetSync(jdbi, overtaken, new MissingKeys(new MetricRegistry()), CLOCK,
-        Duration.ofSeconds(1), new MetricRegistry());
+    Direct late = direct(overtaken);
 
-    assertThat(late.afterChange("ks-race")).as("overtaken: not done").isFalse();
+    assertThat(late.sync().afterChange("ks-race")).as("overtaken: not done").isFalse();
+    assertThat(late.count("litellm.sync.overtaken")).isEqualTo(1);
+    assertThat(late.count("litellm.sync.synced")).isZero();
 
     assertThat(LITELLM.maxBudgetOf("ks-race")).as("the older write landed last").hasValueSatisfying(
         v -> assertThat(v).isEqualByComparingTo("220"));
@@ -274,6 +273,171 @@ class KeySyncIT {
     assertThat(syncRound()).isEqualTo(1);
     assertThat(LITELLM.maxBudgetOf("ks-race")).hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo("330"));
     assertThat(given.statusJson("ks-race").get("litellm_sync").asText()).isEqualTo("synced");
+  }
+
+  @Test
+  void aQuickAttemptThatLandsMarksTheKeySyncedAndItsKeyPresentAndLogsNothing() throws Exception {
+    given.tenant("ks-lands", "\"max_budget\": 100");
+    pendingAfterAnOutage("ks-lands", "{\"max_budget\": 200}");
+    Direct quick = direct(new LiteLlmClient(APP.getConfiguration().getLitellm(), new ObjectMapper()));
+    quick.missing().missing("ks-lands", START); // found missing before: a call that works says it is back
+    CapturedLogs logs = CapturedLogs.attach();
+
+    assertThat(quick.sync().afterChange("ks-lands")).isTrue();
+
+    assertThat(quick.count("litellm.sync.synced")).isEqualTo(1);
+    assertThat(quick.count("litellm.sync.failed") + quick.count("litellm.sync.overtaken")).isZero();
+    assertThat(quick.missing().now()).doesNotContainKey("ks-lands");
+    assertThat(LITELLM.maxBudgetOf("ks-lands")).hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo("220"));
+    assertThat(given.one("SELECT (litellm_sync_pending_since IS NULL) || ' ' || litellm_synced_max_budget FROM tenant_configs "
+        + "WHERE tenant_id = 'ks-lands'")).isEqualTo("true 220.0000");
+    assertThat(logs.all()).as("only the background sync says a key is back").doesNotContain("ks-lands");
+
+    int updates = LITELLM.callCount("/key/update");
+    assertThat(quick.sync().inBackground("ks-lands")).as("nothing pending: done").isTrue();
+    assertThat(quick.sync().afterChange("ks-unknown")).as("no such tenant: nothing to do").isTrue();
+    assertThat(LITELLM.callCount("/key/update")).as("neither wrote the key").isEqualTo(updates);
+  }
+
+  @Test
+  void aQuickAttemptThatFailsIsLeftToTheNextRoundWithoutBackoffOrWarning() throws Exception {
+    given.tenant("ks-quick", "\"max_budget\": 100");
+    pendingAfterAnOutage("ks-quick", "{\"max_budget\": 200}");
+    Direct quick = direct(new LiteLlmClient(APP.getConfiguration().getLitellm(), new ObjectMapper()));
+    CapturedLogs logs = CapturedLogs.attach();
+    LITELLM.failWith(503, -1);
+
+    assertThat(quick.sync().afterChange("ks-quick")).isFalse();
+
+    assertThat(quick.count("litellm.sync.failed")).isEqualTo(1);
+    assertThat(given.one("SELECT litellm_sync_attempts || ' ' || (litellm_sync_next_at = '" + START + "') FROM tenant_configs "
+        + "WHERE tenant_id = 'ks-quick'")).as("counted, due again now").isEqualTo("1 true");
+    assertThat(logs.all()).doesNotContain("ks-quick");
+    LITELLM.heal();
+    assertThat(syncRound()).as("the next round, with the clock unmoved").isEqualTo(1);
+    assertThat(LITELLM.maxBudgetOf("ks-quick")).hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo("220"));
+  }
+
+  @Test
+  void aBackgroundWriteThatReadsBackAnotherAmountStaysPendingWaitsItsBackoffAndSaysWhy() throws Exception {
+    given.tenant("ks-back", "\"max_budget\": 100");
+    pendingAfterAnOutage("ks-back", "{\"max_budget\": 200}");
+    // someone else writes the key between BudgetGate's write and its read-back
+    LiteLlmClient secondWriter = new LiteLlmClient(APP.getConfiguration().getLitellm(), new ObjectMapper()) {
+      @Override
+      public void updateKey(KeyUpdate update) {
+        super.updateKey(update);
+        loosen("ks-back");
+      }
+    };
+    Direct background = direct(secondWriter);
+    CapturedLogs logs = CapturedLogs.attach();
+
+    assertThat(background.sync().inBackground("ks-back")).isFalse();
+
+    assertThat(background.count("litellm.sync.failed")).isEqualTo(1);
+    assertThat(background.count("litellm.sync.synced")).isZero();
+    assertThat(given.one("SELECT litellm_sync_attempts || ' ' || litellm_sync_error FROM tenant_configs WHERE tenant_id = 'ks-back'"))
+        .isEqualTo("1 LiteLLM took the update but reads back max_budget 100000 instead of 220");
+    assertThat(given.one("SELECT (litellm_sync_next_at = '" + START.plusSeconds(5) + "')::text FROM tenant_configs "
+        + "WHERE tenant_id = 'ks-back'")).as("a background failure backs off 5 s").isEqualTo("true");
+    assertThat(logs.lines()).contains("WARN io.budgetgate.budget.KeyBudgetSync: tenant ks-back: the LiteLLM key is still behind "
+        + "(pending since " + START + ", 1 attempts): LiteLLM took the update but reads back max_budget 100000 instead of 220; "
+        + "retried with backoff");
+    assertThat(syncRound()).as("within its backoff").isZero();
+    CLOCK.set(START.plusSeconds(6));
+    assertThat(syncRound()).isEqualTo(1);
+    assertThat(LITELLM.maxBudgetOf("ks-back")).hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo("220"));
+    assertThat(logs.lines()).contains("INFO io.budgetgate.budget.KeyBudgetSync: tenant ks-back: the LiteLLM key holds "
+        + "max_budget 220 again (budget pending since " + START + ")");
+  }
+
+  @Test
+  void aKeyLiteLlmNoLongerHasIsNamedMissingWithTheTaskThatRepairsIt() throws Exception {
+    given.tenant("ks-gone", "\"max_budget\": 100");
+    Direct direct = direct(new LiteLlmClient(APP.getConfiguration().getLitellm(), new ObjectMapper()));
+    BudgetRow row = direct.jdbi().withExtension(BudgetDao.class, dao -> dao.find("ks-gone")).orElseThrow();
+    direct.missing().missing("ks-gone", START);
+    assertThat(direct.sync().requireKey(row, "nothing changed")).isTrue();
+    assertThat(direct.missing().now()).as("the key answered: present again").doesNotContainKey("ks-gone");
+    LITELLM.failWith(503, -1);
+    assertThat(direct.sync().requireKey(row, "nothing changed")).as("LiteLLM did not answer").isFalse();
+    LITELLM.heal();
+    pendingAfterAnOutage("ks-gone", "{\"max_budget\": 200}");
+    LITELLM.deleteKey("ks-gone");
+
+    assertThatThrownBy(() -> direct.sync().requireKey(row, "nothing changed")).isInstanceOf(ServiceException.class)
+        .hasMessageContaining("ks-gone").hasMessageContaining("nothing changed");
+    assertThat(direct.missing().now()).containsKey("ks-gone");
+    direct.missing().present("ks-gone");
+    assertThat(direct.sync().inBackground("ks-gone")).isFalse();
+
+    assertThat(direct.missing().now()).containsKey("ks-gone");
+    assertThat(given.one("SELECT litellm_sync_error FROM tenant_configs WHERE tenant_id = 'ks-gone'"))
+        .as("LiteLLM answers an unknown key with 401 auth_error (reference/litellm-api.md)")
+        .isEqualTo("LiteLLM has no such key (401 auth_error); re-provision it: POST /tasks/reprovision-litellm-key?tenant_id=ks-gone");
+    given.execute("UPDATE tenant_configs SET litellm_sync_pending_since = NULL WHERE tenant_id = 'ks-gone'"); // leave no pending key behind
+  }
+
+  @Test
+  void aListedAmountOnlyMarksTheKeyPendingWhenItIsReallyAnotherAmountOfTheSameChange() throws Exception {
+    given.tenant("ks-listed", "\"max_budget\": 100");
+    long generation = Long.parseLong(given.one("SELECT litellm_sync_generation FROM tenant_configs WHERE tenant_id = 'ks-listed'"));
+    Direct reconciler = direct(new LiteLlmClient(APP.getConfiguration().getLitellm(), new ObjectMapper()));
+
+    assertThat(reconciler.sync().checkListed("ks-listed", generation, new BigDecimal("110"), new BigDecimal("110.00004")))
+        .as("LiteLLM's float of 110").isFalse();
+    assertThat(reconciler.sync().checkListed("ks-listed", generation + 1, new BigDecimal("110"), new BigDecimal("500")))
+        .as("a newer change came in between").isFalse();
+    assertThat(reconciler.count("litellm.sync.drift_found")).isZero();
+    assertThat(given.statusJson("ks-listed").get("litellm_sync").asText()).isEqualTo("synced");
+
+    assertThat(reconciler.sync().checkListed("ks-listed", generation, null, new BigDecimal("500"))).isTrue();
+
+    assertThat(reconciler.count("litellm.sync.drift_found")).isEqualTo(1);
+    assertThat(given.one("SELECT (litellm_sync_pending_since IS NOT NULL) || ' ' || litellm_sync_error FROM tenant_configs "
+        + "WHERE tenant_id = 'ks-listed'")).isEqualTo("true LiteLLM listed the key with max_budget 500 where BudgetGate last wrote none");
+  }
+
+  /** The tenant's change committed while LiteLLM was down: its key is pending, no attempt made yet. */
+  private static void pendingAfterAnOutage(String tenantId, String patch) throws Exception {
+    LITELLM.failWith(503, -1);
+    Answer patched = given.patch(tenantId, patch);
+    LITELLM.heal();
+    assertThat(patched.status()).as(patched.body()).isEqualTo(200);
+    assertThat(given.one("SELECT litellm_sync_attempts || ' ' || (litellm_sync_pending_since IS NOT NULL) FROM tenant_configs "
+        + "WHERE tenant_id = '" + tenantId + "'")).isEqualTo("0 true");
+  }
+
+  /** Writes max_budget 100000 to the tenant's key straight through LiteLLM's API, behind BudgetGate's back. */
+  private static void loosen(String tenantId) {
+    try {
+      String rawKey = TestKeys.open(tenantId, given.one("SELECT litellm_virtual_key FROM tenant_configs WHERE tenant_id = '"
+          + tenantId + "'"));
+      HttpResponse<String> loosened = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+              URI.create(LITELLM.baseUrl() + "/key/update"))
+          .header("Authorization", "Bearer " + TestTokens.LITELLM_MASTER_KEY).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"key\": \"" + rawKey + "\", \"max_budget\": 100000}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(loosened.statusCode()).as(loosened.body()).isEqualTo(200);
+    } catch (Exception e) {
+      throw new AssertionError("could not write the key behind BudgetGate's back", e);
+    }
+  }
+
+  /** A key sync of its own on the app's database, with its own counters and missing-key list. */
+  private record Direct(KeyBudgetSync sync, MetricRegistry metrics, MissingKeys missing, Jdbi jdbi) {
+    long count(String counter) {
+      return metrics.counter(counter).getCount();
+    }
+  }
+
+  private static Direct direct(LiteLlmClient client) {
+    Jdbi jdbi = Jdbi.create(DB.url(), DB.user(), DB.password()).installPlugin(new SqlObjectPlugin());
+    BudgetRowMappers.register(jdbi, new VirtualKeys(SecretBox.parse(TestKeys.KEY_ENCRYPTION_KEYS)));
+    MetricRegistry metrics = new MetricRegistry();
+    MissingKeys missing = new MissingKeys(metrics);
+    return new Direct(new KeyBudgetSync(jdbi, client, missing, CLOCK, Duration.ofSeconds(1), metrics), metrics, missing, jdbi);
   }
 
   private void failInserts(String table, String condition) throws Exception {
