@@ -25,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -337,6 +338,9 @@ class BudgetChangesIT {
     assertThat(given.one("SELECT litellm_key_last_reset FROM tenant_configs WHERE tenant_id = 'daily'")).startsWith("2026-11-11 00:00:05");
     assertThat(given.one("SELECT details->>'trigger' || ',' || (details->>'litellm_spend_zeroed') || ',' || actor "
         + "FROM audit_log WHERE action = 'budget.reset' AND tenant_id = 'daily'")).isEqualTo("period_end,true,budget-reset-job");
+    assertThat(given.one("SELECT details->>'period_ended_at' || ' ' || (details->>'next_reset_at') || ' ' "
+        + "|| ((details->>'final_spend')::numeric = 111) FROM audit_log WHERE action = 'budget.reset' AND tenant_id = 'daily'"))
+        .isEqualTo("2026-11-11T00:00:00Z 2026-11-12T00:00:00Z true");
     assertThat(AdminTasks.resetBudgets(APP)).as("nothing due twice").isZero();
   }
 
@@ -368,8 +372,40 @@ class BudgetChangesIT {
     assertThat(reset.json().get("state").asText()).isEqualTo("ok");
     assertThat(given.access("manual").status()).isEqualTo(200);
     assertThat(given.count("SELECT count(*) FROM audit_log WHERE action = 'budget.reset' AND tenant_id = 'manual' AND actor = 'test-admin'")).isEqualTo(1);
+    assertThat(given.one("SELECT details->>'trigger' || ' ' || coalesce(details->>'period_ended_at', 'none') || ' ' "
+        + "|| coalesce(details->>'next_reset_at', 'none') || ' ' || (details->>'litellm_spend_zeroed') || ' ' "
+        + "|| ((details->>'final_spend')::numeric = 150) FROM audit_log WHERE action = 'budget.reset' AND tenant_id = 'manual'"))
+        .as("no budget_duration: no period end, no next reset").isEqualTo("on_demand none none true true");
     assertThat(api.post("/v1/tenants/manual/budget/reset", TestTokens.PLATFORM, "").status()).isEqualTo(403);
     assertThat(api.post("/v1/tenants/nobody/budget/reset", TestTokens.ADMIN, "").status()).isEqualTo(404);
+  }
+
+  @Test
+  void twoResetsAtOnceStartOnePeriod() throws Exception {
+    given.tenant("twice", "\"max_budget\": 100, \"budget_duration\": \"30d\"");
+    given.spend("twice", "40");
+    LITELLM.delay(Duration.ofMillis(400), 4); // both resets are asking LiteLLM before either commits
+    ExecutorService two = Executors.newFixedThreadPool(2);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<Answer>> answers = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        answers.add(two.submit(() -> {
+          go.await();
+          return api.post("/v1/tenants/twice/budget/reset", TestTokens.ADMIN, "");
+        }));
+      }
+      go.countDown();
+      for (Future<Answer> answer : answers) {
+        assertThat(answer.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
+      }
+    } finally {
+      two.shutdownNow();
+    }
+
+    assertThat(given.count("SELECT count(*) FROM audit_log WHERE action = 'budget.reset' AND tenant_id = 'twice'"))
+        .as("the second found the period already started and recorded nothing").isEqualTo(1);
+    assertThat(given.statusJson("twice").get("spend").decimalValue()).isEqualByComparingTo("0");
   }
 
   @Test

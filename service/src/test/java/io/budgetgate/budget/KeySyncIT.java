@@ -128,9 +128,26 @@ class KeySyncIT {
 
     LITELLM.heal();
     CLOCK.set(START.plusSeconds(1));
+    CapturedLogs logs = CapturedLogs.attach();
     assertThat(syncRound()).isEqualTo(1);
     assertThat(LITELLM.maxBudgetOf("ks-hung")).hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo("220"));
     assertThat(LITELLM.budgetDurationOf("ks-hung")).as("the pending duration went with it").contains("7d");
+    assertThat(logs.lines()).contains("INFO io.budgetgate.budget.KeyBudgetSync: tenant ks-hung: the LiteLLM key holds "
+        + "max_budget 220 again (budget and duration pending since " + START + ")");
+  }
+
+  @Test
+  void aBudgetOnlyChangeLeavesLiteLlmsResetDateAlone() throws Exception {
+    given.tenant("ks-dated", "\"max_budget\": 100, \"budget_duration\": \"30d\"");
+    Instant litellmResets = LITELLM.budgetResetAtOf("ks-dated").orElseThrow();
+    CLOCK.set(START.plus(Duration.ofDays(2)));
+
+    Answer patched = given.patch("ks-dated", "{\"max_budget\": 300}");
+
+    assertThat(patched.json().get("litellm_sync").asText()).as(patched.body()).isEqualTo("synced");
+    assertThat(LITELLM.maxBudgetOf("ks-dated")).hasValueSatisfying(v -> assertThat(v).isEqualByComparingTo("330"));
+    assertThat(LITELLM.budgetResetAtOf("ks-dated")).as("LiteLLM recomputes budget_reset_at whenever budget_duration is sent "
+        + "(reference/litellm-api.md §1): a budget change must not send it").contains(litellmResets);
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.budgetgate.testing.Eventually;
 import io.budgetgate.testing.Mailbox;
 import io.budgetgate.testing.NotifyingApp;
 import io.budgetgate.testing.TestTokens;
+import io.dropwizard.testing.ConfigOverride;
 import jakarta.mail.internet.MimeMessage;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -27,8 +28,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * once per tenant and period, on demand and from the period-reset job.
  */
 class ResetNoticeIT {
+  /**
+   * The outbox is polled once at start and then hourly, so every notice here goes out on the
+   * reset's own nudge of the dispatcher: a reset that queued a notice without nudging would leave
+   * it for an hour, and the first {@code awaitMails} would fail.
+   */
   @RegisterExtension
-  static final NotifyingApp APP = NotifyingApp.clocked();
+  static final NotifyingApp APP = NotifyingApp.clocked(ConfigOverride.config("notifications.dispatchInterval", "1h"));
 
   @Test
   void aResetSendsOneNoticeARepeatForTheSamePeriodNoneAndTheNextPeriodAnother() throws Exception {

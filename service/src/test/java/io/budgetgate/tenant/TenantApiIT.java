@@ -3,6 +3,7 @@ package io.budgetgate.tenant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.budgetgate.BudgetGateConfiguration;
 import io.budgetgate.litellm.simulator.LiteLlmSimulator;
 import io.budgetgate.testing.ApiClient.Answer;
@@ -14,7 +15,12 @@ import io.budgetgate.testing.TestPostgres;
 import io.budgetgate.testing.TestTokens;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.math.BigDecimal;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.Connection;
@@ -216,6 +222,100 @@ class TenantApiIT {
     assertThat(viewerReads.status()).isEqualTo(200);
     assertThat(anonymousReads.status()).isEqualTo(401);
     assertThat(LITELLM.hasKey("p")).isFalse();
+  }
+
+  @Test
+  void onlyTheBearerSchemeInAnyCaseCarriesATokenAndEachRefusalSaysWhy() throws Exception {
+    String required = "a bearer token is required: send 'Authorization: Bearer <token>'";
+    // "Token: " is exactly as long as "Bearer ": a valid token behind it is still not a bearer token
+    assertThat(refusal(onRawSocket("GET /v1/ping", "Authorization: Token: " + TestTokens.VIEWER))).isEqualTo("401 " + required);
+    assertThat(refusal(onRawSocket("GET /v1/ping", "Authorization: Bearer"))).isEqualTo("401 " + required);
+    assertThat(refusal(onRawSocket("GET /v1/ping", "Authorization: Bearer not-a-token")))
+        .isEqualTo("401 the bearer token is not recognised");
+    assertThat(onRawSocket("GET /v1/ping", "Authorization: bEaReR " + TestTokens.VIEWER).get(0))
+        .as("the scheme is case-insensitive (RFC 9110)").startsWith("HTTP/1.1 200");
+    Answer platform = api.post("/v1/tenants", TestTokens.PLATFORM, "{\"tenant_id\": \"p\", \"name\": \"p\"}");
+    assertThat(platform.json().get("message").asText()).endsWith("has role platform; this call needs admin");
+  }
+
+  @Test
+  void aRefusedRequestsBodyIsReadSoItsKeepAliveConnectionServesTheNextRequest() throws Exception {
+    String body = "{\"tenant_id\": \"" + "x".repeat(200_000) + "\"}";
+    try (Socket socket = new Socket("127.0.0.1", APP.getLocalPort())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      InputStream in = new BufferedInputStream(socket.getInputStream());
+      out.write(("POST /v1/tenants HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
+          + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      List<String> refused = readResponse(in);
+      out.write(("GET /v1/ping HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TestTokens.VIEWER + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      List<String> next = readResponse(in);
+
+      assertThat(refused.get(0)).startsWith("HTTP/1.1 401");
+      assertThat(refused).as("the refusal keeps the connection").noneMatch(h -> h.equalsIgnoreCase("Connection: close"));
+      assertThat(next.get(0)).as("the same connection answers the next request").startsWith("HTTP/1.1 200");
+    }
+  }
+
+  /** One request on a connection of its own, with exactly the header lines given: the answer's status line, headers and body. */
+  private static List<String> onRawSocket(String requestLine, String... headers) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", APP.getLocalPort())) {
+      socket.setSoTimeout(10_000);
+      StringBuilder request = new StringBuilder(requestLine).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+      for (String header : headers) {
+        request.append(header).append("\r\n");
+      }
+      socket.getOutputStream().write(request.append("Connection: close\r\n\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+      return readResponse(new BufferedInputStream(socket.getInputStream()));
+    }
+  }
+
+  /** "status message" of a refusal read by {@link #onRawSocket}. */
+  private static String refusal(List<String> response) throws Exception {
+    String body = response.get(response.size() - 1);
+    return response.get(0).split(" ")[1] + " " + new ObjectMapper().readTree(body).path("message").asText(body);
+  }
+
+  /** Status line and headers of one HTTP/1.1 response, then its body (Content-Length or chunked) as the last element. */
+  private static List<String> readResponse(InputStream in) throws Exception {
+    List<String> lines = new ArrayList<>();
+    for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+      lines.add(line);
+    }
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    String length = header(lines, "Content-Length");
+    if (length != null) {
+      body.write(in.readNBytes(Integer.parseInt(length.trim())));
+    } else if ("chunked".equalsIgnoreCase(String.valueOf(header(lines, "Transfer-Encoding")).trim())) {
+      for (int size = Integer.parseInt(readLine(in).trim(), 16); size > 0; size = Integer.parseInt(readLine(in).trim(), 16)) {
+        body.write(in.readNBytes(size));
+        readLine(in);
+      }
+      readLine(in);
+    }
+    lines.add(body.toString(StandardCharsets.UTF_8));
+    return lines;
+  }
+
+  private static String header(List<String> lines, String name) {
+    return lines.stream().filter(l -> l.regionMatches(true, 0, name + ":", 0, name.length() + 1))
+        .map(l -> l.substring(name.length() + 1)).findFirst().orElse(null);
+  }
+
+  private static String readLine(InputStream in) throws Exception {
+    StringBuilder line = new StringBuilder();
+    for (int c = in.read(); c != '\n'; c = in.read()) {
+      if (c < 0) {
+        throw new AssertionError("the connection closed mid-response after: " + line);
+      }
+      if (c != '\r') {
+        line.append((char) c);
+      }
+    }
+    return line.toString();
   }
 
   @Test

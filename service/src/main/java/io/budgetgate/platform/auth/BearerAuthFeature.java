@@ -31,9 +31,7 @@ public final class BearerAuthFeature implements DynamicFeature {
 
   @Override
   public void configure(ResourceInfo resourceInfo, FeatureContext context) {
-    RequiresRole onMethod = resourceInfo.getResourceMethod().getAnnotation(RequiresRole.class);
-    RequiresRole onClass = resourceInfo.getResourceClass().getAnnotation(RequiresRole.class);
-    RequiresRole required = onMethod != null ? onMethod : onClass;
+    RequiresRole required = resourceInfo.getResourceMethod().getAnnotation(RequiresRole.class);
     if (required != null) {
       context.register(new Filter(tokens, required.value()));
     }
@@ -99,7 +97,8 @@ public final class BearerAuthFeature implements DynamicFeature {
     }
   }
 
-  private record CallerContext(Caller caller, boolean secure) implements SecurityContext {
+  /** What a resource sees of an authenticated request (package-private for its test). */
+  record CallerContext(Caller caller, boolean secure) implements SecurityContext {
     @Override
     public Principal getUserPrincipal() {
       return caller;

@@ -5,9 +5,9 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-/** Marks a resource method (or class) as needing a bearer token with at least this role. */
+/** Marks a resource method as needing a bearer token with at least this role (every method says its own). */
 @Retention(RetentionPolicy.RUNTIME)
-@Target({ElementType.METHOD, ElementType.TYPE})
+@Target(ElementType.METHOD)
 public @interface RequiresRole {
   Role value();
 }

@@ -41,10 +41,10 @@ public final class RedisCache implements KeyValueCache, Managed {
     URI uri = URI.create(config.url());
     int timeout = (int) config.timeout().toMilliseconds();
     int database = uri.getPath() == null || uri.getPath().length() <= 1 ? 0 : Integer.parseInt(uri.getPath().substring(1));
-    this.redis = new JedisPooled(
-        new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort()),
+    HostAndPort at = new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort());
+    this.redis = new JedisPooled(at,
         DefaultJedisClientConfig.builder().connectionTimeoutMillis(timeout).socketTimeoutMillis(timeout).database(database).build());
-    this.address = uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort());
+    this.address = at.getHost() + ":" + at.getPort();
     this.retryAfter = config.retryAfter().toJavaDuration();
     this.clock = clock;
   }

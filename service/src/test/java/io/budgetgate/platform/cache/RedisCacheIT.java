@@ -2,6 +2,8 @@ package io.budgetgate.platform.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.budgetgate.testing.CapturedLogs;
+import io.budgetgate.testing.Eventually;
 import io.budgetgate.testing.TestClock;
 import io.budgetgate.testing.TestRedis;
 import io.dropwizard.util.Duration;
@@ -58,8 +60,64 @@ class RedisCacheIT {
   }
 
   @Test
+  void theUrlsPathChoosesTheDatabaseAndStopClosesItsConnections() throws Exception {
+    RedisCache third = new RedisCache(new RedisConfig(REDIS.url() + "/3", Duration.milliseconds(500), Duration.seconds(5)), CLOCK);
+    RedisCache slash = new RedisCache(new RedisConfig(REDIS.url() + "/", Duration.milliseconds(500), Duration.seconds(5)), CLOCK);
+    try (Jedis raw = new Jedis(URI.create(REDIS.url()))) {
+      int clientsBefore = clients(raw);
+      third.put("db-test", "three", java.time.Duration.ofMinutes(1));
+      slash.put("db-test", "zero", java.time.Duration.ofMinutes(1));
+
+      assertThat(raw.get("db-test")).as("no database number: database 0").isEqualTo("zero");
+      raw.select(3);
+      assertThat(raw.get("db-test")).isEqualTo("three");
+      raw.select(0);
+      assertThat(third.describe()).as("the address, not the database").isEqualTo("redis " + REDIS.url().substring("redis://".length()));
+      assertThat(clients(raw)).isEqualTo(clientsBefore + 2);
+      third.stop();
+      slash.stop();
+      // Redis notices a closed socket on its own time: wait for it, never a blind sleep
+      Eventually.await("Redis to see the stopped caches' connections closed", java.time.Duration.ofSeconds(5),
+          () -> clients(raw) == clientsBefore);
+    }
+    RedisCache noPort = new RedisCache(new RedisConfig("redis://127.0.0.1", Duration.milliseconds(500), Duration.seconds(5)), CLOCK);
+    assertThat(noPort.describe()).as("no port: Redis's own").isEqualTo("redis 127.0.0.1:6379");
+    noPort.stop();
+  }
+
+  @Test
+  void anOutageIsLoggedOnceWhenItStartsAndOnceWhenItEnds() {
+    CapturedLogs logs = CapturedLogs.attach();
+    String address = REDIS.url().substring("redis://".length());
+    CLOCK.advance(java.time.Duration.ofMinutes(1)); // past any retryAfter an earlier test left
+    REDIS.stop();
+    try {
+      assertThat(cache.get("a")).isEmpty();
+      CLOCK.advance(java.time.Duration.ofSeconds(5));
+      assertThat(cache.get("a")).as("asked again after retryAfter, still down").isEmpty();
+    } finally {
+      REDIS.start();
+    }
+    CLOCK.advance(java.time.Duration.ofSeconds(5));
+    cache.put("a", "1", java.time.Duration.ofMinutes(1));
+    assertThat(cache.get("a")).contains("1");
+
+    List<String> said = logs.lines().stream().filter(l -> l.split(" ", 3)[1].equals("io.budgetgate.platform.cache.RedisCache:"))
+        .toList();
+    assertThat(said).containsExactly(
+        "WARN io.budgetgate.platform.cache.RedisCache: Redis at " + address + " is unreachable (JedisConnectionException); "
+            + "answering from PostgreSQL and LiteLLM without the cache, retrying Redis every 5 s",
+        "INFO io.budgetgate.platform.cache.RedisCache: Redis at " + address + " answers again; the shared cache is back in use");
+  }
+
+  private static int clients(Jedis raw) {
+    return (int) raw.clientList().lines().filter(l -> !l.isBlank()).count() - 1; // not counting raw itself
+  }
+
+  @Test
   void whileRedisIsDownAClaimHasNoAnswerAndRedisIsLeftAloneForRetryAfter() {
     long before = cache.failures();
+    CLOCK.advance(java.time.Duration.ofMinutes(1)); // past any retryAfter an earlier test left
     REDIS.stop();
     try {
       assertThat(cache.putIfAbsent("claim:down", "x", java.time.Duration.ofMinutes(1))).as("no answer, not 'taken'").isEmpty();
