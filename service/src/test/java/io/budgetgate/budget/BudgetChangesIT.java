@@ -384,7 +384,7 @@ class BudgetChangesIT {
   void twoResetsAtOnceStartOnePeriod() throws Exception {
     given.tenant("twice", "\"max_budget\": 100, \"budget_duration\": \"30d\"");
     given.spend("twice", "40");
-    LITELLM.delay(Duration.ofMillis(400), 4); // both resets are asking LiteLLM before either commits
+    LITELLM.delay(Duration.ofSeconds(1), 4); // both resets are asking LiteLLM before either commits (2 s or more)
     ExecutorService two = Executors.newFixedThreadPool(2);
     try {
       CountDownLatch go = new CountDownLatch(1);
