@@ -10,6 +10,7 @@ import io.budgetgate.testing.ApiClient.Answer;
 import io.budgetgate.testing.ApiClient;
 import io.budgetgate.testing.BudgetScenario;
 import io.budgetgate.testing.CapturedLogs;
+import io.budgetgate.testing.Eventually;
 import io.budgetgate.testing.TestApps;
 import io.budgetgate.testing.TestClock;
 import io.budgetgate.testing.TestKeys;
@@ -18,6 +19,7 @@ import io.budgetgate.testing.TestTokens;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.math.BigDecimal;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
@@ -196,7 +198,10 @@ class BudgetApiIT {
 
     assertThat(refused.status()).isEqualTo(402);
     assertThat(refused.json().at("/details/state").asText()).isEqualTo("blocked");
-    assertThat(refused.json().get("message").asText()).contains("$0.00");
+    // word for word: the over-budget wording also names "$0.00" (its limit), so a contains() check
+    // cannot tell the zero-budget wording from it
+    assertThat(refused.json().get("message").asText()).isEqualTo("tenant 'zero' has a budget of $0.00, so every call is "
+        + "refused; no reset is scheduled (no budget_duration); an admin can raise max_budget or grant an override");
   }
 
   @Test
@@ -209,6 +214,22 @@ class BudgetApiIT {
     assertThat(s.get("spend").decimalValue()).isEqualByComparingTo("0");
     assertThat(s.get("state").asText()).isEqualTo("ok");
     assertThat(logs.all()).contains("negative spend -12.5 for tenant negative");
+
+    given.tenant("nothing-spent", "\"max_budget\": 100");
+    given.spend("nothing-spent", "0");
+    assertThat(given.statusJson("nothing-spent").get("spend").decimalValue()).isEqualByComparingTo("0");
+    assertThat(logs.all()).as("zero is not negative").doesNotContain("for tenant nothing-spent");
+  }
+
+  @Test
+  void aFreshReadRaisesTheAlertItShows() throws Exception {
+    given.tenant("raised-by-check", "\"max_budget\": 100");
+    given.spend("raised-by-check", "85");
+
+    assertThat(given.statusJson("raised-by-check").get("source").asText()).isEqualTo("live");
+
+    // CheckAlerts writes it on its own threads a moment after the answer
+    Eventually.await("the check's alert", Duration.ofSeconds(10), () -> alerts("raised-by-check").equals("warning,check"));
   }
 
   @Test
@@ -306,11 +327,30 @@ class BudgetApiIT {
     given.spend("counted", "5");
     long blocked = APP.getEnvironment().metrics().counter("budget.decision.blocked").getCount();
 
-    given.access("counted");
+    given.tenant("counted-ok", "\"max_budget\": 100");
+    long degraded = APP.getEnvironment().metrics().counter("budget.decision.degraded").getCount();
 
-    assertThat(APP.getEnvironment().metrics().counter("budget.decision.blocked").getCount()).isEqualTo(blocked + 1);
+    given.access("counted");
+    given.access("counted-ok");
+
+    assertThat(APP.getEnvironment().metrics().counter("budget.decision.blocked").getCount())
+        .as("the blocked answer, not the allowed one").isEqualTo(blocked + 1);
+    assertThat(APP.getEnvironment().metrics().counter("budget.decision.degraded").getCount())
+        .as("neither answer was degraded").isEqualTo(degraded);
+    // the time a decision took, not a sum of clock readings: far below a minute on any machine
+    assertThat(APP.getEnvironment().metrics().timer("budget.decision.live").getSnapshot().getMax())
+        .isBetween(1L, Duration.ofMinutes(1).toNanos());
     assertThat(APP.getEnvironment().metrics().getTimers()).containsKeys(
         "budget.decision.live", "budget.decision.cache", "budget.decision.stale", "budget.decision.unavailable");
+  }
+
+  private static String alerts(String tenant) {
+    try {
+      return String.valueOf(given.one("SELECT string_agg(level || ',' || source, ';') FROM budget_alert_history "
+          + "WHERE tenant_id = '" + tenant + "'"));
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static long budgetDaoQueries(MetricRegistry metrics) {

@@ -91,6 +91,32 @@ class DedupClaimsIT {
   }
 
   @Test
+  void aDuplicateWhoseTransactionFailsLeavesTheHeldClaimAlone() throws Exception {
+    String tenant = APP.tenant("held", "\"max_budget\": 100");
+    assertThat(webhooks.send(Webhooks.event("threshold_crossed", "85", tenant)).json().get("notified").asBoolean()).isTrue();
+    String trigger = "fail_" + tenant.replace('-', '_');
+    given.execute("CREATE FUNCTION " + trigger + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        + "IF NEW.tenant_id = '" + tenant + "' THEN RAISE EXCEPTION 'test: alert insert refused'; END IF; RETURN NEW; END $$");
+    given.execute("CREATE TRIGGER " + trigger + " BEFORE INSERT ON budget_alert_history FOR EACH ROW EXECUTE FUNCTION "
+        + trigger + "()");
+    Answer failed;
+    try {
+      failed = webhooks.send(Webhooks.event("threshold_crossed", "86", tenant));
+    } finally {
+      given.execute("DROP TRIGGER " + trigger + " ON budget_alert_history");
+      given.execute("DROP FUNCTION " + trigger + "()");
+    }
+    assertThat(failed.status()).as("the transaction failed: " + failed.body()).isGreaterThanOrEqualTo(500);
+
+    try (Jedis redis = new Jedis(URI.create(TestRedis.url()))) {
+      assertThat(redis.keys("alert:" + tenant + ":warning:*")).as("the claim of the warning that notified is not given back "
+          + "by a duplicate that failed").hasSize(1);
+    }
+    allSent(tenant, 2);
+    assertThat(warnings(tenant)).hasSize(1);
+  }
+
+  @Test
   void aClaimRedisLostIsStillADuplicateBecausePostgresqlHoldsTheWindow() {
     String tenant = APP.tenant("redis-forgot", "\"max_budget\": 100");
     assertThat(webhooks.send(Webhooks.event("threshold_crossed", "85", tenant)).json().get("notified").asBoolean()).isTrue();

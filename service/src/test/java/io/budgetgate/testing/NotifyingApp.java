@@ -2,6 +2,7 @@ package io.budgetgate.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.codahale.metrics.MetricRegistry;
 import io.budgetgate.BudgetGateApplication;
 import io.budgetgate.BudgetGateConfiguration;
 import io.budgetgate.litellm.simulator.LiteLlmSimulator;
@@ -137,6 +138,11 @@ public final class NotifyingApp implements BeforeAllCallback, BeforeEachCallback
 
   public int adminPort() {
     return app.getAdminPort();
+  }
+
+  /** The app's metric registry, to read a counter before and after what the test caused. */
+  public MetricRegistry metrics() {
+    return app.getEnvironment().metrics();
   }
 
   public TestPostgres.Database database() {

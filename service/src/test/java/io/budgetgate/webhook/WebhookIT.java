@@ -104,6 +104,39 @@ class WebhookIT {
   }
 
   @Test
+  void whatAWebhookWritesBesideTheAlertAndWhatADuplicateLeavesAlone() throws Exception {
+    given.tenant("uncontacted", "\"max_budget\": 100");
+    long now = Instant.now().getEpochSecond();
+    long critical = APP.getEnvironment().metrics().counter("alerts.raised.critical").getCount();
+    long below = ignoredCount("below_alert_threshold");
+
+    Answer crossed = webhooks.send("msg_uncontacted_1", now, Webhooks.event("budget_crossed", "101", "uncontacted"));
+
+    assertThat(crossed.json().get("notified").asBoolean()).isFalse();
+    assertThat(given.one("SELECT suppression_reason FROM budget_alert_history WHERE id = '" + crossed.json().get("alert_id").asText()
+        + "'")).as("nobody to tell").isEqualTo("no_recipients");
+    assertThat(given.one("SELECT actor || ',' || (details->>'suppression_reason') FROM audit_log WHERE tenant_id = 'uncontacted' "
+        + "AND action = 'alert.raised'")).isEqualTo("litellm-webhook,no_recipients");
+    assertThat(given.one("SELECT outcome || ',' || coalesce(details->>'reason', 'null') FROM webhook_deliveries d JOIN audit_log a "
+        + "ON a.details->>'webhook_id' = d.webhook_id WHERE d.webhook_id = 'msg_uncontacted_1'")).isEqualTo("accepted,null");
+    assertThat(APP.getEnvironment().metrics().counter("alerts.raised.critical").getCount()).isEqualTo(critical + 1);
+    assertThat(ignoredCount("below_alert_threshold")).as("an accepted event is not counted as ignored").isEqualTo(below);
+
+    Answer low = webhooks.send("msg_uncontacted_2", now, Webhooks.event("threshold_crossed", "10", "uncontacted"));
+    assertThat(low.json().get("status").asText()).isEqualTo("ignored");
+    assertThat(given.one("SELECT outcome || ',' || (details->>'reason') FROM webhook_deliveries d JOIN audit_log a "
+        + "ON a.details->>'webhook_id' = d.webhook_id WHERE d.webhook_id = 'msg_uncontacted_2'")).isEqualTo("ignored,below_alert_threshold");
+    assertThat(ignoredCount("below_alert_threshold")).isEqualTo(below + 1);
+
+    given.statusJson("uncontacted");
+    assertThat(given.statusJson("uncontacted").get("source").asText()).isEqualTo("cache");
+    Answer again = webhooks.send("msg_uncontacted_1", now, Webhooks.event("budget_crossed", "101", "uncontacted"));
+    assertThat(again.json().get("status").asText()).isEqualTo("duplicate");
+    assertThat(given.statusJson("uncontacted").get("source").asText()).as("a duplicate changes nothing, the cache neither")
+        .isEqualTo("cache");
+  }
+
+  @Test
   void theLevelComesFromTheTenantsOwnBudgetNotLiteLlmsMaxBudget() {
     // LiteLLM's max_budget in the payload is 1000 (8.5 %), but the tenant's budget is 100: 85 % is a warning
     assertThat(webhooks.send(Webhooks.event("threshold_crossed", "85", "hooked")).json().get("level").asText()).isEqualTo("warning");
