@@ -65,18 +65,7 @@ class DedupClaimsIT {
   @Test
   void aClaimIsGivenBackWhenTheAlertsTransactionFails() throws Exception {
     String tenant = APP.tenant("released", "\"max_budget\": 100");
-    String trigger = "fail_" + tenant.replace('-', '_');
-    given.execute("CREATE FUNCTION " + trigger + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        + "IF NEW.tenant_id = '" + tenant + "' THEN RAISE EXCEPTION 'test: alert insert refused'; END IF; RETURN NEW; END $$");
-    given.execute("CREATE TRIGGER " + trigger + " BEFORE INSERT ON budget_alert_history FOR EACH ROW EXECUTE FUNCTION "
-        + trigger + "()");
-    Answer failed;
-    try {
-      failed = webhooks.send(Webhooks.event("budget_crossed", "101", tenant));
-    } finally {
-      given.execute("DROP TRIGGER " + trigger + " ON budget_alert_history");
-      given.execute("DROP FUNCTION " + trigger + "()");
-    }
+    Answer failed = withAlertInsertRefused(tenant, Webhooks.event("budget_crossed", "101", tenant));
     assertThat(failed.status()).as("the transaction failed: " + failed.body()).isGreaterThanOrEqualTo(500);
     assertThat(given.count("SELECT count(*) FROM budget_alert_history WHERE tenant_id = '" + tenant + "'")).isZero();
     assertThat(given.count("SELECT count(*) FROM notification_outbox WHERE tenant_id = '" + tenant + "'")).isZero();
@@ -94,18 +83,7 @@ class DedupClaimsIT {
   void aDuplicateWhoseTransactionFailsLeavesTheHeldClaimAlone() throws Exception {
     String tenant = APP.tenant("held", "\"max_budget\": 100");
     assertThat(webhooks.send(Webhooks.event("threshold_crossed", "85", tenant)).json().get("notified").asBoolean()).isTrue();
-    String trigger = "fail_" + tenant.replace('-', '_');
-    given.execute("CREATE FUNCTION " + trigger + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        + "IF NEW.tenant_id = '" + tenant + "' THEN RAISE EXCEPTION 'test: alert insert refused'; END IF; RETURN NEW; END $$");
-    given.execute("CREATE TRIGGER " + trigger + " BEFORE INSERT ON budget_alert_history FOR EACH ROW EXECUTE FUNCTION "
-        + trigger + "()");
-    Answer failed;
-    try {
-      failed = webhooks.send(Webhooks.event("threshold_crossed", "86", tenant));
-    } finally {
-      given.execute("DROP TRIGGER " + trigger + " ON budget_alert_history");
-      given.execute("DROP FUNCTION " + trigger + "()");
-    }
+    Answer failed = withAlertInsertRefused(tenant, Webhooks.event("threshold_crossed", "86", tenant));
     assertThat(failed.status()).as("the transaction failed: " + failed.body()).isGreaterThanOrEqualTo(500);
 
     try (Jedis redis = new Jedis(URI.create(TestRedis.url()))) {
@@ -131,6 +109,21 @@ class DedupClaimsIT {
     assertThat(again.json().get("alert_id").isTextual()).isTrue();
     allSent(tenant, 2);
     assertThat(warnings(tenant)).as("one warning mail, exactly").hasSize(1);
+  }
+
+  /** Sends the webhook while PostgreSQL refuses (a trigger) every alert row of the tenant, so its transaction fails. */
+  private static Answer withAlertInsertRefused(String tenant, String webhook) throws SQLException {
+    String trigger = "fail_" + tenant.replace('-', '_');
+    given.execute("CREATE FUNCTION " + trigger + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        + "IF NEW.tenant_id = '" + tenant + "' THEN RAISE EXCEPTION 'test: alert insert refused'; END IF; RETURN NEW; END $$");
+    given.execute("CREATE TRIGGER " + trigger + " BEFORE INSERT ON budget_alert_history FOR EACH ROW EXECUTE FUNCTION "
+        + trigger + "()");
+    try {
+      return webhooks.send(webhook);
+    } finally {
+      given.execute("DROP TRIGGER " + trigger + " ON budget_alert_history");
+      given.execute("DROP FUNCTION " + trigger + "()");
+    }
   }
 
   /**
