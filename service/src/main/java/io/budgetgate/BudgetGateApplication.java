@@ -15,6 +15,7 @@ import io.budgetgate.budget.BudgetResource;
 import io.budgetgate.budget.BudgetService;
 import io.budgetgate.budget.BudgetWiring;
 import io.budgetgate.budget.LlmAccessResource;
+import io.budgetgate.budget.ReservationResource;
 import io.budgetgate.budget.SpendHistory;
 import io.budgetgate.dashboard.DashboardWiring;
 import io.budgetgate.litellm.LiteLlmClient;
@@ -59,7 +60,7 @@ import org.jdbi.v3.core.Jdbi;
 public class BudgetGateApplication extends Application<BudgetGateConfiguration> {
   /** Every resource on the application port; {@code GET /openapi.json} describes exactly these. */
   static final List<Class<?>> API_RESOURCES = List.of(TenantResource.class, BudgetResource.class,
-      LlmAccessResource.class, BudgetResetResource.class, AlertResource.class, AuditResource.class,
+      LlmAccessResource.class, ReservationResource.class, BudgetResetResource.class, AlertResource.class, AuditResource.class,
       WebhookResource.class, PingResource.class);
 
   public static void main(String[] args) throws Exception {
@@ -123,7 +124,7 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
     AlertWiring.Alerting alerting = AlertWiring.alerts(jdbi, cache, tenants, outbox, audit,
         config.getAlerts(), clock, environment);
     BudgetWiring.Budgets budgetFeature = BudgetWiring.wire(jdbi, litellmFeature, tenants, cache, audit, config.getBudget(),
-        config.getLitellm().publicBaseUrl(), alerting.freshStatuses(), clock, environment);
+        config.getReservations(), config.getLitellm().publicBaseUrl(), alerting.freshStatuses(), clock, environment);
     BudgetService budgets = budgetFeature.service();
     BudgetResetService resets = ResetWiring.wire(jdbi, litellm, budgetFeature, tenants, outbox, audit, clock,
         config.getBudget().jobInterval().toJavaDuration(), environment);

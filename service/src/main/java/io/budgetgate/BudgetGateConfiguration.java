@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.budgetgate.alert.AlertConfig;
 import io.budgetgate.budget.BudgetConfig;
+import io.budgetgate.budget.ReservationConfig;
 import io.budgetgate.dashboard.DashboardConfig;
 import io.budgetgate.litellm.LiteLlmConfig;
 import io.budgetgate.notify.NotifyConfig;
@@ -39,6 +40,8 @@ public class BudgetGateConfiguration extends Configuration {
   @Valid @NotNull @JsonProperty private RedisConfig redis = RedisConfig.inProcess();
 
   @Valid @NotNull @JsonProperty private BudgetConfig budget = BudgetConfig.defaults();
+
+  @Valid @NotNull @JsonProperty private ReservationConfig reservations = ReservationConfig.defaults();
 
   @Valid @NotNull @JsonProperty private WebhookConfig webhook = WebhookConfig.local();
 
@@ -96,6 +99,10 @@ public class BudgetGateConfiguration extends Configuration {
 
   public BudgetConfig getBudget() {
     return budget;
+  }
+
+  public ReservationConfig getReservations() {
+    return reservations;
   }
 
   public WebhookConfig getWebhook() {

@@ -76,6 +76,7 @@ class ArchitectureTest {
       Map.entry("audit_log", Set.of("audit")),
       Map.entry("budget_overrides", Set.of("budget")),
       Map.entry("spend_samples", Set.of("budget")),
+      Map.entry("budget_reservations", Set.of("budget")),
       Map.entry("budget_alert_history", Set.of("alert")),
       Map.entry("notification_outbox", Set.of("notify")),
       Map.entry("webhook_deliveries", Set.of("webhook")),

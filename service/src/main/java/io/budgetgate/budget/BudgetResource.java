@@ -42,10 +42,12 @@ import java.util.UUID;
 public final class BudgetResource {
   private final BudgetService budgets;
   private final OverrideService overrides;
+  private final ReservationService reservations;
 
-  BudgetResource(BudgetService budgets, OverrideService overrides) {
+  BudgetResource(BudgetService budgets, OverrideService overrides, ReservationService reservations) {
     this.budgets = budgets;
     this.overrides = overrides;
+    this.reservations = reservations;
   }
 
   @GET
@@ -57,7 +59,7 @@ public final class BudgetResource {
   @ApiResponse(responseCode = "409", ref = ErrorResponses.LITELLM_KEY_MISSING)
   @ApiResponse(responseCode = "503", ref = ErrorResponses.LITELLM_UNAVAILABLE)
   public BudgetStatus status(@PathParam("tenant_id") String tenantId) {
-    return BudgetStatus.of(budgets.decide(tenantId).status());
+    return status(budgets.decide(tenantId).status());
   }
 
   @PATCH
@@ -74,7 +76,7 @@ public final class BudgetResource {
   @ApiResponse(responseCode = "503", ref = ErrorResponses.LITELLM_UNAVAILABLE)
   public BudgetStatus patch(@Context SecurityContext security, @PathParam("tenant_id") String tenantId,
       @RequestBody(required = true) BudgetPatchRequest request) {
-    return BudgetStatus.of(budgets.patch(caller(security), tenantId, request));
+    return status(budgets.patch(caller(security), tenantId, request));
   }
 
   @POST
@@ -127,6 +129,10 @@ public final class BudgetResource {
     } catch (IllegalArgumentException e) {
       throw ServiceException.notFound("unknown_override", "no override with id '" + text + "'");
     }
+  }
+
+  private BudgetStatus status(BudgetStanding standing) {
+    return BudgetStatus.of(standing, reservations.reserved(standing));
   }
 
   static Caller caller(SecurityContext security) {

@@ -30,6 +30,21 @@ final class BudgetRowMappers {
         rs.getBoolean("litellm_sync_duration")));
     jdbi.registerRowMapper(SpendSample.class, (RowMapper<SpendSample>) (rs, ctx) -> new SpendSample(
         instant(rs, "sampled_at"), rs.getBigDecimal("spend")));
+    jdbi.registerRowMapper(ReservationRow.class, (RowMapper<ReservationRow>) (rs, ctx) -> new ReservationRow(
+        rs.getObject("id", UUID.class),
+        rs.getLong("seq"),
+        rs.getString("tenant_id"),
+        rs.getString("request_id"),
+        rs.getString("status"),
+        rs.getBigDecimal("amount"),
+        rs.getBigDecimal("actual_cost"),
+        rs.getBigDecimal("spend_at_hold"),
+        rs.getString("refused_reason"),
+        instant(rs, "created_at"),
+        instant(rs, "expires_at"),
+        instant(rs, "settled_at"),
+        instant(rs, "counts_until"),
+        instant(rs, "ended_at")));
     jdbi.registerRowMapper(BudgetOverride.class, (RowMapper<BudgetOverride>) (rs, ctx) -> new BudgetOverride(
         rs.getObject("id", UUID.class),
         rs.getString("tenant_id"),

@@ -18,12 +18,12 @@ public final class BudgetWiring {
   /** What other features use: status and enforcement, overrides, the all-tenants board, and the spend history the
    * reconciler records into. */
   public record Budgets(BudgetService service, OverrideService overrides, BudgetBoard board, SpendHistory history,
-      TenantPages pages, BudgetPeriodStore periods) {}
+      TenantPages pages, BudgetPeriodStore periods, ReservationService reservations) {}
 
   /** {@code freshStatuses}: where statuses read fresh from LiteLLM go (the alerts a budget check raises). */
   public static Budgets wire(Jdbi jdbi, LiteLlmWiring.LiteLlm litellm, TenantService tenants, KeyValueCache cache, AuditLog audit,
-      BudgetConfig config, String publicLiteLlmUrl, Consumer<BudgetStanding> freshStatuses, Clock clock,
-      Environment environment) {
+      BudgetConfig config, ReservationConfig reservationConfig, String publicLiteLlmUrl,
+      Consumer<BudgetStanding> freshStatuses, Clock clock, Environment environment) {
     BudgetRowMappers.register(jdbi, litellm.keys());
     BudgetCache budgetCache = new BudgetCache(cache, environment.getObjectMapper(),
         config.cacheTtl().toJavaDuration(), config.staleLimit().toJavaDuration(),
@@ -35,14 +35,22 @@ public final class BudgetWiring {
     environment.healthChecks().register("litellm-sync", new KeySyncBacklog(jdbi, clock,
         config.syncAlarmAfter().toJavaDuration(), environment.metrics()));
     OverrideService overrides = new OverrideService(jdbi, budgets, audit, clock, UUID::randomUUID);
-    environment.jersey().register(new BudgetResource(budgets, overrides));
-    environment.jersey().register(new LlmAccessResource(budgets, publicLiteLlmUrl, clock));
+    ReservationService reservations = new ReservationService(jdbi, cache, environment.getObjectMapper(), reservationConfig,
+        clock, UUID::randomUUID, environment.metrics());
+    environment.lifecycle().manage(new ReservationSweeper(reservations, reservationConfig.sweepInterval().toJavaDuration()));
+    // POST /tasks/sweep-reservations: expire the holds past their expiry now (every instance also does it on its own)
+    environment.admin().addTask(AdminTask.round("sweep-reservations", "holds_expired", reservations::sweep,
+        environment.getObjectMapper()));
+    environment.jersey().register(new BudgetResource(budgets, overrides, reservations));
+    environment.jersey().register(new LlmAccessResource(budgets, reservations, publicLiteLlmUrl,
+        environment.getObjectMapper(), clock));
+    environment.jersey().register(new ReservationResource(reservations));
     environment.admin().addTask(new ReprovisionKeyTask(new KeyReprovision(jdbi, litellm.client(), litellm.missingKeys(),
         budgets, history, tenants, clock), environment.getObjectMapper()));
     // POST /tasks/sync-litellm-keys: push block_at to every key whose sync is pending, now
     environment.admin().addTask(AdminTask.round("sync-litellm-keys", "keys_synced", () -> budgets.syncPendingKeys(() -> true),
         environment.getObjectMapper()));
     return new Budgets(budgets, overrides, new BudgetBoard(jdbi, history, clock), history, new TenantPages(jdbi),
-        new BudgetPeriodStore(jdbi, litellm.keys()));
+        new BudgetPeriodStore(jdbi, litellm.keys()), reservations);
   }
 }

@@ -1,6 +1,8 @@
 package io.budgetgate.reset;
 
 import io.budgetgate.budget.BudgetService;
+import io.budgetgate.budget.BudgetStanding;
+import io.budgetgate.budget.ReservationService;
 import io.budgetgate.budget.api.BudgetStatus;
 import io.budgetgate.platform.auth.Caller;
 import io.budgetgate.platform.auth.RequiresRole;
@@ -27,9 +29,12 @@ public final class BudgetResetResource {
   private final BudgetResetService resets;
   private final BudgetService budgets;
 
-  BudgetResetResource(BudgetResetService resets, BudgetService budgets) {
+  private final ReservationService reservations;
+
+  BudgetResetResource(BudgetResetService resets, BudgetService budgets, ReservationService reservations) {
     this.resets = resets;
     this.budgets = budgets;
+    this.reservations = reservations;
   }
 
   @POST
@@ -42,6 +47,7 @@ public final class BudgetResetResource {
   @ApiResponse(responseCode = "503", ref = ErrorResponses.LITELLM_UNAVAILABLE)
   public BudgetStatus reset(@Context SecurityContext security, @PathParam("tenant_id") String tenantId) {
     resets.reset(((Caller) security.getUserPrincipal()).name(), tenantId, true);
-    return BudgetStatus.of(budgets.decide(tenantId).status());
+    BudgetStanding standing = budgets.decide(tenantId).status();
+    return BudgetStatus.of(standing, reservations.reserved(standing));
   }
 }

@@ -27,7 +27,7 @@ public final class ResetWiring {
     environment.lifecycle().manage(job);
     // POST /tasks/reset-budgets: one round now (every period due, then the keys still to sync)
     environment.admin().addTask(AdminTask.round("reset-budgets", "periods_reset", job::runOnce, environment.getObjectMapper()));
-    environment.jersey().register(new BudgetResetResource(resets, budgets));
+    environment.jersey().register(new BudgetResetResource(resets, budgets, budgetFeature.reservations()));
     return resets;
   }
 }

@@ -42,7 +42,8 @@ public class BudgetBenchmarks {
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
   private final BudgetStatus status = new BudgetStatus("acme", "critical", true, spend, budget, BigDecimal.ZERO, budget,
       new BigDecimal("109.99"), 80, 110, new BigDecimal("80.00"), new BigDecimal("110.00"), BigDecimal.ZERO, "30d",
-      Instant.parse("2026-12-01T00:00:00Z"), "cache", false, Instant.parse("2026-11-29T12:00:00Z"), null, null, "synced");
+      Instant.parse("2026-12-01T00:00:00Z"), "cache", false, Instant.parse("2026-11-29T12:00:00Z"), null, null, "synced",
+      BigDecimal.ZERO, new BigDecimal("0.01"));
 
   @Benchmark
   public BudgetState policyDecision() {

@@ -1,6 +1,7 @@
 package io.budgetgate.budget.api;
 
 import io.budgetgate.budget.BudgetStanding;
+import io.budgetgate.rules.ReservedAmount;
 import java.math.BigDecimal;
 import java.time.Instant;
 
@@ -10,7 +11,7 @@ import java.time.Instant;
  *
  * @param tenantId the tenant
  * @param state {@code ok}, {@code warning}, {@code critical}, {@code blocked}; {@code unknown} only when no spend is known and the fail mode is open
- * @param allowed whether calls are allowed now (false exactly when blocked)
+ * @param allowed whether calls are allowed now: false when blocked, or when spend + reserved has reached block_at
  * @param spend spend this period as LiteLLM reports it (negative counts as 0); null when unknown
  * @param maxBudget the tenant's own budget
  * @param overrideTotal sum of the overrides active now
@@ -34,6 +35,9 @@ import java.time.Instant;
  * @param litellmSync {@code synced} when the LiteLLM key holds block_at as its max_budget;
  *     {@code pending} while a change (or an override that started or ended) is still on its way to
  *     the key: the key sync retries until LiteLLM agrees (docs/budget-rules.md, "LiteLLM key sync")
+ * @param reserved what open reservations hold against the budget: unsettled holds plus settled
+ *     amounts LiteLLM has not recorded yet (docs/budget-rules.md, "Reservations"); 0 without any
+ * @param headroom {@code block_at - spend - reserved}, never below 0; null when the spend is unknown
  */
 public record BudgetStatus(
     String tenantId,
@@ -56,13 +60,21 @@ public record BudgetStatus(
     Instant checkedAt,
     Instant projectedBlockAt,
     BigDecimal projectedPeriodSpend,
-    String litellmSync) {
+    String litellmSync,
+    BigDecimal reserved,
+    BigDecimal headroom) {
 
-  /** The wire form of a standing (the only place the enums become strings). */
-  public static BudgetStatus of(BudgetStanding s) {
-    return new BudgetStatus(s.tenantId(), s.state().wireName(), s.allowed(), s.spend(), s.maxBudget(),
+  /**
+   * The wire form of a standing with what its open reservations hold (the only place the enums
+   * become strings): not allowed when blocked, nor when spend + reserved has reached block_at.
+   */
+  public static BudgetStatus of(BudgetStanding s, BigDecimal reserved) {
+    boolean allowed = s.allowed()
+        && ReservedAmount.judge(s.blockAt(), s.spend(), reserved, null).isEmpty();
+    return new BudgetStatus(s.tenantId(), s.state().wireName(), allowed, s.spend(), s.maxBudget(),
         s.overrideTotal(), s.effectiveBudget(), s.percentUsed(), s.alertThreshold(), s.graceThreshold(), s.alertAt(),
         s.blockAt(), s.remaining(), s.budgetDuration(), s.budgetResetAt(), s.source().wireName(), s.degraded(),
-        s.checkedAt(), s.projectedBlockAt(), s.projectedPeriodSpend(), s.litellmSync().wireName());
+        s.checkedAt(), s.projectedBlockAt(), s.projectedPeriodSpend(), s.litellmSync().wireName(), reserved,
+        ReservedAmount.headroom(s.blockAt(), s.spend(), reserved));
   }
 }

@@ -21,6 +21,7 @@ public final class ErrorResponses {
   public static final String FORBIDDEN = "forbidden";
   public static final String UNKNOWN_TENANT = "unknown_tenant";
   public static final String UNKNOWN_OVERRIDE = "unknown_override";
+  public static final String UNKNOWN_RESERVATION = "unknown_reservation";
   public static final String TENANT_EXISTS = "tenant_exists";
   public static final String PAYLOAD_TOO_LARGE = "payload_too_large";
   public static final String UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type";
@@ -53,6 +54,7 @@ public final class ErrorResponses {
     d.put(FORBIDDEN, "`forbidden`: the token's role does not include the one this call needs");
     d.put(UNKNOWN_TENANT, "`unknown_tenant`: no such tenant (for signed webhooks: no tenant has the key's token or key_alias)");
     d.put(UNKNOWN_OVERRIDE, "`unknown_override`: no override with this id for the tenant");
+    d.put(UNKNOWN_RESERVATION, "`unknown_reservation` (or `unknown_tenant`): no reservation with this id for the tenant");
     d.put(TENANT_EXISTS, "`tenant_exists`: a tenant with this tenant_id already exists");
     d.put(PAYLOAD_TOO_LARGE, "`payload_too_large`: the body is over 64 KiB");
     d.put(UNSUPPORTED_MEDIA_TYPE, "`unsupported_media_type`: the body is not sent as application/json");

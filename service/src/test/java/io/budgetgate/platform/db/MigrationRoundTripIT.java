@@ -15,7 +15,7 @@ class MigrationRoundTripIT {
     SchemaMigrations migrations = new SchemaMigrations(db.url(), db.user(), db.password());
     SchemaAssertions schema = new SchemaAssertions(db);
 
-    assertThat(migrations.pending()).hasSize(15);
+    assertThat(migrations.pending()).hasSize(16);
     migrations.migrate();
     assertThat(migrations.pending()).isEmpty();
     schema.assertBudgetSchemaPresent();
@@ -33,7 +33,7 @@ class MigrationRoundTripIT {
         "0007-create-webhook-deliveries", "0008-create-spend-samples",
         "0009-add-alert-projected-block-at", "0010-create-budget-reset-notices", "0011-create-dashboard-signouts",
         "0012-widen-alert-percent-used", "0013-add-litellm-key-sync-state", "0014-create-job-leases",
-        "0015-add-outbox-message");
+        "0015-add-outbox-message", "0016-create-budget-reservations");
 
     migrations.migrate();
 
@@ -51,7 +51,7 @@ class MigrationRoundTripIT {
     Throwable refused = Assertions.catchThrowable(migrations::requireUpToDate);
 
     assertThat(refused).isInstanceOf(SchemaMigrations.PendingMigrationsException.class)
-        .hasMessageContaining("15 database changeset(s) pending")
+        .hasMessageContaining("16 database changeset(s) pending")
         .hasMessageContaining("db migrate");
   }
 }

@@ -26,7 +26,7 @@ final class SchemaAssertions {
   /** The budget-enforcement schema is fully there. */
   void assertBudgetSchemaPresent() throws SQLException {
     assertThat(tables()).contains("tenant_configs", "audit_log", "budget_overrides", "budget_alert_history", "notification_outbox",
-        "spend_samples", "dashboard_signouts", "job_leases");
+        "spend_samples", "dashboard_signouts", "job_leases", "budget_reservations");
     assertThat(columns("tenant_configs")).containsAll(BUDGET_COLUMNS);
 
     assertColumn("tenant_configs", "max_budget", "numeric", "NO", "500.00");
@@ -56,6 +56,7 @@ final class SchemaAssertions {
     assertThat(one("SELECT tablename FROM pg_indexes WHERE indexname = 'idx_budget_overrides_tenant'")).isEqualTo("budget_overrides");
     assertThat(one("SELECT tablename FROM pg_indexes WHERE indexname = 'idx_budget_alerts_tenant'")).isEqualTo("budget_alert_history");
     assertSpendSamples();
+    assertThat(indexes()).contains("ux_budget_reservations_request", "idx_budget_reservations_open");
     assertThat(one("SELECT is_nullable FROM information_schema.columns WHERE table_name = 'notification_outbox' "
         + "AND column_name = 'reset_notice_id'")).isEqualTo("YES");
     assertThat(one("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'uq_budget_reset_notices_period'"))
@@ -82,7 +83,7 @@ final class SchemaAssertions {
   void assertBudgetSchemaAbsent() throws SQLException {
     assertThat(tables()).contains("tenant_configs", "audit_log")
         .doesNotContain("budget_overrides", "budget_alert_history", "notification_outbox", "webhook_deliveries",
-            "spend_samples", "budget_reset_notices", "dashboard_signouts", "job_leases");
+            "spend_samples", "budget_reset_notices", "dashboard_signouts", "job_leases", "budget_reservations");
     assertThat(columns("tenant_configs")).doesNotContainAnyElementsOf(BUDGET_COLUMNS);
     assertThat(indexes()).doesNotContain("idx_budget_overrides_tenant", "idx_budget_alerts_tenant",
         "idx_tenant_configs_litellm_sync_pending");
