@@ -72,6 +72,8 @@ class ReservedAmountTest {
         .contains(Refusal.INSUFFICIENT_HEADROOM);
     assertThat(ReservedAmount.judge(BigDecimal.ZERO.setScale(2), BigDecimal.ZERO, BigDecimal.ZERO, null))
         .as("a zero budget blocks at zero spend").contains(Refusal.BLOCKED);
+    assertThat(Refusal.BLOCKED.wireName()).isEqualTo("blocked");
+    assertThat(Refusal.INSUFFICIENT_HEADROOM.wireName()).isEqualTo("insufficient_headroom");
     assertThat(ReservedAmount.judge(blockAt, null, new BigDecimal("110"), null)).contains(Refusal.INSUFFICIENT_HEADROOM);
     assertThat(ReservedAmount.judge(blockAt, null, BigDecimal.ZERO, new BigDecimal("110"))).isEmpty();
   }
