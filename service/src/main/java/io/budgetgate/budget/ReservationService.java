@@ -213,9 +213,7 @@ public class ReservationService {
     Instant now = clock.instant();
     Changed done = jdbi.inTransaction(handle -> {
       ReservationDao dao = handle.attach(ReservationDao.class);
-      dao.lockTenant(tenantId).orElseThrow(() -> TenantService.unknownTenant(tenantId));
-      ReservationRow row = dao.byId(tenantId, id, "FOR UPDATE").filter(r -> !ReservationRow.REFUSED.equals(r.status()))
-          .orElseThrow(() -> unknownReservation(tenantId, id));
+      ReservationRow row = locked(dao, tenantId, id);
       switch (row.status()) {
         case ReservationRow.SETTLED, ReservationRow.RECORDED -> {
           if (row.actualCost().compareTo(actual) != 0) {
@@ -248,9 +246,7 @@ public class ReservationService {
     Instant now = clock.instant();
     Changed done = jdbi.inTransaction(handle -> {
       ReservationDao dao = handle.attach(ReservationDao.class);
-      dao.lockTenant(tenantId).orElseThrow(() -> TenantService.unknownTenant(tenantId));
-      ReservationRow row = dao.byId(tenantId, id, "FOR UPDATE").filter(r -> !ReservationRow.REFUSED.equals(r.status()))
-          .orElseThrow(() -> unknownReservation(tenantId, id));
+      ReservationRow row = locked(dao, tenantId, id);
       if (ReservationRow.SETTLED.equals(row.status()) || ReservationRow.RECORDED.equals(row.status())) {
         throw new ServiceException(ServiceException.Kind.CONFLICT, "reservation_settled", "reservation " + id
             + " was settled (the call happened); a settled reservation cannot be released", null, null);
@@ -365,6 +361,13 @@ public class ReservationService {
     } else if (AmountCeiling.exceeded(amount)) {
       errors.add(new FieldError(field, "must be at most " + AmountCeiling.TEXT + " (the amount ceiling)"));
     }
+  }
+
+  /** The reservation, locked with its tenant's row (404 for an unknown tenant or reservation; a stored refusal is none). */
+  private static ReservationRow locked(ReservationDao dao, String tenantId, UUID id) {
+    dao.lockTenant(tenantId).orElseThrow(() -> TenantService.unknownTenant(tenantId));
+    return dao.byId(tenantId, id, "FOR UPDATE").filter(r -> !ReservationRow.REFUSED.equals(r.status()))
+        .orElseThrow(() -> unknownReservation(tenantId, id));
   }
 
   private static ServiceException unknownReservation(String tenantId, UUID id) {
