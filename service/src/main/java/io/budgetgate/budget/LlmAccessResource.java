@@ -73,7 +73,8 @@ public final class LlmAccessResource {
   @ApiResponse(responseCode = "400", ref = ErrorResponses.MALFORMED_JSON)
   @ApiResponse(responseCode = "402", description = "`budget_exceeded`: details is the budget status with `reason` "
       + "(`blocked` or `insufficient_headroom`) and the `estimated_cost` judged",
-      headers = @Header(name = "Retry-After", description = "seconds until budget_reset_at, when a reset is scheduled",
+      headers = @Header(name = "Retry-After", description = "seconds until budget_reset_at, when a reset is scheduled "
+          + "and the reason is `blocked` (headroom held by reservations comes back as they end, not at the reset)",
           schema = @Schema(type = "integer")),
       content = @Content(schema = @Schema(implementation = ApiError.class)))
   @ApiResponse(responseCode = "404", ref = ErrorResponses.UNKNOWN_TENANT)
@@ -95,7 +96,8 @@ public final class LlmAccessResource {
     AccessRefusal details = new AccessRefusal(status, access.refusal().wireName(), access.estimate());
     Response.ResponseBuilder refused = Response.fromResponse(
         ApiError.response(PAYMENT_REQUIRED, "budget_exceeded", message(status, access), details));
-    if (status.budgetResetAt() != null) {
+    // only a spend at the limit waits for the reset; headroom taken by holds comes back as they end
+    if (access.refusal() == ReservedAmount.Refusal.BLOCKED && status.budgetResetAt() != null) {
       Duration wait = Duration.between(clock.instant(), status.budgetResetAt());
       long seconds = wait.toSeconds() + (wait.toNanosPart() > 0 ? 1 : 0);
       refused.header("Retry-After", Math.max(1, seconds));

@@ -129,6 +129,7 @@ class ReservationIT {
     assertThat(refused.json().at("/details/reason").asText()).isEqualTo("insufficient_headroom");
     assertThat(refused.json().at("/details/reserved").decimalValue()).isEqualByComparingTo("5.00");
     assertThat(refused.json().at("/details/estimated_cost").isMissingNode()).isTrue();
+    assertThat(refused.header("Retry-After")).as("headroom comes back as holds end, not at the reset").isNull();
     assertThat(refused.json().get("message").asText()).isEqualTo("tenant '" + t + "' has no headroom left: spend $105"
         + " and $5.000000 held by open reservations have reached the limit of $110.00; calls are allowed again as "
         + "reservations are released or settled for less");
@@ -136,11 +137,12 @@ class ReservationIT {
 
   @Test
   void aTenantOverItsLimitIsRefusedBlockedWithOrWithoutAnEstimate() {
-    String t = tenant("100.00");
+    String t = tenant("100.00, \"budget_duration\": \"30d\"");
     given.spend(t, "110.00");
     Answer plain = given.access(t);
     assertThat(plain.status()).isEqualTo(402);
     assertThat(plain.json().at("/details/reason").asText()).isEqualTo("blocked");
+    assertThat(plain.header("Retry-After")).as("a spend at the limit waits for the reset").isNotNull();
     Answer estimated = hold(t, "0.01", "r-blocked");
     assertThat(estimated.status()).isEqualTo(402);
     assertThat(estimated.json().at("/details/reason").asText()).isEqualTo("blocked");
@@ -334,7 +336,7 @@ class ReservationIT {
 
   /** A tenant with block_at 110 (budget 100, grace 110 %) and spend 105: $5 of headroom. */
   String tenantWithHeadroomOf5() {
-    String t = tenant("100.00");
+    String t = tenant("100.00, \"budget_duration\": \"30d\"");
     given.spend(t, "105.00");
     return t;
   }
