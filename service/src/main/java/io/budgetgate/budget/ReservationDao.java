@@ -86,16 +86,24 @@ interface ReservationDao {
   @SqlUpdate("UPDATE budget_reservations SET status = 'released', ended_at = :now WHERE id = :id AND status IN ('held', 'expired')")
   int release(UUID id, Instant now);
 
-  /** Holds past their expiry become expired; the tenants they belonged to, once per hold. */
+  /**
+   * Holds past their expiry become expired; the tenants they belonged to, once per hold. Rows
+   * another instance's sweep (or a settle) has locked are skipped, so two sweeps never wait on
+   * each other or deadlock: the next round takes what is left.
+   */
   @SqlQuery("""
       UPDATE budget_reservations SET status = 'expired', ended_at = expires_at
-       WHERE status = 'held' AND expires_at <= :now RETURNING tenant_id""")
+       WHERE id IN (SELECT id FROM budget_reservations WHERE status = 'held' AND expires_at <= :now
+                      FOR UPDATE SKIP LOCKED)
+      RETURNING tenant_id""")
   List<String> expire(Instant now);
 
-  /** Settled amounts past their settle lag become recorded; their tenants. */
+  /** Settled amounts past their settle lag become recorded; their tenants (locked rows skipped, as above). */
   @SqlQuery("""
       UPDATE budget_reservations SET status = 'recorded', ended_at = counts_until
-       WHERE status = 'settled' AND counts_until <= :now RETURNING tenant_id""")
+       WHERE id IN (SELECT id FROM budget_reservations WHERE status = 'settled' AND counts_until <= :now
+                      FOR UPDATE SKIP LOCKED)
+      RETURNING tenant_id""")
   List<String> lapse(Instant now);
 
   /** Ended rows older than {@code before}: the reservations table keeps what the list and the metrics need. */

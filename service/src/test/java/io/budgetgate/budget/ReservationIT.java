@@ -118,6 +118,29 @@ class ReservationIT {
   }
 
   @Test
+  void sweepsRunningAtOnceExpireEachHoldOnce() throws Exception {
+    String t = tenant("1000.00");
+    for (int i = 0; i < 60; i++) {
+      assertThat(post(t, "{\"estimated_cost\": \"1.00\", \"hold_seconds\": 1}").status()).isEqualTo(200);
+    }
+    Counter expired = APP.getEnvironment().metrics().counter("reservations.expired");
+    long before = expired.getCount();
+    CLOCK.advance(Duration.ofSeconds(1));
+
+    List<Answer> sweeps = atOnce(4, i -> {
+      AdminTasks.run(APP.getAdminPort(), "sweep-reservations");
+      return null;
+    });
+
+    assertThat(sweeps).hasSize(4);
+    assertThat(expired.getCount() - before).as("each hold counted once, whichever sweep took it").isEqualTo(60);
+    assertThat(given.count("SELECT count(*) FROM budget_reservations WHERE tenant_id = '" + t + "' AND status = 'expired'"))
+        .isEqualTo(60);
+    assertThat(given.count("SELECT count(*) FROM budget_reservations WHERE tenant_id = '" + t + "' AND status = 'held'"))
+        .isZero();
+  }
+
+  @Test
   void aPlainCheckIsRefusedOnceHoldsFillTheHeadroom() {
     String t = tenantWithHeadroomOf5();
     assertThat(given.access(t).status()).isEqualTo(200);
