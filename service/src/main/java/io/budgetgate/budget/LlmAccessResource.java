@@ -1,9 +1,6 @@
 package io.budgetgate.budget;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.budgetgate.budget.api.AccessRefusal;
 import io.budgetgate.budget.api.AccessRequest;
 import io.budgetgate.budget.api.BudgetStatus;
@@ -11,8 +8,6 @@ import io.budgetgate.budget.api.LlmAccess;
 import io.budgetgate.platform.auth.RequiresRole;
 import io.budgetgate.platform.auth.Role;
 import io.budgetgate.platform.http.ApiError;
-import io.budgetgate.platform.errors.ServiceException;
-import io.budgetgate.platform.errors.ValidationException;
 import io.budgetgate.platform.openapi.ErrorResponses;
 import io.budgetgate.rules.ReservedAmount;
 import io.swagger.v3.oas.annotations.Operation;
@@ -86,7 +81,7 @@ public final class LlmAccessResource {
   @ApiResponse(responseCode = "503", ref = ErrorResponses.LITELLM_UNAVAILABLE)
   public Response decide(@PathParam("tenant_id") String tenantId, @Context HttpHeaders headers,
       @Parameter(hidden = true) String body) {
-    AccessRequest request = parse(body, headers.getMediaType());
+    AccessRequest request = AccessRequestParser.parse(json, body, headers.getMediaType());
     BudgetService.Decision decision = budgets.decide(tenantId);
     ReservationService.Access access = reservations.access(decision.status(), request);
     BudgetStatus status = BudgetStatus.of(access.standing(), access.reserved());
@@ -103,30 +98,6 @@ public final class LlmAccessResource {
       refused.header("Retry-After", Math.max(1, seconds));
     }
     return refused.build();
-  }
-
-  /** The optional body: none, or JSON with the reservation's fields (400 when not JSON, 422 for a field of the wrong type). */
-  private AccessRequest parse(String body, MediaType type) {
-    if (body == null || body.isBlank()) {
-      return null;
-    }
-    if (type == null || !type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
-      throw new ServiceException(ServiceException.Kind.UNSUPPORTED_TYPE, "unsupported_media_type",
-          "an llm-access body must be sent as application/json (or left out)");
-    }
-    try {
-      return json.readValue(body, AccessRequest.class);
-    } catch (UnrecognizedPropertyException e) {
-      throw ValidationException.of(e.getPropertyName(), "is not a field of llm-access (estimated_cost, request_id, hold_seconds)");
-    } catch (MismatchedInputException e) {
-      String field = e.getPath().isEmpty() ? "body" : e.getPath().get(0).getFieldName();
-      throw ValidationException.of(field == null ? "body" : field, "body".equals(field) || field == null
-          ? "must be a JSON object with estimated_cost, request_id, hold_seconds"
-          : "has the wrong type (estimated_cost: a decimal or a decimal string, request_id: a string, hold_seconds: an integer)");
-    } catch (JsonProcessingException e) {
-      throw new ServiceException(ServiceException.Kind.MALFORMED, "malformed_json",
-          "the llm-access body is not valid JSON: " + e.getOriginalMessage());
-    }
   }
 
   static String message(BudgetStatus s, ReservationService.Access access) {
