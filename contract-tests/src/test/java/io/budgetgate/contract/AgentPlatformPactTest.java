@@ -17,14 +17,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The agent platform as consumer of BudgetGate's API: budget status and the llm-access decision
- * (allowed, grace band, 402), and the 401 / 403 / 404 bodies it must handle. Verified against the
- * running service by {@link BudgetGateApiProviderIT}.
+ * (allowed, grace band, 402), reservations (hold an estimate, a refusal for lack of headroom,
+ * settle, release, an unknown reservation), and the 401 / 403 / 404 bodies it must handle.
+ * Verified against the running service by {@link BudgetGateApiProviderIT}.
  */
 @ExtendWith(PactConsumerTestExt.class)
 @PactTestFor(providerName = Contracts.BUDGETGATE_API, pactVersion = PactSpecVersion.V4)
 class AgentPlatformPactTest {
   static final String BEARER = "Bearer [A-Za-z0-9._-]+";
   static final String ISO = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z";
+  static final String UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+  static final String EXAMPLE_ID = "6f1c2a4e-3b5d-4e7f-8a9b-0c1d2e3f4a5b";
 
   static PactDslJsonBody status(PactDslJsonBody body, String state, boolean allowed) {
     return body
@@ -110,6 +113,102 @@ class AgentPlatformPactTest {
   }
 
   @Pact(consumer = Contracts.AGENT_PLATFORM)
+  V4Pact reserve(PactDslWithProvider builder) {
+    return builder
+        .given(Contracts.ACME_SPEND_50)
+        .uponReceiving("a request for LLM access that holds an estimated cost")
+        .method("POST").path("/v1/tenants/acme/llm-access")
+        .matchHeader("Authorization", BEARER, "Bearer " + TestTokens.PLATFORM)
+        .matchHeader("Content-Type", Contracts.JSON_TYPE, "application/json")
+        .body(new PactDslJsonBody().stringValue("estimated_cost", "0.42").stringValue("request_id", "agent-call-1")
+            .integerType("hold_seconds", 300))
+        .willRespondWith().status(200)
+        .body(new PactDslJsonBody()
+            .booleanValue("allowed", true)
+            .stringMatcher("api_key", "sk-[A-Za-z0-9_-]+", "sk-acme-virtual-key")
+            .object("budget").booleanValue("allowed", true).numberType("reserved").numberType("headroom").closeObject()
+            .object("reservation")
+            .stringMatcher("id", UUID, EXAMPLE_ID)
+            .decimalType("amount", 0.42)
+            .stringMatcher("expires_at", ISO, "2026-11-29T12:05:00Z")
+            .stringValue("request_id", "agent-call-1")
+            .stringValue("status", "held")
+            .closeObject())
+        .toPact(V4Pact.class);
+  }
+
+  @Pact(consumer = Contracts.AGENT_PLATFORM)
+  V4Pact reserveRefused(PactDslWithProvider builder) {
+    return builder
+        .given(Contracts.ACME_SPEND_105)
+        .uponReceiving("a request to hold more than the headroom left")
+        .method("POST").path("/v1/tenants/acme/llm-access")
+        .matchHeader("Authorization", BEARER, "Bearer " + TestTokens.PLATFORM)
+        .matchHeader("Content-Type", Contracts.JSON_TYPE, "application/json")
+        .body(new PactDslJsonBody().stringValue("estimated_cost", "6.00"))
+        .willRespondWith().status(402)
+        .body(new PactDslJsonBody()
+            .integerType("code", 402)
+            .stringValue("error", "budget_exceeded")
+            .stringMatcher("message", ".*acme.*headroom.*", "tenant 'acme' has $5 of headroom left ...")
+            .object("details")
+            .stringValue("reason", "insufficient_headroom")
+            .numberType("headroom")
+            .numberType("reserved")
+            .numberType("block_at")
+            .closeObject())
+        .toPact(V4Pact.class);
+  }
+
+  @Pact(consumer = Contracts.AGENT_PLATFORM)
+  V4Pact settle(PactDslWithProvider builder) {
+    return builder
+        .given(Contracts.ACME_HOLDS_042)
+        .uponReceiving("a settle of a held reservation with its actual cost")
+        .method("POST")
+        .pathFromProviderState("/v1/tenants/acme/reservations/${reservationId}/settle",
+            "/v1/tenants/acme/reservations/" + EXAMPLE_ID + "/settle")
+        .matchHeader("Authorization", BEARER, "Bearer " + TestTokens.PLATFORM)
+        .matchHeader("Content-Type", Contracts.JSON_TYPE, "application/json")
+        .body(new PactDslJsonBody().stringValue("actual_cost", "0.38"))
+        .willRespondWith().status(200)
+        .body(new PactDslJsonBody()
+            .stringMatcher("id", UUID, EXAMPLE_ID)
+            .stringValue("status", "settled")
+            .decimalType("amount", 0.42)
+            .decimalType("actual_cost", 0.38)
+            .stringMatcher("counts_until", ISO, "2026-11-29T12:02:00Z"))
+        .toPact(V4Pact.class);
+  }
+
+  @Pact(consumer = Contracts.AGENT_PLATFORM)
+  V4Pact release(PactDslWithProvider builder) {
+    return builder
+        .given(Contracts.ACME_HOLDS_042)
+        .uponReceiving("a release of a held reservation whose call did not happen")
+        .method("DELETE")
+        .pathFromProviderState("/v1/tenants/acme/reservations/${reservationId}",
+            "/v1/tenants/acme/reservations/" + EXAMPLE_ID)
+        .matchHeader("Authorization", BEARER, "Bearer " + TestTokens.PLATFORM)
+        .willRespondWith().status(204)
+        .toPact(V4Pact.class);
+  }
+
+  @Pact(consumer = Contracts.AGENT_PLATFORM)
+  V4Pact unknownReservation(PactDslWithProvider builder) {
+    return builder
+        .given(Contracts.ACME_SPEND_50)
+        .uponReceiving("a settle of a reservation that does not exist")
+        .method("POST").path("/v1/tenants/acme/reservations/00000000-0000-4000-8000-000000000000/settle")
+        .matchHeader("Authorization", BEARER, "Bearer " + TestTokens.PLATFORM)
+        .matchHeader("Content-Type", Contracts.JSON_TYPE, "application/json")
+        .body(new PactDslJsonBody().stringValue("actual_cost", "0.38"))
+        .willRespondWith().status(404)
+        .body(LiteLlmWebhookPactTest.error("unknown_reservation"))
+        .toPact(V4Pact.class);
+  }
+
+  @Pact(consumer = Contracts.AGENT_PLATFORM)
   V4Pact noToken(PactDslWithProvider builder) {
     return builder
         .given(Contracts.ACME_SPEND_50)
@@ -169,6 +268,46 @@ class AgentPlatformPactTest {
     ApiClient.Answer answer = api(server).post("/v1/tenants/acme/llm-access", TestTokens.PLATFORM, "");
     assertThat(answer.status()).isEqualTo(402);
     assertThat(answer.header("Retry-After")).isNotNull();
+  }
+
+  @Test
+  @PactTestFor(pactMethod = "reserve")
+  void holdsAnEstimateAndGetsTheReservation(MockServer server) {
+    ApiClient.Answer answer = api(server).post("/v1/tenants/acme/llm-access", TestTokens.PLATFORM,
+        "{\"estimated_cost\": \"0.42\", \"request_id\": \"agent-call-1\", \"hold_seconds\": 300}");
+    assertThat(answer.json().at("/reservation/status").asText()).isEqualTo("held");
+    assertThat(answer.json().at("/reservation/id").asText()).matches(UUID);
+  }
+
+  @Test
+  @PactTestFor(pactMethod = "reserveRefused")
+  void isRefusedAnEstimateThatDoesNotFit(MockServer server) {
+    ApiClient.Answer answer = api(server).post("/v1/tenants/acme/llm-access", TestTokens.PLATFORM,
+        "{\"estimated_cost\": \"6.00\"}");
+    assertThat(answer.status()).isEqualTo(402);
+    assertThat(answer.json().at("/details/reason").asText()).isEqualTo("insufficient_headroom");
+  }
+
+  @Test
+  @PactTestFor(pactMethod = "settle")
+  void settlesWithTheActualCost(MockServer server) {
+    ApiClient.Answer answer = api(server).post("/v1/tenants/acme/reservations/" + EXAMPLE_ID + "/settle",
+        TestTokens.PLATFORM, "{\"actual_cost\": \"0.38\"}");
+    assertThat(answer.json().get("status").asText()).isEqualTo("settled");
+  }
+
+  @Test
+  @PactTestFor(pactMethod = "release")
+  void releasesAHoldWhoseCallDidNotHappen(MockServer server) {
+    assertThat(api(server).send("DELETE", "/v1/tenants/acme/reservations/" + EXAMPLE_ID, TestTokens.PLATFORM, null, null)
+        .status()).isEqualTo(204);
+  }
+
+  @Test
+  @PactTestFor(pactMethod = "unknownReservation")
+  void anUnknownReservationIs404(MockServer server) {
+    assertThat(api(server).post("/v1/tenants/acme/reservations/00000000-0000-4000-8000-000000000000/settle",
+        TestTokens.PLATFORM, "{\"actual_cost\": \"0.38\"}").json().get("error").asText()).isEqualTo("unknown_reservation");
   }
 
   @Test

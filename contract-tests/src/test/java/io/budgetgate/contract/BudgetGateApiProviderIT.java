@@ -16,6 +16,10 @@ import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestTemplate;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -57,12 +61,33 @@ class BudgetGateApiProviderIT {
     acmeWithSpend("115.00");
   }
 
+  /** A hold made through llm-access itself; its id goes into the consumer's settle and release paths. */
+  @State(Contracts.ACME_HOLDS_042)
+  Map<String, Object> acmeHolding() {
+    acmeWithSpend("50.00");
+    ApiClient.Answer held = api().post("/v1/tenants/acme/llm-access", TestTokens.PLATFORM, "{\"estimated_cost\": \"0.42\"}");
+    if (held.status() != 200) {
+      throw new IllegalStateException("cannot hold 0.42 for acme: " + held.body());
+    }
+    return Map.of("reservationId", held.json().at("/reservation/id").asText());
+  }
+
+  /** Tenant acme with this spend in LiteLLM and no reservation left from an earlier interaction. */
   private static void acmeWithSpend(String spend) {
-    ApiClient.Answer created = new ApiClient("http://127.0.0.1:" + APP.getLocalPort()).post("/v1/tenants", TestTokens.ADMIN,
+    ApiClient.Answer created = api().post("/v1/tenants", TestTokens.ADMIN,
         "{\"tenant_id\": \"acme\", \"name\": \"Acme\", \"max_budget\": 100, \"budget_duration\": \"30d\"}");
     if (created.status() != 201 && created.status() != 409) {
       throw new IllegalStateException("cannot create tenant acme: " + created.body());
     }
+    try (Connection c = DB.connect(); Statement s = c.createStatement()) {
+      s.executeUpdate("DELETE FROM budget_reservations WHERE tenant_id = 'acme'");
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot clear acme's reservations", e);
+    }
     LITELLM.setSpend("acme", new BigDecimal(spend));
+  }
+
+  private static ApiClient api() {
+    return new ApiClient("http://127.0.0.1:" + APP.getLocalPort());
   }
 }

@@ -19,6 +19,7 @@ final class Contracts {
   static final String TENANT_ACME = "tenant acme exists with a budget of 100.00";
   static final String ACME_SPEND_50 = "tenant acme has spent 50.00 of 100.00";
   static final String ACME_SPEND_105 = "tenant acme has spent 105.00 of 100.00 (grace band)";
+  static final String ACME_HOLDS_042 = "tenant acme has spent 50.00 of 100.00 and holds a reservation of 0.42";
   static final String ACME_SPEND_115 = "tenant acme has spent 115.00 of 100.00 with a 30d period";
 
   private Contracts() {}
