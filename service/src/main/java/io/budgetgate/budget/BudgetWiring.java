@@ -37,6 +37,7 @@ public final class BudgetWiring {
     OverrideService overrides = new OverrideService(jdbi, budgets, audit, clock, UUID::randomUUID);
     ReservationService reservations = new ReservationService(jdbi, cache, environment.getObjectMapper(), reservationConfig,
         clock, UUID::randomUUID, environment.metrics());
+    new OpenReservations(jdbi, clock, environment.metrics());
     environment.lifecycle().manage(new ReservationSweeper(reservations, reservationConfig.sweepInterval().toJavaDuration()));
     // POST /tasks/sweep-reservations: expire the holds past their expiry now (every instance also does it on its own)
     environment.admin().addTask(AdminTask.round("sweep-reservations", "holds_expired", reservations::sweep,

@@ -2,8 +2,6 @@ package io.budgetgate.budget;
 
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.budgetgate.budget.api.AccessRequest;
 import io.budgetgate.budget.api.HoldView;
@@ -42,10 +40,11 @@ import org.slf4j.LoggerFactory;
  * unsettled hold expires by itself.
  *
  * <p>What the holds amount to is also shown in every budget status ({@code reserved},
- * {@code headroom}). A fresh status reads it from PostgreSQL; a cached status reads the tenant's
- * open reservations from the cache (rewritten after every hold, settle and release, so several
- * instances on one Redis agree) and applies the same rule to the spend it shows. Only a hold
- * decides on PostgreSQL itself.
+ * {@code headroom}). It is counted in PostgreSQL, and the count is cached with the spend it was
+ * counted against and the first instant it could drop: a cached status with that same spend reads
+ * it from the cache until then (a hold rewrites it; a settle, release or sweep deletes it, so
+ * several instances on one cache agree). The cache holds one small value per tenant, however many
+ * reservations it has open. Only a hold decides, and it decides on PostgreSQL itself.
  */
 public class ReservationService {
   private static final Logger LOG = LoggerFactory.getLogger(ReservationService.class);
@@ -53,13 +52,9 @@ public class ReservationService {
   private static final int MAX_DECIMALS = 6;
   private static final int SPEND_SCALE = 8;
   private static final int LIST_LIMIT = 200;
-  /** How long the cached open reservations of a tenant live; every change rewrites them. */
-  static final Duration CACHE_TTL = Duration.ofMinutes(10);
-  private static final TypeReference<List<ReservedAmount.Open>> OPEN_LIST = new TypeReference<>() {};
 
   private final Jdbi jdbi;
-  private final KeyValueCache cache;
-  private final ObjectMapper json;
+  private final ReservationCounts counts;
   private final ReservationConfig config;
   private final Clock clock;
   private final Supplier<UUID> ids;
@@ -81,8 +76,7 @@ public class ReservationService {
   ReservationService(Jdbi jdbi, KeyValueCache cache, ObjectMapper json, ReservationConfig config, Clock clock,
       Supplier<UUID> ids, MetricRegistry metrics) {
     this.jdbi = jdbi;
-    this.cache = cache;
-    this.json = json;
+    this.counts = new ReservationCounts(cache, json);
     this.config = config;
     this.clock = clock;
     this.ids = ids;
@@ -97,21 +91,23 @@ public class ReservationService {
   }
 
   /**
-   * What is reserved for the standing's tenant: from the cached open reservations when the
-   * standing itself came from the cache, from PostgreSQL otherwise (and the cache rewritten).
+   * What is reserved for the standing's tenant: from the cache when the standing itself came from
+   * the cache and the cached count was made with its spend and still holds; from PostgreSQL
+   * otherwise (and the cache rewritten).
    */
   public BigDecimal reserved(BudgetStanding standing) {
     Instant now = clock.instant();
-    List<ReservedAmount.Open> open = null;
+    BigDecimal spend = judged(standing.spend());
     if (standing.source() == SpendSource.CACHE) {
-      open = cached(standing.tenantId());
+      Optional<ReservationDao.Counted> cached = counts.cached(standing.tenantId(), spend, now);
+      if (cached.isPresent()) {
+        return cached.get().reserved();
+      }
     }
-    if (open == null) {
-      open = jdbi.withExtension(ReservationDao.class, dao -> dao.open(standing.tenantId(), now)).stream()
-          .map(ReservationRow::open).toList();
-      remember(standing.tenantId(), open);
-    }
-    return ReservedAmount.reserved(open, standing.spend(), now);
+    ReservationDao.Counted counted = jdbi.withExtension(ReservationDao.class,
+        dao -> dao.counted(standing.tenantId(), spend, now));
+    counts.remember(standing.tenantId(), spend, counted, now);
+    return counted.reserved();
   }
 
   /**
@@ -135,14 +131,12 @@ public class ReservationService {
 
   private record Valid(BigDecimal estimate, String requestId, Duration hold) {}
 
-  private record Outcome(ReservationRow row, boolean repeated, ReservedAmount.Refusal refusal, BigDecimal reserved,
-      List<ReservedAmount.Open> open) {}
+  private record Outcome(HoldView hold, boolean repeated, ReservedAmount.Refusal refusal, ReservationDao.Counted counted) {}
 
   private Access hold(BudgetStanding standing, Valid request) {
     String tenantId = standing.tenantId();
     Instant now = clock.instant();
-    BigDecimal spend = standing.spend() == null ? BigDecimal.ZERO
-        : standing.spend().max(BigDecimal.ZERO).setScale(SPEND_SCALE, RoundingMode.UP);
+    BigDecimal spend = judged(standing.spend());
     BigDecimal blockAt = standing.blockAt();
     Outcome outcome = jdbi.inTransaction(handle -> {
       ReservationDao dao = handle.attach(ReservationDao.class);
@@ -150,33 +144,26 @@ public class ReservationService {
       if (request.requestId() != null) {
         Optional<ReservationRow> earlier = dao.byRequest(tenantId, request.requestId());
         if (earlier.isPresent()) {
-          ReservationRow row = earlier.get();
-          if (row.amount().compareTo(request.estimate()) != 0) {
-            throw new ServiceException(ServiceException.Kind.CONFLICT, "request_id_reused", "request_id '"
-                + request.requestId() + "' of tenant '" + tenantId + "' was used for an estimated_cost of "
-                + row.amount().stripTrailingZeros().toPlainString() + "; a repeated request must carry the same estimate",
-                null, null);
-          }
-          ReservedAmount.Refusal refusal = row.refusedReason() == null ? null
-              : ReservedAmount.Refusal.valueOf(row.refusedReason().toUpperCase(java.util.Locale.ROOT));
-          return new Outcome(row, true, refusal, dao.reserved(tenantId, spend, now), openOf(dao, tenantId, now));
+          return repeated(earlier.get(), request, dao.counted(tenantId, spend, now), now);
         }
       }
       UUID id = ids.get();
       Instant expiresAt = now.plus(request.hold());
-      boolean made = dao.hold(id, tenantId, request.requestId(), request.estimate(), spend, blockAt, now, expiresAt) == 1;
-      BigDecimal reserved = dao.reserved(tenantId, spend, now);
-      if (made) {
-        return new Outcome(dao.byId(tenantId, id, "").orElseThrow(), false, null, reserved, openOf(dao, tenantId, now));
+      ReservationDao.Held held = dao.hold(id, tenantId, request.requestId(), request.estimate(), spend, blockAt, now,
+          expiresAt);
+      if (held.made()) {
+        Instant until = held.until() == null || expiresAt.isBefore(held.until()) ? expiresAt : held.until();
+        return new Outcome(new HoldView(id, request.estimate(), expiresAt, request.requestId(), ReservationRow.HELD), false,
+            null, new ReservationDao.Counted(held.reserved().add(request.estimate()), until));
       }
-      ReservedAmount.Refusal refusal = ReservedAmount.judge(blockAt, spend, reserved, request.estimate())
+      ReservedAmount.Refusal refusal = ReservedAmount.judge(blockAt, spend, held.reserved(), request.estimate())
           .orElse(ReservedAmount.Refusal.INSUFFICIENT_HEADROOM);
       if (request.requestId() != null) {
         dao.refuse(id, tenantId, request.requestId(), request.estimate(), spend, refusal.wireName(), now);
       }
-      return new Outcome(null, false, refusal, reserved, openOf(dao, tenantId, now));
+      return new Outcome(null, false, refusal, new ReservationDao.Counted(held.reserved(), held.until()));
     });
-    remember(tenantId, outcome.open());
+    counts.remember(tenantId, spend, outcome.counted(), now);
     if (outcome.repeated()) {
       repeated.inc();
     } else if (outcome.refusal() == null) {
@@ -184,8 +171,20 @@ public class ReservationService {
     } else {
       count(outcome.refusal());
     }
-    HoldView hold = outcome.refusal() == null ? holdView(outcome.row(), now) : null;
-    return new Access(standing, outcome.reserved(), hold, outcome.refusal(), request.estimate());
+    return new Access(standing, outcome.counted().reserved(), outcome.hold(), outcome.refusal(), request.estimate());
+  }
+
+  /** A request_id seen before: the same hold or the same refusal; another estimate with it is a 409. */
+  private static Outcome repeated(ReservationRow row, Valid request, ReservationDao.Counted counted, Instant now) {
+    if (row.amount().compareTo(request.estimate()) != 0) {
+      throw new ServiceException(ServiceException.Kind.CONFLICT, "request_id_reused", "request_id '"
+          + request.requestId() + "' of tenant '" + row.tenantId() + "' was used for an estimated_cost of "
+          + row.amount().stripTrailingZeros().toPlainString() + "; a repeated request must carry the same estimate",
+          null, null);
+    }
+    ReservedAmount.Refusal refusal = row.refusedReason() == null ? null
+        : ReservedAmount.Refusal.valueOf(row.refusedReason().toUpperCase(java.util.Locale.ROOT));
+    return new Outcome(refusal == null ? holdView(row, now) : null, true, refusal, counted);
   }
 
   private void count(ReservedAmount.Refusal refusal) {
@@ -221,25 +220,24 @@ public class ReservationService {
                 + " was already settled with an actual_cost of " + row.actualCost().stripTrailingZeros().toPlainString()
                 + "; it cannot be settled again with another amount", null, null);
           }
-          return new Changed(row, null);
+          return new Changed(row, false);
         }
         case ReservationRow.RELEASED -> throw new ServiceException(ServiceException.Kind.CONFLICT, "reservation_released",
             "reservation " + id + " was released (the call did not happen); it cannot be settled", null, null);
         default -> {
-          dao.settle(id, actual, now, now.plus(config.settleLag().toJavaDuration()));
-          return new Changed(dao.byId(tenantId, id, "").orElseThrow(), openOf(dao, tenantId, now));
+          return new Changed(dao.settle(id, actual, now, now.plus(config.settleLag().toJavaDuration())).orElseThrow(), true);
         }
       }
     });
-    if (done.open() != null) {
+    if (done.changed()) {
       settled.inc();
-      remember(tenantId, done.open());
+      counts.forget(tenantId);
     }
     return view(done.row(), now);
   }
 
-  /** A reservation after a settle or release, and the tenant's open ones when it changed (null: unchanged). */
-  private record Changed(ReservationRow row, List<ReservedAmount.Open> open) {}
+  /** A reservation after a settle or release, and whether this call changed it. */
+  private record Changed(ReservationRow row, boolean changed) {}
 
   /** Releases a hold (the call did not happen). Releasing twice is not an error; a settled reservation is a 409. */
   public void release(String tenantId, UUID id) {
@@ -251,11 +249,11 @@ public class ReservationService {
         throw new ServiceException(ServiceException.Kind.CONFLICT, "reservation_settled", "reservation " + id
             + " was settled (the call happened); a settled reservation cannot be released", null, null);
       }
-      return new Changed(row, dao.release(id, now) == 1 ? openOf(dao, tenantId, now) : null);
+      return new Changed(row, dao.release(id, now) == 1);
     });
-    if (done.open() != null) {
+    if (done.changed()) {
       released.inc();
-      remember(tenantId, done.open());
+      counts.forget(tenantId);
     }
   }
 
@@ -289,7 +287,7 @@ public class ReservationService {
     });
     changed.addAll(expiredOf);
     if (!changed.isEmpty()) {
-      cache.delete(changed.stream().map(ReservationService::cacheKey).toArray(String[]::new));
+      counts.forget(changed);
     }
     if (!expiredOf.isEmpty()) {
       expired.inc(expiredOf.size());
@@ -299,33 +297,10 @@ public class ReservationService {
     return expiredOf.size();
   }
 
-  private static List<ReservedAmount.Open> openOf(ReservationDao dao, String tenantId, Instant now) {
-    return dao.open(tenantId, now).stream().map(ReservationRow::open).toList();
-  }
-
-  private List<ReservedAmount.Open> cached(String tenantId) {
-    Optional<String> text = cache.get(cacheKey(tenantId));
-    if (text.isEmpty()) {
-      return null;
-    }
-    try {
-      return json.readValue(text.get(), OPEN_LIST);
-    } catch (JsonProcessingException e) {
-      LOG.warn("tenant {}: cached reservations cannot be read; reading PostgreSQL: {}", tenantId, e.getOriginalMessage());
-      return null;
-    }
-  }
-
-  private void remember(String tenantId, List<ReservedAmount.Open> open) {
-    try {
-      cache.put(cacheKey(tenantId), json.writeValueAsString(open), CACHE_TTL);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("reservations cannot be written as JSON", e);
-    }
-  }
-
-  static String cacheKey(String tenantId) {
-    return "budget:reserved:" + tenantId;
+  /** The spend a hold is judged against: never below 0, at most 8 decimals, rounded up (null, unknown: 0). */
+  private static BigDecimal judged(BigDecimal spend) {
+    return spend == null ? BigDecimal.ZERO.setScale(SPEND_SCALE)
+        : spend.max(BigDecimal.ZERO).setScale(SPEND_SCALE, RoundingMode.UP);
   }
 
   private Valid validate(AccessRequest request) {
@@ -363,11 +338,20 @@ public class ReservationService {
     }
   }
 
-  /** The reservation, locked with its tenant's row (404 for an unknown tenant or reservation; a stored refusal is none). */
+  /**
+   * The reservation, its row locked (404 for an unknown tenant or reservation; a stored refusal is
+   * none). The tenant's row is not locked: a settle or release never lets a hold in that the
+   * tenant's lock would have kept out. A release only lowers what is reserved; a settle above the
+   * estimate that a concurrent hold does not see yet is the overshoot of a call in flight (the
+   * bound's item 2, docs/budget-rules.md), which that hold could not have seen either had it come
+   * a moment earlier. So settles do not queue behind the holds of a busy tenant.
+   */
   private static ReservationRow locked(ReservationDao dao, String tenantId, UUID id) {
-    dao.lockTenant(tenantId).orElseThrow(() -> TenantService.unknownTenant(tenantId));
-    return dao.byId(tenantId, id, "FOR UPDATE").filter(r -> !ReservationRow.REFUSED.equals(r.status()))
-        .orElseThrow(() -> unknownReservation(tenantId, id));
+    Optional<ReservationRow> row = dao.byId(tenantId, id, "FOR UPDATE").filter(r -> !ReservationRow.REFUSED.equals(r.status()));
+    if (row.isEmpty() && !dao.tenantExists(tenantId)) {
+      throw TenantService.unknownTenant(tenantId);
+    }
+    return row.orElseThrow(() -> unknownReservation(tenantId, id));
   }
 
   private static ServiceException unknownReservation(String tenantId, UUID id) {

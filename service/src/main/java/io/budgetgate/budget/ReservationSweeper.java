@@ -43,7 +43,7 @@ final class ReservationSweeper implements Managed {
     try {
       reservations.sweep();
     } catch (RuntimeException e) {
-      LOG.warn("reservation sweep failed this round; next try in {} s: {}", interval.toSeconds(), e.toString());
+      LOG.warn("reservation sweep failed this round; next try in {} ms: {}", interval.toMillis(), e.toString());
     }
   }
 }

@@ -29,8 +29,7 @@ public final class DashboardWiring {
     DashboardSessions sessions = new DashboardSessions(secret(config, mode), tokens,
         config.sessionTtl().toJavaDuration());
     DashboardGate gate = new DashboardGate(sessions, new DashboardSignOuts(jdbi), clock);
-    TenantPage tenantPage = new TenantPage(from.tenants(), from.budgets().service(), from.budgets().overrides(),
-        from.budgets().board(), from.alerts(), from.audit(), clock);
+    TenantPage tenantPage = new TenantPage(from.tenants(), from.budgets(), from.alerts(), from.audit(), clock);
     environment.jersey().register(new SignInResource(sessions, gate, new SignInThrottle(clock, environment.metrics()),
         clock));
     environment.jersey().register(new DashboardResource(gate, new Overview(from.budgets().board(), config.pageSize()),

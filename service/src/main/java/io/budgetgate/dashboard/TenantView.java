@@ -11,6 +11,10 @@ public final class TenantView extends View {
   /** An override as listed. */
   public record OverrideRow(String amount, String reason, String window, String status, String createdBy) {}
 
+  /** A reservation as listed: what it holds or cost, and until when it counts. */
+  public record ReservationRow(String createdAt, String status, String amount, String actualCost, String until,
+      String requestId) {}
+
   /** An alert as listed: notified, or why not, and the block date its messages named. */
   public record AlertRow(String at, String level, String percent, String spend, String source, String notification,
       String projectedBlock) {}
@@ -20,10 +24,11 @@ public final class TenantView extends View {
 
   /** The page's content. */
   public record Content(String tenantId, String name, String state, UsageBar bar, List<Fact> facts, SpendChart chart,
-      List<OverrideRow> overrides, List<AlertRow> alerts, List<AuditRow> audit) {
+      List<OverrideRow> overrides, List<ReservationRow> reservations, List<AlertRow> alerts, List<AuditRow> audit) {
     public Content {
       facts = List.copyOf(facts);
       overrides = List.copyOf(overrides);
+      reservations = List.copyOf(reservations);
       alerts = List.copyOf(alerts);
       audit = List.copyOf(audit);
     }

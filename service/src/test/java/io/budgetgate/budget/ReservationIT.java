@@ -141,6 +141,81 @@ class ReservationIT {
   }
 
   @Test
+  void aCachedStatusReadsTheCountFromTheCacheUntilAHoldEndsOrASettleChangesIt() {
+    String t = tenantWithHeadroomOf5();
+    given.statusJson(t); // the status is cached from here on (the clock moves 5 s, the status cache lives 60 s)
+    assertThat(hold(t, "2.00", null).status()).isEqualTo(200);
+    String settling = post(t, "{\"estimated_cost\": \"1.00\", \"hold_seconds\": 5}").json().at("/reservation/id").asText();
+    long counts = countQueries();
+
+    JsonNode cached = given.statusJson(t);
+    assertThat(cached.get("source").asText()).isEqualTo("cache");
+    assertThat(cached.get("reserved").decimalValue()).isEqualByComparingTo("3.00");
+    assertThat(given.statusJson(t).get("headroom").decimalValue()).isEqualByComparingTo("2.00");
+    assertThat(countQueries() - counts).as("the hold's count, cached with the status's spend, is read from the cache")
+        .isZero();
+
+    CLOCK.advance(Duration.ofSeconds(5)); // the $1 hold ends: the cached count no longer holds
+    assertThat(given.statusJson(t).get("reserved").decimalValue()).isEqualByComparingTo("2.00");
+    assertThat(countQueries() - counts).isEqualTo(1);
+    assertThat(given.statusJson(t).get("reserved").decimalValue()).isEqualByComparingTo("2.00");
+    assertThat(countQueries() - counts).as("counted again once, then cached").isEqualTo(1);
+
+    assertThat(settle(t, settling, "0.70").status()).as("an expired hold can be settled").isEqualTo(200);
+    assertThat(given.statusJson(t).get("reserved").decimalValue()).as("a settle drops the cached count").isEqualByComparingTo("2.70");
+    assertThat(countQueries() - counts).isEqualTo(2);
+  }
+
+  @Test
+  void aSettleAndAReleaseDoNotWaitForTheTenantsLockButAHoldDoes() throws Exception {
+    String t = tenant("1000.00");
+    String settling = hold(t, "1.00", null).json().at("/reservation/id").asText();
+    String releasing = hold(t, "1.00", null).json().at("/reservation/id").asText();
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (java.sql.Connection c = DB.connect()) {
+      c.setAutoCommit(false);
+      try (java.sql.Statement lock = c.createStatement()) {
+        lock.executeQuery("SELECT tenant_id FROM tenant_configs WHERE tenant_id = '" + t + "' FOR UPDATE").close();
+      }
+      Future<Answer> waiting = pool.submit(() -> hold(t, "1.00", null));
+      awaitLockWaiters(1);
+
+      assertThat(settle(t, settling, "0.90").status()).as("settled while another transaction holds the tenant's row")
+          .isEqualTo(200);
+      assertThat(release(t, releasing).status()).isEqualTo(204);
+      assertThat(waiting.isDone()).as("the hold waits for the tenant's row").isFalse();
+
+      c.rollback();
+      assertThat(waiting.get(10, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(200);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(reservedLive(t)).as("0.90 settled, 1.00 held").isEqualByComparingTo("1.90");
+  }
+
+  @Test
+  void theGaugesShowOpenHoldsAndSettledAmountsStillCounting() {
+    Map<String, Number> before = gauges();
+    String t = tenant("1000.00");
+    String kept = hold(t, "1.25", null).json().at("/reservation/id").asText();
+    String dropped = hold(t, "2.50", null).json().at("/reservation/id").asText();
+    String done = hold(t, "0.75", null).json().at("/reservation/id").asText();
+    assertThat(settle(t, done, "0.40").status()).isEqualTo(200);
+    assertThat(release(t, dropped).status()).isEqualTo(204);
+
+    Map<String, Number> after = gauges();
+
+    // the gauges read every tenant's rows: only this case's change is compared (the clock does not move here)
+    assertThat(after.get("holds").longValue() - before.get("holds").longValue()).isEqualTo(1);
+    assertThat(BigDecimal.valueOf(after.get("held_amount").doubleValue())
+        .subtract(BigDecimal.valueOf(before.get("held_amount").doubleValue()))).isEqualByComparingTo("1.25");
+    assertThat(after.get("settled").longValue() - before.get("settled").longValue()).isEqualTo(1);
+    assertThat(BigDecimal.valueOf(after.get("settled_amount").doubleValue())
+        .subtract(BigDecimal.valueOf(before.get("settled_amount").doubleValue()))).isEqualByComparingTo("0.40");
+    assertThat(kept).isNotEqualTo(done);
+  }
+
+  @Test
   void aPlainCheckIsRefusedOnceHoldsFillTheHeadroom() {
     String t = tenantWithHeadroomOf5();
     assertThat(given.access(t).status()).isEqualTo(200);
@@ -398,6 +473,27 @@ class ReservationIT {
   BigDecimal reservedLive(String tenantId) {
     ((TestApplication) APP.getApplication()).features().budgets().invalidate(tenantId); // as a webhook would
     return given.statusJson(tenantId).get("reserved").decimalValue();
+  }
+
+  /** Until this many statements of the test database wait for a lock (10 s at most). */
+  static void awaitLockWaiters(int n) throws Exception {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (given.count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = '"
+        + DB.name() + "'") < n) {
+      assertThat(System.nanoTime()).as("a statement waiting for a lock").isLessThan(deadline);
+      Thread.sleep(10);
+    }
+  }
+
+  /** How many times this app has counted a tenant's reservations in PostgreSQL (Jdbi's timer of the statement). */
+  static long countQueries() {
+    return APP.getEnvironment().metrics().timer("io.budgetgate.budget.ReservationDao.counted").getCount();
+  }
+
+  /** The four reservations.open.* gauges, read as a scrape would. */
+  static Map<String, Number> gauges() {
+    return java.util.stream.Stream.of("holds", "held_amount", "settled", "settled_amount").collect(Collectors.toMap(
+        name -> name, name -> (Number) APP.getEnvironment().metrics().getGauges().get("reservations.open." + name).getValue()));
   }
 
   long heldInDatabase(String tenantId) {

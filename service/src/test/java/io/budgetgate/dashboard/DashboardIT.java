@@ -152,6 +152,31 @@ class DashboardIT {
   }
 
   @Test
+  void theTenantPageShowsWhatReservationsHoldAndTheHeadroomLeft() throws Exception {
+    given.tenant("holding", "\"max_budget\": 100");
+    given.spend("holding", "50");
+    ApiClient api = new ApiClient(base);
+    assertThat(api.post("/v1/tenants/holding/llm-access", TestTokens.PLATFORM,
+        "{\"estimated_cost\": \"2.50\", \"request_id\": \"agent-7 <b>\"}").status()).isEqualTo(200);
+    String settled = api.post("/v1/tenants/holding/llm-access", TestTokens.PLATFORM, "{\"estimated_cost\": \"0.01\"}")
+        .json().at("/reservation/id").asText();
+    assertThat(api.post("/v1/tenants/holding/reservations/" + settled + "/settle", TestTokens.PLATFORM,
+        "{\"actual_cost\": \"0.0042\"}").status()).isEqualTo(200);
+
+    String page = get("/dashboard/tenants/holding", session(TestTokens.VIEWER)).body();
+
+    String facts = page.substring(page.indexOf("<table class=\"facts\""), page.indexOf("</table>", page.indexOf("id=\"facts\"")));
+    assertThat(facts).as("2.50 held + 0.0042 settled, not yet recorded by LiteLLM; 110 - 50 - 2.5042 left")
+        .contains("<td>reserved</td><td>$2.5042 (2 open reservations")
+        .contains("<td>headroom</td><td>$57.4958 before blocked at $110.00");
+    String table = page.substring(page.indexOf("<table id=\"reservations\""),
+        page.indexOf("</table>", page.indexOf("<table id=\"reservations\"")));
+    assertThat(table).contains("<td>held</td><td class=\"num\">$2.50</td>").contains("agent-7 &lt;b&gt;")
+        .contains("<td>settled</td><td class=\"num\">$0.01</td><td class=\"num\">$0.0042</td>")
+        .contains("counts until").doesNotContain("<b>");
+  }
+
+  @Test
   void aViewerCannotActEvenWithAValidFormToken() throws Exception {
     String cookie = session(TestTokens.VIEWER);
     String formToken = formToken(cookie, "hot");
