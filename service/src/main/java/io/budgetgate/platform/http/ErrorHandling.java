@@ -4,7 +4,10 @@ import io.dropwizard.core.server.AbstractServerFactory;
 import io.dropwizard.core.server.ServerFactory;
 import io.dropwizard.core.setup.Environment;
 
-/** Replaces Dropwizard's default exception mappers with ours, so every error has one shape. */
+/**
+ * Replaces Dropwizard's default exception mappers with ours, so every error has one shape, and
+ * hands the JSON writer only the annotations it reads ({@link JacksonAnnotationsOnly}).
+ */
 public final class ErrorHandling {
   private ErrorHandling() {}
 
@@ -17,5 +20,6 @@ public final class ErrorHandling {
     environment.jersey().register(new WebApplicationExceptionMapper());
     environment.jersey().register(new DatabaseExceptionMapper());
     environment.jersey().register(new UnexpectedExceptionMapper());
+    environment.jersey().register(new JacksonAnnotationsOnly());
   }
 }
