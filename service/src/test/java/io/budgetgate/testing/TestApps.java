@@ -64,6 +64,17 @@ public final class TestApps {
     return db;
   }
 
+  /** A small connection pool on the database, as the app has (a connection per statement costs a case about a second). */
+  public static javax.sql.DataSource pool(TestPostgres.Database db) {
+    org.apache.tomcat.jdbc.pool.DataSource pool = new org.apache.tomcat.jdbc.pool.DataSource();
+    pool.setDriverClassName("org.postgresql.Driver");
+    pool.setUrl(db.url());
+    pool.setUsername(db.user());
+    pool.setPassword(db.password());
+    pool.setMaxActive(4);
+    return pool;
+  }
+
   /**
    * {@code -Dbudgetgate.test.cache=redis} runs every app of the suite on Redis (its database
    * {@value #SUITE_DB}) instead of test-app.yml's in-process cache and dedup; .ci/run runs the

@@ -81,8 +81,33 @@ class RedisCacheIT {
           () -> clients(raw) == clientsBefore);
     }
     RedisCache noPort = new RedisCache(new RedisConfig("redis://127.0.0.1", Duration.milliseconds(500), Duration.seconds(5)), CLOCK);
+    RedisCache portZero = new RedisCache(new RedisConfig("redis://127.0.0.1:0", Duration.milliseconds(500), Duration.seconds(5)), CLOCK);
     assertThat(noPort.describe()).as("no port: Redis's own").isEqualTo("redis 127.0.0.1:6379");
+    assertThat(portZero.describe()).as("a port written is used as written, even 0").isEqualTo("redis 127.0.0.1:0");
     noPort.stop();
+    portZero.stop();
+  }
+
+  @Test
+  void callsWithNothingToSendDoNotAskRedisSoTheyNeitherFailNorSwitchTheCacheOff() {
+    // a cache of its own: no pooled connection yet, so anything sent to Redis must open one
+    RedisCache fresh = new RedisCache(new RedisConfig(REDIS.url(), Duration.milliseconds(500), Duration.seconds(5)), CLOCK);
+    try {
+      assertThat(fresh.getAll(List.of())).isEmpty(); // MGET without a key is an error in Redis
+      fresh.putAll(Map.of(), java.time.Duration.ofMinutes(1));
+      assertThat(fresh.failures()).isZero();
+      REDIS.stop();
+      try {
+        fresh.putAll(Map.of(), java.time.Duration.ofMinutes(1));
+        assertThat(fresh.getAll(List.of())).isEmpty();
+        assertThat(fresh.failures()).as("Redis was not asked").isZero();
+        assertThat(fresh.available()).isTrue();
+      } finally {
+        REDIS.start();
+      }
+    } finally {
+      fresh.stop();
+    }
   }
 
   @Test
