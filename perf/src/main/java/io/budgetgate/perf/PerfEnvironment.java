@@ -37,6 +37,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class PerfEnvironment implements AutoCloseable {
   static final int TENANTS = 1000;
+  /** One tenant every hot-tenant reservation goes to (300/s): a budget no load can reach, no contacts. */
+  static final String HOT_TENANT = "perf-hot";
   /** Share of tenants per state: ok, warning, critical, blocked. */
   static final Map<String, Integer> MIX = Map.of("ok", 400, "warning", 250, "critical", 200, "blocked", 150);
   private static final Map<String, String> SPEND = Map.of("ok", "40", "warning", "85", "critical", "105", "blocked", "125");
@@ -90,6 +92,12 @@ final class PerfEnvironment implements AutoCloseable {
    */
   void seed() throws Exception {
     tenants.addAll(create("perf"));
+    ApiClient.Answer hot = service.api().post("/v1/tenants", TestTokens.ADMIN, "{\"tenant_id\": \"" + HOT_TENANT
+        + "\", \"name\": \"one hot tenant\", \"max_budget\": 1000000, \"budget_duration\": \"1mo\"}");
+    if (hot.status() != 201) {
+      throw new IllegalStateException("seeding " + HOT_TENANT + ": " + hot.status() + " " + hot.body());
+    }
+    litellm.setSpend(HOT_TENANT, BigDecimal.ZERO);
     warmUp(create("warm"));
     // the warm-up's alerts notify too: their sends finish before anything is measured
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
