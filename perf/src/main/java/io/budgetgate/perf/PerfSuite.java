@@ -2,6 +2,7 @@ package io.budgetgate.perf;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.budgetgate.testing.TestPostgres;
 import io.budgetgate.testing.TestTokens;
 import io.budgetgate.testing.Webhooks;
 import java.io.BufferedReader;
@@ -12,9 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -23,7 +26,8 @@ import java.util.function.Consumer;
  * (open model), the closed-loop saturation run, outbox drain and dedup, dashboard, LiteLLM faults,
  * 10,000 tenants, (full profile) JMH; report written, and a non-zero exit when a gate is missed.
  * Arguments: profile ({@code smoke}, {@code full}; {@code load} or {@code scale} run one part only,
- * printed and gated, no report), report path, gate scale. Every gate is in {@link Gates}.
+ * printed and gated, no report; {@code wrk} issue 21's measurement, {@link WrkBenchmark}), report
+ * path, gate scale. Every gate is in {@link Gates}.
  */
 public final class PerfSuite {
   /** The dashboard is timed with this many tenants (the issue's "fast with 5,000 tenants"). */
@@ -84,6 +88,15 @@ public final class PerfSuite {
    */
   static final double DRAIN_S = 30;
   static final double DEDUP_PER_S = 1000;
+  /**
+   * The open scenarios that commit on every request. Their p95 gates allow, on top of the story's
+   * figure, what a bare commit took at p95 in the same seconds ({@link CommitProbe}): on this
+   * virtual machine a commit usually takes a fraction of a millisecond and now and then waits
+   * seconds for the disk (a webhook-50 p95 of 706 ms on 2026-12-07 with every other figure normal;
+   * PostgreSQL logged COMMITs of 250-375 ms in the next run). A slower BudgetGate still fails the
+   * gate; a disk that stalled everyone's commits does not.
+   */
+  static final List<String> COMMITTING = List.of("status-miss", "webhook-50");
   private PerfSuite() {}
 
   public static void main(String[] args) throws Exception {
@@ -93,10 +106,19 @@ public final class PerfSuite {
     System.setProperty("java.awt.headless", "true");
     Path work = Path.of("target", "perf").toAbsolutePath();
     Gates gates = new Gates(scale);
+    if ("wrk".equals(profile)) {
+      WrkBenchmark.requireWrk();
+    }
     try (PerfEnvironment env = new PerfEnvironment().start()) {
       log("BudgetGate up at " + env.service.baseUrl() + "; seeding " + PerfEnvironment.TENANTS + " tenants");
       env.seed();
-      if ("scale".equals(profile)) {
+      if ("wrk".equals(profile)) {
+        WrkBenchmark.Result r = WrkBenchmark.run(env, work);
+        StringBuilder md = new StringBuilder();
+        WrkBenchmark.report(md, r);
+        System.out.println(md);
+        wrkGates(gates, r);
+      } else if ("scale".equals(profile)) {
         ScaleBenchmark.Result r = ScaleBenchmark.run(env, 20);
         StringBuilder md = new StringBuilder();
         PerfReport.scale(md, r);
@@ -105,9 +127,22 @@ public final class PerfSuite {
       } else {
         long outboxBefore = env.outboxRows();
         List<String> output = new ArrayList<>();
-        int gatling = gatling(env, work, "load".equals(profile) ? "smoke" : profile, output);
+        int gatling;
+        Map<String, Double> commits = new LinkedHashMap<>();
+        try (CommitProbe probe = new CommitProbe(TestPostgres.newDatabase()).start()) {
+          gatling = gatling(env, work, "load".equals(profile) ? "smoke" : profile, output);
+          for (String scenario : COMMITTING) {
+            Optional<long[]> window = ScenarioStats.window(output, scenario);
+            Optional<Double> p95 = window.flatMap(w -> probe.p95(w[0], w[1]));
+            p95.ifPresent(ms -> commits.put(scenario, ms));
+            log(String.format(Locale.ROOT, "a bare commit during %s: %s (%d probe commits failed in all)", scenario,
+                p95.map(ms -> String.format(Locale.ROOT, "p95 %.1f ms over %d commits", ms,
+                    probe.between(window.get()[0], window.get()[1]).size())).orElse("no window found, allowance 0"),
+                probe.failures()));
+          }
+        }
         Map<String, ScenarioStats> stats = ScenarioStats.parse(output, BudgetGateSimulation.NAMES);
-        loadGates(gates, stats, gatling);
+        loadGates(gates, stats, gatling, commits);
         if (stats.containsKey("reserve")) {
           log(reservationLine(stats));
         }
@@ -181,14 +216,18 @@ public final class PerfSuite {
   }
 
   /** The Gatling scenarios' gates: the story's figures where they sit far from noise, and no failed request. */
-  static void loadGates(Gates gates, Map<String, ScenarioStats> stats, int gatling) {
+  static void loadGates(Gates gates, Map<String, ScenarioStats> stats, int gatling, Map<String, Double> commits) {
     gates.holds("Gatling ran", "exit 0 and figures printed", "exit " + gatling + ", " + stats.size() + " scenarios",
         gatling == 0 && !stats.isEmpty());
     gate(gates, stats, "status-cached", s -> gates.below("status-cached p95 (open, cached)", CHECK_P95_MS, "ms", s.p95(), "story"));
     gate(gates, stats, "llm-access", s -> gates.below("llm-access p95 (open, the decision)", CHECK_P95_MS, "ms", s.p95(), "story"));
-    gate(gates, stats, "status-miss", s -> gates.below("status-miss p95 (open, " + BudgetGateSimulation.MISS_RATE + "/s)", MISS_OPEN_P95_CAP_MS, "ms", s.p95(),
-        "stall cap; the story's 50 ms is gated on the closed-loop miss"));
-    gate(gates, stats, "webhook-50", s -> gates.below("webhook-50 p95", WEBHOOK_P95_MS, "ms", s.p95(), "story"));
+    double missDisk = commits.getOrDefault("status-miss", 0.0);
+    gate(gates, stats, "status-miss", s -> gates.below("status-miss p95 (open, " + BudgetGateSimulation.MISS_RATE + "/s)",
+        MISS_OPEN_P95_CAP_MS + missDisk, "ms", s.p95(), "stall cap " + (int) MISS_OPEN_P95_CAP_MS + " ms + a bare commit's p95 then, "
+        + String.format(Locale.ROOT, "%.1f", missDisk) + " ms; the story's 50 ms is gated on the closed-loop miss"));
+    double webhookDisk = commits.getOrDefault("webhook-50", 0.0);
+    gate(gates, stats, "webhook-50", s -> gates.below("webhook-50 p95", WEBHOOK_P95_MS + webhookDisk, "ms", s.p95(), "story's "
+        + (int) WEBHOOK_P95_MS + " ms + a bare commit's p95 then, " + String.format(Locale.ROOT, "%.1f", webhookDisk) + " ms"));
     gate(gates, stats, "concurrent-100", s -> gates.below("concurrent-100 slowest answer", 5000, "ms", s.max(), "story"));
     // the reservation scenarios (full profile) are reported, not gated: at their rates the holds queue on this machine
     // (docs/perf/README.md, "Reservations"); their capacity is gated in the closed loop
@@ -245,6 +284,21 @@ public final class PerfSuite {
         .litellmPerRequest(), "one read per miss");
     int failed = r.figures().values().stream().mapToInt(Load.Figures::failed).sum();
     gates.holds("closed loop: failed requests", "0", String.valueOf(failed), failed == 0);
+  }
+
+  /**
+   * Issue 21's targets, as gates of the {@code wrk} profile only (it needs wrk, which the README's
+   * machine does not have): every answer a 200 or a 402, the hot endpoints at half the admin ping's
+   * throughput and p95 5 ms, {@code /v1/ping} at 0.7.
+   */
+  static void wrkGates(Gates gates, WrkBenchmark.Result r) {
+    long unexpected = r.figures().values().stream().mapToLong(WrkBenchmark.Figures::unexpected).sum();
+    gates.holds("wrk: answers other than 200 and 402", "0", String.valueOf(unexpected), unexpected == 0);
+    gates.atLeast("wrk: /v1/ping throughput / admin ping", WrkBenchmark.PING_SHARE, "x", r.ratio("v1-ping"), "issue 21");
+    for (String hot : List.of("status-cached", "llm-access")) {
+      gates.atLeast("wrk: " + hot + " throughput / admin ping", WrkBenchmark.HOT_SHARE, "x", r.ratio(hot), "issue 21");
+      gates.atMost("wrk: " + hot + " p95", WrkBenchmark.HOT_P95_MS, "ms", r.figures().get(hot).p95(), "issue 21");
+    }
   }
 
   static void scaleGates(Gates gates, ScaleBenchmark.Result r) {

@@ -1,8 +1,12 @@
 package io.budgetgate.perf;
 
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,6 +35,52 @@ record ScenarioStats(String name, double p50, double p95, double p99, double max
       }
     }
     return stats;
+  }
+
+  private static final Pattern BLOCK = Pattern.compile("^(\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}) GMT\\s+\\d+s elapsed$");
+  private static final Pattern PROGRESS = Pattern.compile("waiting:\\s*([\\d,]+) / active:\\s*([\\d,]+)\\s*/ done:\\s*([\\d,]+)");
+  private static final DateTimeFormatter GATLING_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+  /**
+   * When a scenario ran (epoch ms, from and to), read from the progress blocks Gatling prints every
+   * 5 s with their time: from the last block before it had started to the first block after it had
+   * finished, so the window holds the whole scenario and at most 5 s more on each side.
+   */
+  static Optional<long[]> window(List<String> output, String scenario) {
+    long blockAt = -1;
+    long from = -1;
+    boolean inScenario = false;
+    String header = "---- " + scenario + " ";
+    for (String line : output) {
+      String text = line.trim();
+      Matcher block = BLOCK.matcher(text);
+      if (block.matches()) {
+        blockAt = LocalDateTime.parse(block.group(1), GATLING_TIME).toInstant(ZoneOffset.UTC).toEpochMilli();
+        inScenario = false;
+        continue;
+      }
+      if (text.startsWith("---- ")) {
+        inScenario = text.startsWith(header);
+        continue;
+      }
+      Matcher progress = PROGRESS.matcher(text);
+      if (inScenario && blockAt >= 0 && progress.find()) {
+        long waiting = count(progress.group(1));
+        long active = count(progress.group(2));
+        long done = count(progress.group(3));
+        if (active == 0 && done == 0) {
+          from = blockAt;
+        } else if (waiting == 0 && active == 0) {
+          return from < 0 ? Optional.empty() : Optional.of(new long[] {from, blockAt});
+        }
+        inScenario = false;
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static long count(String digits) {
+    return Long.parseLong(digits.replace(",", ""));
   }
 
   private static String metric(String text) {
