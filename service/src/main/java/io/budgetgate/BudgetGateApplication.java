@@ -44,6 +44,8 @@ import io.budgetgate.webhook.WebhookWiring;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
+import io.dropwizard.core.server.DefaultServerFactory;
+import io.dropwizard.core.server.ServerFactory;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
@@ -126,6 +128,7 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
     BudgetWiring.Budgets budgetFeature = BudgetWiring.wire(jdbi, litellmFeature, tenants, cache, audit, config.getBudget(),
         config.getReservations(), config.getLitellm().publicBaseUrl(), alerting.freshStatuses(), clock, environment);
     BudgetService budgets = budgetFeature.service();
+    BudgetWiring.hotPath(budgetFeature, config.getBudget(), tokens, apiAtRoot(config.getServerFactory()), environment);
     BudgetResetService resets = ResetWiring.wire(jdbi, litellm, budgetFeature, tenants, outbox, audit, clock,
         config.getBudget().jobInterval().toJavaDuration(), environment);
     AlertWiring.reconciler(jdbi, litellm, alerting, budgetFeature, config.getAlerts(), clock, environment);
@@ -154,6 +157,12 @@ public class BudgetGateApplication extends Application<BudgetGateConfiguration> 
    */
   protected Clock clock() {
     return Clock.tick(Clock.systemUTC(), Duration.ofNanos(1_000));
+  }
+
+  /** The API's paths are as api.md writes them: no application context path, Jersey at the root. */
+  static boolean apiAtRoot(ServerFactory serverFactory) {
+    return serverFactory instanceof DefaultServerFactory server && "/".equals(server.getApplicationContextPath())
+        && server.getJerseyRootPath().map(root -> root.equals("/*") || root.equals("/")).orElse(true);
   }
 
   /** The API speaks snake_case JSON with ISO-8601 times and exact decimals. */

@@ -131,7 +131,8 @@ public final class BudgetResource {
     }
   }
 
-  private BudgetStatus status(BudgetStanding standing) {
+  /** The status as answered, here and on {@link BudgetHotPath}: the standing with what open reservations hold. */
+  BudgetStatus status(BudgetStanding standing) {
     return BudgetStatus.of(standing, reservations.reserved(standing));
   }
 

@@ -110,6 +110,19 @@ public class BudgetService {
 
   /** The tenant's budget status now; 404 for an unknown tenant, 503 only in fail mode closed. */
   public Decision decide(String tenantId) {
+    return decide(tenantId, true).orElseThrow();
+  }
+
+  /**
+   * The decision when this instance can give it without PostgreSQL or LiteLLM (a cached status, or
+   * a degraded answer it is still reusing), counted and timed like {@link #decide}; empty when it
+   * would have to read them. For {@link BudgetHotPath}, which leaves the rest to Jersey.
+   */
+  public Optional<Decision> decideIfCached(String tenantId) {
+    return decide(tenantId, false);
+  }
+
+  private Optional<Decision> decide(String tenantId, boolean mayLoad) {
     long started = System.nanoTime();
     Instant now = clock.instant();
     Optional<BudgetSnapshot> cached = cache.snapshot(tenantId, now);
@@ -120,6 +133,8 @@ public class BudgetService {
     } else if (degradedAnswer != null && now.isBefore(degradedAnswer.until())) {
       // a degraded answer is kept only by load(), after it put the tenant's key into keys
       decision = new Decision(degradedAnswer.snapshot().status(now, degradedAnswer.source()), keys.get(tenantId));
+    } else if (!mayLoad) {
+      return Optional.empty();
     } else {
       decision = load(tenantId, now, ReadFor.CHECK);
     }
@@ -134,7 +149,7 @@ public class BudgetService {
     if (decision.status().degraded()) {
       degraded.inc();
     }
-    return decision;
+    return Optional.of(decision);
   }
 
   private void notifyFresh(BudgetStanding status) {

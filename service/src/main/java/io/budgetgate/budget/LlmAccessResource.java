@@ -82,7 +82,11 @@ public final class LlmAccessResource {
   public Response decide(@PathParam("tenant_id") String tenantId, @Context HttpHeaders headers,
       @Parameter(hidden = true) String body) {
     AccessRequest request = AccessRequestParser.parse(json, body, headers.getMediaType());
-    BudgetService.Decision decision = budgets.decide(tenantId);
+    return answer(budgets.decide(tenantId), request);
+  }
+
+  /** The answer to a decision, here and on {@link BudgetHotPath}: 200 with the key (and the hold), or 402. */
+  Response answer(BudgetService.Decision decision, AccessRequest request) {
     ReservationService.Access access = reservations.access(decision.status(), request);
     BudgetStatus status = BudgetStatus.of(access.standing(), access.reserved());
     if (access.allowed()) {

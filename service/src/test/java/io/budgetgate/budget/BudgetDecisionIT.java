@@ -475,7 +475,7 @@ class BudgetDecisionIT {
         Duration.milliseconds(5), 1.0, null, null);
     BudgetCache cache = new BudgetCache(shared, Jackson.newObjectMapper(), java.time.Duration.ofSeconds(60),
         java.time.Duration.ofMinutes(10), metrics);
-    BudgetConfig budget = new BudgetConfig(null, null, failMode, null, null, null, null);
+    BudgetConfig budget = new BudgetConfig(null, null, failMode, null, null, null, null, null);
     return new BudgetService(JDBI, new LiteLlmClient(config, Jackson.newObjectMapper(), metrics), missing, cache,
         new AuditLog(JDBI, CLOCK, Jackson.newObjectMapper()), budget, listener, CLOCK, metrics);
   }
