@@ -37,6 +37,7 @@ final class BudgetCache {
   private final Duration ttl;
   private final Duration staleLimit;
   private final ConcurrentHashMap<String, KnownSpend> localSpend = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Parsed> parsedSnapshots = new ConcurrentHashMap<>();
   private final Counter olderReads;
 
   BudgetCache(KeyValueCache cache, ObjectMapper json, Duration ttl, Duration staleLimit,
@@ -54,9 +55,29 @@ final class BudgetCache {
    * entry another instance wrote, or one a test's clock has moved past, is never served late.
    */
   Optional<BudgetSnapshot> snapshot(String tenantId, Instant now) {
-    return cache.get(snapshotKey(tenantId)).flatMap(text -> read(text, BudgetSnapshot.class))
+    return cache.get(snapshotKey(tenantId)).flatMap(text -> parsed(tenantId, text))
         .filter(s -> s.spendAt() == null || now.isBefore(s.spendAt().plus(ttl)));
   }
+
+  /**
+   * The snapshot the cached text says, parsed once per text: a cached check reads the same text
+   * again and again, and parsing it was an eighth of the check's CPU (docs/perf/hot-path.md). The
+   * text itself still comes from the cache on every read, so a change another instance cached is
+   * seen exactly as before; only an identical text reuses the (immutable) snapshot parsed from it.
+   * One entry per tenant this instance has read (about 1 KB each), kept until it stops.
+   */
+  private Optional<BudgetSnapshot> parsed(String tenantId, String text) {
+    Parsed last = parsedSnapshots.get(tenantId);
+    if (last != null && last.text().equals(text)) {
+      return Optional.of(last.snapshot());
+    }
+    Optional<BudgetSnapshot> snapshot = read(text, BudgetSnapshot.class);
+    snapshot.ifPresent(parsed -> parsedSnapshots.put(tenantId, new Parsed(text, parsed)));
+    return snapshot;
+  }
+
+  /** A cached text and the snapshot parsed from it. */
+  private record Parsed(String text, BudgetSnapshot snapshot) {}
 
   /**
    * Caches a snapshot and its spend as the last known one, unless a newer spend is already known

@@ -29,6 +29,23 @@ class BudgetCacheTest {
   }
 
   @Test
+  void aCachedTextIsParsedOnceAndAnotherInstancesNewerSnapshotIsSeenAtOnce() {
+    InProcessCache shared = new InProcessCache(clock);
+    BudgetCache here = new BudgetCache(shared, Jackson.newObjectMapper(), Duration.ofSeconds(60), Duration.ofMinutes(10), metrics);
+    BudgetCache other = new BudgetCache(shared, Jackson.newObjectMapper(), Duration.ofSeconds(60), Duration.ofMinutes(10),
+        new MetricRegistry());
+    other.store(read("t", "10", NOW.minusSeconds(5)), NOW);
+
+    BudgetSnapshot first = here.snapshot("t", NOW).orElseThrow();
+    assertThat(here.snapshot("t", NOW).orElseThrow()).as("the same text: parsed once").isSameAs(first);
+    other.store(read("t", "20", NOW.minusSeconds(1)), NOW);
+
+    assertThat(here.snapshot("t", NOW).orElseThrow().spend()).as("a new text: read again").isEqualByComparingTo("20");
+    other.invalidate("t");
+    assertThat(here.snapshot("t", NOW)).as("gone from the shared cache: gone here").isEmpty();
+  }
+
+  @Test
   void aSpendReadEarlierThanTheKnownOneIsNotStoredAndCounted() {
     assertThat(cache.store(read("t", "120", NOW.minusSeconds(1)), NOW)).isTrue();
 
