@@ -119,6 +119,26 @@ class BudgetDecisionIT {
   }
 
   @Test
+  void decidingIfCachedReadsNothingOnAMissAndIsTheCachedDecisionCountedOnAHit() {
+    Tenant t = tenant("115.00", "100.00");
+    BudgetService budgets = budgets(BudgetConfig.FailMode.OPEN);
+    int calls = infoCalls();
+
+    assertThat(budgets.decideIfCached(t.id)).as("not cached yet").isEmpty();
+    assertThat(infoCalls()).as("and LiteLLM not asked").isEqualTo(calls);
+    assertThat(metrics.counter("budget.decision.blocked").getCount()).isZero();
+    budgets.decide(t.id);
+    BudgetService.Decision hit = budgets.decideIfCached(t.id).orElseThrow();
+
+    assertThat(hit.status().source()).isEqualTo(SpendSource.CACHE);
+    assertThat(hit.status().allowed()).isFalse();
+    assertThat(hit.key().reveal()).isEqualTo(t.rawKey);
+    assertThat(infoCalls()).isEqualTo(calls + 1);
+    assertThat(metrics.timer("budget.decision.cache").getCount()).isEqualTo(1);
+    assertThat(metrics.counter("budget.decision.blocked").getCount()).as("the live refusal and the cached one").isEqualTo(2);
+  }
+
+  @Test
   void aSnapshotCachedByAnotherInstanceIsNotUsedBeforeThisInstanceKnowsTheTenantsKey() {
     Tenant t = tenant("12.00", "100.00");
     budgets(BudgetConfig.FailMode.OPEN).decide(t.id); // another instance fills the shared cache
