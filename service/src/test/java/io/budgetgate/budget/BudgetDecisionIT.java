@@ -3,10 +3,6 @@ package io.budgetgate.budget;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.codahale.metrics.MetricRegistry;
 import io.budgetgate.audit.AuditLog;
 import io.budgetgate.litellm.LiteLlmClient;
@@ -19,6 +15,7 @@ import io.budgetgate.platform.cache.InProcessCache;
 import io.budgetgate.platform.errors.ServiceException;
 import io.budgetgate.platform.secrets.SecretBox;
 import io.budgetgate.rules.BudgetState;
+import io.budgetgate.testing.LoggerCapture;
 import io.budgetgate.testing.TestClock;
 import io.budgetgate.testing.TestKeys;
 import io.budgetgate.testing.TestPostgres;
@@ -40,7 +37,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.LoggerFactory;
 
 /**
  * The decision path of {@link BudgetService} on its own: real PostgreSQL rows, the LiteLLM
@@ -61,9 +57,8 @@ class BudgetDecisionIT {
   final MissingKeys missing = new MissingKeys(metrics);
   final InProcessCache shared = new InProcessCache(CLOCK);
   final List<BudgetStanding> fresh = Collections.synchronizedList(new ArrayList<>());
-  final ListAppender<ILoggingEvent> log = new ListAppender<>();
-  final Logger logger = (Logger) LoggerFactory.getLogger(BudgetService.class);
-  Level levelBefore;
+  @RegisterExtension
+  final LoggerCapture log = new LoggerCapture(BudgetService.class);
 
   static Jdbi jdbi() {
     Jdbi jdbi = Jdbi.create(DB.url(), DB.user(), DB.password()).installPlugin(new SqlObjectPlugin());
@@ -74,16 +69,10 @@ class BudgetDecisionIT {
   @BeforeEach
   void capture() {
     LITELLM.heal();
-    levelBefore = logger.getLevel();
-    logger.setLevel(Level.INFO);
-    log.start();
-    logger.addAppender(log);
   }
 
   @AfterEach
   void release() {
-    logger.detachAppender(log);
-    logger.setLevel(levelBefore);
     LITELLM.heal();
   }
 
@@ -115,7 +104,7 @@ class BudgetDecisionIT {
     assertThat(metrics.timer("budget.decision.unavailable").getCount()).isZero();
     assertThat(metrics.counter("budget.decision.blocked").getCount()).isZero();
     assertThat(metrics.counter("budget.decision.degraded").getCount()).isZero();
-    assertThat(log.list).isEmpty();
+    assertThat(log.lines()).isEmpty();
   }
 
   @Test
@@ -192,7 +181,7 @@ class BudgetDecisionIT {
     BudgetService budgets = budgets(BudgetConfig.FailMode.OPEN);
 
     assertThat(budgets.decide(zero.id).status().spend()).isEqualByComparingTo("0");
-    assertThat(log.list).isEmpty();
+    assertThat(log.lines()).isEmpty();
     assertThat(budgets.decide(negative.id).status().spend()).isEqualByComparingTo("0");
     assertThat(lines()).containsExactly(
         "WARN LiteLLM reported negative spend -5 for tenant " + negative.id + "; counting it as 0");
@@ -274,7 +263,7 @@ class BudgetDecisionIT {
       assertThat(e.getMessage()).isEqualTo("the spend of tenant '" + t.id + "' is unknown: LiteLLM cannot be reached"
           + " and no recent spend is known; budget.failMode is closed, so calls are refused until LiteLLM answers");
     });
-    assertThat(log.list).isEmpty();
+    assertThat(log.lines()).isEmpty();
   }
 
   @Test
@@ -545,6 +534,6 @@ class BudgetDecisionIT {
   }
 
   List<String> lines() {
-    return log.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+    return log.lines();
   }
 }

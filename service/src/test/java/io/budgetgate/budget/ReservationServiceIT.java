@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.jdbi3.InstrumentedSqlLogger;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -27,6 +23,8 @@ import io.budgetgate.platform.secrets.SecretBox;
 import io.budgetgate.rules.BudgetState;
 import io.budgetgate.rules.ReservedAmount;
 import io.budgetgate.testing.Eventually;
+import io.budgetgate.testing.LoggerCapture;
+import io.budgetgate.testing.RedisLikeCache;
 import io.budgetgate.testing.TestApps;
 import io.budgetgate.testing.TestClock;
 import io.budgetgate.testing.TestKeys;
@@ -52,11 +50,8 @@ import javax.sql.DataSource;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@link ReservationService} on its own: a migrated PostgreSQL database of its own, the in-process
@@ -92,28 +87,8 @@ class ReservationServiceIT {
   final ObjectMapper json = json();
   final List<UUID> issued = Collections.synchronizedList(new ArrayList<>());
   final ReservationService reservations = service(metrics);
-  final ListAppender<ILoggingEvent> log = new ListAppender<>();
-  final List<Logger> loggers = List.of((Logger) LoggerFactory.getLogger(ReservationService.class),
-      (Logger) LoggerFactory.getLogger(ReservationCounts.class), (Logger) LoggerFactory.getLogger(ReservationSweeper.class));
-  final List<Level> levelsBefore = new ArrayList<>();
-
-  @BeforeEach
-  void capture() {
-    log.start();
-    for (Logger logger : loggers) {
-      levelsBefore.add(logger.getLevel());
-      logger.setLevel(Level.INFO);
-      logger.addAppender(log);
-    }
-  }
-
-  @AfterEach
-  void release() {
-    for (int i = 0; i < loggers.size(); i++) {
-      loggers.get(i).detachAppender(log);
-      loggers.get(i).setLevel(levelsBefore.get(i));
-    }
-  }
+  @RegisterExtension
+  final LoggerCapture log = new LoggerCapture(ReservationService.class, ReservationCounts.class, ReservationSweeper.class);
 
   // --- access without an estimate
 
@@ -612,7 +587,7 @@ class ReservationServiceIT {
     CLOCK.set(until); // a counted row ends here: the cached amount may have dropped
     assertThat(reservations.reserved(fromCache(t, "100.00"))).isEqualByComparingTo("0");
     assertThat(countQueries() - queries).isEqualTo(4);
-    assertThat(log.list).isEmpty();
+    assertThat(log.lines()).isEmpty();
   }
 
   @Test
@@ -938,7 +913,7 @@ class ReservationServiceIT {
     Instant base = TestClock.START.plus(java.time.Duration.ofDays(30 * EPOCHS.incrementAndGet()));
     CLOCK.set(base);
     service(new MetricRegistry()).sweep();
-    log.list.clear(); // what that sweep expired is not this case's
+    log.clear(); // what that sweep expired is not this case's
     return base;
   }
 
@@ -1088,46 +1063,6 @@ class ReservationServiceIT {
   }
 
   List<String> lines() {
-    return log.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
-  }
-
-  /**
-   * The in-process cache, refusing a delete of no keys as Redis does ({@code DEL} without a key is
-   * an error, which {@code RedisCache} takes for an outage and answers without Redis for a while).
-   */
-  static final class RedisLikeCache implements KeyValueCache {
-    private final KeyValueCache cache;
-
-    RedisLikeCache(KeyValueCache cache) {
-      this.cache = cache;
-    }
-
-    @Override
-    public Optional<String> get(String key) {
-      return cache.get(key);
-    }
-
-    @Override
-    public void put(String key, String value, java.time.Duration ttl) {
-      cache.put(key, value, ttl);
-    }
-
-    @Override
-    public Optional<Boolean> putIfAbsent(String key, String value, java.time.Duration ttl) {
-      return cache.putIfAbsent(key, value, ttl);
-    }
-
-    @Override
-    public void delete(String... keys) {
-      if (keys.length == 0) {
-        throw new IllegalStateException("ERR wrong number of arguments for 'del' command");
-      }
-      cache.delete(keys);
-    }
-
-    @Override
-    public String describe() {
-      return "in-process, deleting as Redis does";
-    }
+    return log.lines();
   }
 }

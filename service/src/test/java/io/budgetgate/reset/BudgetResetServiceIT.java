@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.entry;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,6 +32,7 @@ import io.budgetgate.platform.secrets.SecretBox;
 import io.budgetgate.tenant.TenantDefaults;
 import io.budgetgate.tenant.TenantService;
 import io.budgetgate.tenant.TenantWiring;
+import io.budgetgate.testing.LoggerCapture;
 import io.budgetgate.testing.StoredRows;
 import io.budgetgate.testing.TestApps;
 import io.budgetgate.testing.TestClock;
@@ -65,7 +62,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@link BudgetResetService} on its own: built by {@link ResetWiring} (with its job and notices) on
@@ -98,28 +94,17 @@ class BudgetResetServiceIT {
 
   final AtomicInteger nudges = new AtomicInteger();
   final Resets resets = resets(client(LITELLM.baseUrl()), nudges);
-  final ListAppender<ILoggingEvent> log = new ListAppender<>();
-  final List<Logger> loggers = List.of((Logger) LoggerFactory.getLogger(BudgetResetService.class),
-      (Logger) LoggerFactory.getLogger(BudgetResetJob.class));
-  final List<Level> levelsBefore = loggers.stream().map(Logger::getLevel).toList();
+  @RegisterExtension
+  final LoggerCapture log = new LoggerCapture(BudgetResetService.class, BudgetResetJob.class);
 
   @BeforeEach
   void capture() {
     LITELLM.heal();
-    log.start();
-    loggers.forEach(l -> {
-      l.setLevel(Level.INFO);
-      l.addAppender(log);
-    });
   }
 
   @AfterEach
   void release() {
     LITELLM.heal();
-    for (int i = 0; i < loggers.size(); i++) {
-      loggers.get(i).detachAppender(log);
-      loggers.get(i).setLevel(levelsBefore.get(i));
-    }
   }
 
   // --- which periods are due
@@ -631,7 +616,7 @@ class BudgetResetServiceIT {
       // a started period ends after now, so one round starts everything; a second finds nothing
       assertThat(++rounds).as("rounds that still found periods due").isLessThan(3);
     }
-    log.list.clear();
+    log.clear();
     nudges.set(0);
   }
 
@@ -839,6 +824,6 @@ class BudgetResetServiceIT {
   }
 
   List<String> lines() {
-    return log.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+    return log.lines();
   }
 }

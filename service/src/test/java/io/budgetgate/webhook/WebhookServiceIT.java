@@ -6,10 +6,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.tuple;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -48,6 +44,8 @@ import io.budgetgate.tenant.Tenant;
 import io.budgetgate.tenant.TenantDefaults;
 import io.budgetgate.tenant.TenantService;
 import io.budgetgate.tenant.TenantWiring;
+import io.budgetgate.testing.LoggerCapture;
+import io.budgetgate.testing.RedisLikeCache;
 import io.budgetgate.testing.StoredRows;
 import io.budgetgate.testing.TestApps;
 import io.budgetgate.testing.TestClock;
@@ -80,11 +78,9 @@ import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@link WebhookService} and {@link AlertService} on their own: a migrated PostgreSQL database of
@@ -119,29 +115,19 @@ class WebhookServiceIT {
   }
 
   final MetricRegistry metrics = new MetricRegistry();
-  final ClaimStore claims = new ClaimStore(new InProcessCache(CLOCK));
+  final InProcessCache claimed = new InProcessCache(CLOCK);
+  final RedisLikeCache claims = new RedisLikeCache(claimed);
   final AtomicInteger nudges = new AtomicInteger();
   final Outbox outbox = new Outbox("", nudges::incrementAndGet);
   final List<UUID> issued = Collections.synchronizedList(new ArrayList<>());
   AlertService alerts = alertService(claims);
   WebhookService webhooks = webhooks(alerts);
-  final ListAppender<ILoggingEvent> log = new ListAppender<>();
-  final Logger logger = (Logger) LoggerFactory.getLogger(AlertService.class);
-  Level levelBefore;
+  @RegisterExtension
+  final LoggerCapture log = new LoggerCapture(AlertService.class);
 
   @BeforeEach
   void capture() {
     LITELLM.heal();
-    levelBefore = logger.getLevel();
-    logger.setLevel(Level.INFO);
-    log.start();
-    logger.addAppender(log);
-  }
-
-  @AfterEach
-  void release() {
-    logger.detachAppender(log);
-    logger.setLevel(levelBefore);
   }
 
   // --- what an accepted webhook writes
@@ -183,7 +169,7 @@ class WebhookServiceIT {
     assertThat(nudges).as("the outbox is woken once, after the commit").hasValue(1);
     assertThat(claims.get(DedupKey.of(t.id, AlertLevel.WARNING, t.created))).contains(now.toString());
     assertThat(claims.deletes).isEmpty();
-    assertThat(log.list).isEmpty();
+    assertThat(log.lines()).isEmpty();
   }
 
   @Test
@@ -513,7 +499,7 @@ class WebhookServiceIT {
     Hooked t = tenant();
     String key = DedupKey.of(t.id, AlertLevel.WARNING, t.created);
     assertThat(accept(deliveryId(), Webhooks.event("threshold_crossed", "85", t.id), Intake.SIGNED).notified()).isTrue();
-    claims.cache.delete(key); // what a Redis restarted without persistence looks like
+    claimed.delete(key); // what a Redis restarted without persistence looks like
     later();
 
     WebhookReply again = accept(deliveryId(), Webhooks.event("threshold_crossed", "86", t.id), Intake.SIGNED);
@@ -523,7 +509,7 @@ class WebhookServiceIT {
     assertThat(alertRows(t)).extracting(AlertRow::suppressionReason).containsExactly(null, "duplicate");
     assertThat(outboxRows(t)).hasSize(1);
     assertThat(claims.get(key)).as("its claim committed with it").contains(CLOCK.instant().toString());
-    assertThat(log.list).isEmpty();
+    assertThat(log.lines()).isEmpty();
   }
 
   @Test
@@ -1073,49 +1059,7 @@ class WebhookServiceIT {
   }
 
   List<String> lines() {
-    return log.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
-  }
-
-  /**
-   * The in-process store with every delete it is asked for recorded, refusing a delete of no keys as
-   * Redis does ({@code DEL} without a key is an error, which {@code RedisCache} takes for an outage).
-   */
-  static final class ClaimStore implements KeyValueCache {
-    final InProcessCache cache;
-    final List<List<String>> deletes = Collections.synchronizedList(new ArrayList<>());
-
-    ClaimStore(InProcessCache cache) {
-      this.cache = cache;
-    }
-
-    @Override
-    public Optional<String> get(String key) {
-      return cache.get(key);
-    }
-
-    @Override
-    public void put(String key, String value, Duration ttl) {
-      cache.put(key, value, ttl);
-    }
-
-    @Override
-    public Optional<Boolean> putIfAbsent(String key, String value, Duration ttl) {
-      return cache.putIfAbsent(key, value, ttl);
-    }
-
-    @Override
-    public void delete(String... keys) {
-      if (keys.length == 0) {
-        throw new IllegalStateException("ERR wrong number of arguments for 'del' command");
-      }
-      deletes.add(List.of(keys));
-      cache.delete(keys);
-    }
-
-    @Override
-    public String describe() {
-      return "in-process, deleting as Redis does";
-    }
+    return log.lines();
   }
 
   /** A dedup store that does not answer, as {@code RedisCache} with Redis down: no claim is confirmed or refused. */
